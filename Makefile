@@ -1,0 +1,34 @@
+# The two commands a user needs: `make serve` and `make test`. Both run the set-up first; it is quick when done.
+HOST ?= 127.0.0.1
+PORT ?= 8080
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup serve test lint typecheck unit models bench bench-speed clean
+
+setup:
+	@scripts/setup.sh
+
+serve: setup
+	$(BIN)/uvicorn server.app:create_app --factory --host $(HOST) --port $(PORT)
+
+test: setup lint typecheck unit
+
+lint:
+	$(BIN)/ruff check engine server benchmarks tests
+	$(BIN)/ruff format --check engine server benchmarks tests
+
+typecheck:
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest -q
+
+models: setup
+	$(BIN)/dlocr models fetch
+
+bench-speed: setup
+	$(BIN)/python -m benchmarks.speed
+
+clean:
+	rm -rf $(VENV) models/files .pytest_cache .mypy_cache .ruff_cache

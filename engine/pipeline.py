@@ -1,0 +1,82 @@
+"""The Engine: built once from a config (models verified and loaded), then safe to call from many threads."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.config import EngineConfig
+from engine.errors import ModelFileError
+from engine.geometry import crop_quad, to_quad
+from engine.manifest import ModelSet, load_manifest, verify_file
+from engine.results import TextLine
+from engine.runtime import Runtime
+from engine.textcls import LineClassifier
+from engine.textdet import TextDetector
+from engine.textrec import TextRecognizer, build_alphabet, parse_dictionary
+
+logger = logging.getLogger(__name__)
+
+# PaddleOCR's drop_score: lines recognized with a lower mean probability are noise, not text.
+MIN_LINE_SCORE = 0.5
+
+
+class Engine:
+    """Reads text (and, as the pipeline grows, license fields) from BGR images. Holds no per-request state."""
+
+    def __init__(self, config: EngineConfig | None = None) -> None:
+        self.config = config or EngineConfig()
+        manifest = load_manifest(self.config.manifest_path)
+        self.model_set: ModelSet = manifest.model_set(self.config.model_set)
+        paths = {model.name: verify_file(model, self.config.model_dir) for model in self.model_set.files()}
+
+        det, rec, cls = self.model_set.det, self.model_set.rec, self.model_set.cls
+        options = self.config.runtime
+        det_runtime = Runtime(paths[det.name], options)
+        rec_runtime = Runtime(paths[rec.name], options)
+        self.providers = det_runtime.providers
+        self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection)
+        alphabet = build_alphabet(self._dictionary(rec_runtime, paths))
+        self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition)
+        _check_alphabet(rec_runtime, len(alphabet), self.config.recognition.image_height)
+        self.classifier = (
+            LineClassifier(Runtime(paths[cls.name], options).run, self.config.classifier)
+            if cls is not None and self.config.classifier.enabled
+            else None
+        )
+        logger.info("engine ready: model set %s on %s", self.model_set.name, ", ".join(self.providers))
+
+    def _dictionary(self, rec_runtime: Runtime, paths: dict[str, Path]) -> list[str]:
+        source = self.model_set.rec.dictionary or ""
+        if self.model_set.dictionary is not None:
+            return parse_dictionary(paths[self.model_set.dictionary.name].read_text(encoding="utf-8"))
+        key = source.removeprefix("metadata:")
+        if key not in rec_runtime.metadata:
+            raise ModelFileError(f"{rec_runtime.path.name} has no {key!r} entry in its ONNX metadata")
+        return parse_dictionary(rec_runtime.metadata[key])
+
+    def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]:
+        """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels."""
+        detections = self.detector.detect(image)
+        crops = [crop_quad(image, detection.quad) for detection in detections]
+        if self.classifier is not None and crops:
+            crops, _ = self.classifier.make_upright(crops)
+        recognitions = self.recognizer.recognize(crops)
+        return [
+            TextLine(text=rec.text, score=rec.score, quad=to_quad(det.quad), char_scores=rec.char_scores)
+            for det, rec in zip(detections, recognitions, strict=True)
+            if rec.score >= MIN_LINE_SCORE and rec.text.strip()
+        ]
+
+
+def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, height: int) -> None:
+    """A dictionary that does not match the model's classes decodes garbage silently; fail at start-up instead."""
+    classes = rec_runtime.run(np.zeros((1, 3, height, 64), dtype=np.float32)).shape[-1]
+    if classes != alphabet_size:
+        raise ModelFileError(
+            f"{rec_runtime.path.name} predicts {classes} classes but its dictionary gives {alphabet_size} "
+            "(blank + characters + space); the dictionary does not belong to this model"
+        )

@@ -1,0 +1,105 @@
+"""CTC text recognition: line crops resized to the model's height, batched by width, run, and greedily decoded.
+
+Numerics follow PaddleOCR's RecResizeImg/CTCLabelDecode: height 48, width by aspect ratio padded with zeros on the
+right to the widest line of the batch, (x / 255 - 0.5) / 0.5; blank at index 0, a space appended to the alphabet,
+repeats collapsed, score = mean of the kept characters' max probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from engine.config import RecognitionConfig
+
+BLANK = 0
+
+
+@dataclass(frozen=True)
+class Recognition:
+    text: str
+    score: float
+    char_scores: tuple[float, ...]
+    probabilities: npt.NDArray[np.float32]
+    """(T, C) per-timestep class probabilities, kept for constrained re-decoding of fields."""
+
+
+def build_alphabet(characters: Sequence[str]) -> list[str]:
+    """Index -> character for the model's output classes: blank first, the dictionary, then a space."""
+    return ["", *characters, " "]
+
+
+def parse_dictionary(text: str) -> list[str]:
+    """Characters of a PaddleOCR dictionary: one per line; only line breaks are stripped (a line may be a space)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
+
+
+def ctc_greedy_decode(
+    probabilities: npt.NDArray[np.float32], alphabet: Sequence[str]
+) -> tuple[str, float, tuple[float, ...]]:
+    """Decode (T, C) probabilities: best class per step, repeats collapsed, blanks dropped.
+
+    Returns the text, the mean probability of the kept steps (0.0 for empty text), and each kept step's probability.
+    """
+    best = probabilities.argmax(axis=1)
+    best_probability = probabilities.max(axis=1)
+    keep = best != BLANK
+    keep[1:] &= best[1:] != best[:-1]
+    characters = [alphabet[index] for index in best[keep]]
+    kept = tuple(float(p) for p in best_probability[keep])
+    score = float(np.mean(kept)) if kept else 0.0
+    return "".join(characters), score, kept
+
+
+def resize_line(
+    crop: npt.NDArray[np.uint8], height: int, batch_width: int
+) -> npt.NDArray[np.float32]:
+    """(h, w, 3) uint8 BGR line to (3, height, batch_width) float32, aspect kept, zero-padded on the right."""
+    ratio = crop.shape[1] / max(crop.shape[0], 1)
+    resized_width = min(batch_width, max(1, math.ceil(height * ratio)))
+    resized = cv2.resize(crop, (resized_width, height)).astype(np.float32)
+    resized = (resized / 255.0 - 0.5) / 0.5
+    padded = np.zeros((3, height, batch_width), dtype=np.float32)
+    padded[:, :, :resized_width] = resized.transpose(2, 0, 1)
+    return padded
+
+
+def width_batches(crops: Sequence[npt.NDArray[np.uint8]], batch_size: int) -> list[list[int]]:
+    """Indices of crops grouped by aspect ratio, so lines of similar width share a batch and little is padding."""
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(crops[i].shape[0], 1))
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+class TextRecognizer:
+    """Runs a CTC recognizer over line crops; `recognize(crops)` keeps the input order."""
+
+    def __init__(
+        self,
+        run: Callable[[npt.NDArray[np.float32]], npt.NDArray[np.float32]],
+        alphabet: Sequence[str],
+        config: RecognitionConfig,
+    ) -> None:
+        self._run = run
+        self.alphabet = list(alphabet)
+        self.config = config
+
+    def recognize(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[Recognition]:
+        results: list[Recognition | None] = [None] * len(crops)
+        height = self.config.image_height
+        for batch in width_batches(crops, self.config.batch_size):
+            widest = max(crops[i].shape[1] / max(crops[i].shape[0], 1) for i in batch)
+            batch_width = min(max(self.config.image_width, math.ceil(height * widest)), self.config.max_width)
+            tensor = np.stack([resize_line(crops[i], height, batch_width) for i in batch])
+            probabilities = self._run(tensor)
+            for row, index in enumerate(batch):
+                text, score, char_scores = ctc_greedy_decode(probabilities[row], self.alphabet)
+                results[index] = Recognition(text, score, char_scores, probabilities[row])
+        return [result for result in results if result is not None]
