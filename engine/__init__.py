@@ -13,7 +13,7 @@ from engine.errors import (
     WrongSide,
 )
 from engine.pipeline import Engine
-from engine.results import FieldValue, LicenseResult, PageResult, Quality, TextLine
+from engine.results import FieldValue, LicenseResult, PageResult, Quality, ReadOptions, TextLine
 
 __version__ = "0.1.0"
 
@@ -30,6 +30,7 @@ __all__ = [
     "NoLicenseFound",
     "PageResult",
     "Quality",
+    "ReadOptions",
     "RecognitionFailed",
     "TextLine",
     "UnsupportedFormat",

@@ -10,7 +10,18 @@ Quad = tuple[Point, Point, Point, Point]
 """Four corners, clockwise from top-left, in the pixel space named where the quad is used."""
 
 Side = Literal["front", "back"]
+RequestedSide = Literal["front", "back", "double_side"]
 LicenseType = Literal["normal", "electronic"]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Per-request choices, passed as an argument so one engine serves many threads."""
+
+    side: RequestedSide | None = None
+    """None: detect which page(s) the image shows. `front`/`back`: that page must be there (else WrongSide)."""
+    return_adjusted_image: bool = False
+    """Attach each page's rectified card as JPEG bytes (PageResult.adjusted_jpeg)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,8 @@ class PageResult:
     quality: Quality = field(default_factory=Quality)
     card_quad: Quad | None = None
     """The page's corners in original-image pixels; None for screenshots (electronic licenses have no card)."""
+    adjusted_jpeg: bytes | None = None
+    """The rectified, upright card as JPEG bytes, only when ReadOptions.return_adjusted_image asked for it."""
 
 
 @dataclass(frozen=True)
