@@ -39,7 +39,12 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dlocr", description="Local OCR for Chinese driving licenses.")
     parser.add_argument("--version", action="version", version=f"dlocr {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-    parser.set_defaults(command=lambda _: parser.print_help() or EXIT_USAGE)
+
+    def show_help(_: argparse.Namespace) -> int:
+        parser.print_help()
+        return EXIT_USAGE
+
+    parser.set_defaults(command=show_help)
     commands = parser.add_subparsers(title="commands")
 
     ocr = commands.add_parser("ocr", help="print the text lines of each image as one JSON object per line")

@@ -90,4 +90,3 @@ def _non_negative_int(env: Mapping[str, str], name: str) -> int:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
     return value
-

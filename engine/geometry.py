@@ -39,7 +39,9 @@ def crop_quad(image: npt.NDArray[np.uint8], quad: QuadArray) -> npt.NDArray[np.u
     width, height = max(width, 1), max(height, 1)
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     transform = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
-    crop = cv2.warpPerspective(image, transform, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    crop = cv2.warpPerspective(
+        image, transform, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
+    )
     if crop.shape[0] >= crop.shape[1] * VERTICAL_LINE_ASPECT:
         crop = np.rot90(crop).copy()
     return np.asarray(crop, dtype=np.uint8)

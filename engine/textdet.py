@@ -44,7 +44,9 @@ class Detection:
     score: float
 
 
-def resize_for_detection(image: npt.NDArray[np.uint8], config: DetectionConfig) -> tuple[npt.NDArray[np.uint8], DetectionInput]:
+def resize_for_detection(
+    image: npt.NDArray[np.uint8], config: DetectionConfig
+) -> tuple[npt.NDArray[np.uint8], DetectionInput]:
     """Scale (H, W, 3) so its sides are multiples of 32 within the configured limit (PaddleOCR DetResizeForTest)."""
     height, width = image.shape[:2]
     if config.limit_type == "max":
@@ -97,9 +99,9 @@ def postprocess(probability: npt.NDArray[np.float32], meta: DetectionInput, conf
     return _drop_thin(detections, meta)
 
 
-def min_area_box(points: npt.NDArray[np.float32] | npt.NDArray[np.int32]) -> tuple[QuadArray, float]:
+def min_area_box(points: npt.ArrayLike) -> tuple[QuadArray, float]:
     """The minimum-area rectangle around points, clockwise from top-left, and its shorter side."""
-    rect = cv2.minAreaRect(points.reshape(-1, 1, 2).astype(np.float32))
+    rect = cv2.minAreaRect(np.asarray(points, dtype=np.float32).reshape(-1, 1, 2))
     corners = cv2.boxPoints(rect)
     return order_clockwise(corners), float(min(rect[1]))
 

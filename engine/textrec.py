@@ -59,9 +59,7 @@ def ctc_greedy_decode(
     return "".join(characters), score, kept
 
 
-def resize_line(
-    crop: npt.NDArray[np.uint8], height: int, batch_width: int
-) -> npt.NDArray[np.float32]:
+def resize_line(crop: npt.NDArray[np.uint8], height: int, batch_width: int) -> npt.NDArray[np.float32]:
     """(h, w, 3) uint8 BGR line to (3, height, batch_width) float32, aspect kept, zero-padded on the right."""
     ratio = crop.shape[1] / max(crop.shape[0], 1)
     resized_width = min(batch_width, max(1, math.ceil(height * ratio)))

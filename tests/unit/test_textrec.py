@@ -1,0 +1,84 @@
+"""CTC decoding on hand-built probabilities and the recognizer's resizing and batching."""
+
+import numpy as np
+import pytest
+
+from engine.config import RecognitionConfig
+from engine.textrec import (
+    TextRecognizer,
+    build_alphabet,
+    ctc_greedy_decode,
+    parse_dictionary,
+    resize_line,
+    width_batches,
+)
+
+ALPHABET = build_alphabet(["0", "1", "2", "C", "张"])  # blank, 0, 1, 2, C, 张, space
+
+
+def one_hot_steps(indices: list[int], probability: float = 0.9) -> np.ndarray:
+    steps = np.full((len(indices), len(ALPHABET)), (1 - probability) / (len(ALPHABET) - 1), dtype=np.float32)
+    steps[np.arange(len(indices)), indices] = probability
+    return steps
+
+
+def test_alphabet_has_blank_first_and_space_last():
+    assert ALPHABET[0] == "" and ALPHABET[-1] == " " and len(ALPHABET) == 7
+
+
+def test_repeats_collapse_and_blanks_separate_real_doubles():
+    # 1 1 blank 1 0 0 blank blank 2 -> "1102"
+    text, score, char_scores = ctc_greedy_decode(one_hot_steps([2, 2, 0, 2, 1, 1, 0, 0, 3]), ALPHABET)
+    assert text == "1102"
+    assert len(char_scores) == 4
+    assert score == pytest.approx(0.9)
+
+
+def test_score_is_mean_of_kept_steps_only():
+    probabilities = one_hot_steps([4, 0, 5, 6])
+    probabilities[0, 4], probabilities[2, 5], probabilities[3, 6] = 0.6, 0.9, 0.3
+    probabilities[1, 0] = 0.4  # a blank step wins with a low probability, which must not count
+    text, score, _ = ctc_greedy_decode(probabilities, ALPHABET)
+    assert text == "C张 "
+    assert score == pytest.approx((0.6 + 0.9 + 0.3) / 3)
+
+
+def test_all_blank_gives_empty_text_and_zero_score():
+    assert ctc_greedy_decode(one_hot_steps([0, 0, 0]), ALPHABET)[:2] == ("", 0.0)
+
+
+def test_dictionary_lines_keep_spaces_and_full_width_characters():
+    assert parse_dictionary("a\n \n\u3000\r\nb\n") == ["a", " ", "\u3000", "b"]
+
+
+def test_resize_line_keeps_aspect_and_pads_right_with_zeros():
+    crop = np.full((24, 60, 3), 255, dtype=np.uint8)
+    tensor = resize_line(crop, 48, 320)
+    assert tensor.shape == (3, 48, 320)
+    assert np.all(tensor[:, :, :120] == 1.0)
+    assert np.all(tensor[:, :, 120:] == 0.0)
+
+
+def test_batches_group_similar_widths():
+    crops = [np.zeros((10, width, 3), dtype=np.uint8) for width in (100, 10, 90, 20, 15)]
+    assert width_batches(crops, 2) == [[1, 4], [3, 2], [0]]
+
+
+def test_recognizer_keeps_input_order_and_widens_batches_for_long_lines():
+    widths_seen = []
+
+    def run(tensor: np.ndarray) -> np.ndarray:
+        widths_seen.append(tensor.shape[3])
+        # Encode each line's own width in its output: a "1" per 100 px of content.
+        out = np.zeros((tensor.shape[0], 16, len(ALPHABET)), dtype=np.float32)
+        for row in range(tensor.shape[0]):
+            content = int((tensor[row, 0, 0] != 0).sum())
+            out[row, :, 0] = 1.0
+            for step in range(content // 100):
+                out[row, 2 * step, 0], out[row, 2 * step, 2] = 0.0, 1.0
+        return out
+
+    crops = [np.full((48, width, 3), 255, dtype=np.uint8) for width in (700, 100, 300)]
+    results = TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=2)).recognize(crops)
+    assert [r.text for r in results] == ["1111111", "1", "111"]
+    assert widths_seen == [320, 700]
