@@ -29,6 +29,7 @@ models: setup
 
 bench-speed: setup
 	$(BIN)/python -m benchmarks.speed
+	$(BIN)/python -m benchmarks.strings
 
 clean:
 	rm -rf $(VENV) models/files .pytest_cache .mypy_cache .ruff_cache
