@@ -76,7 +76,7 @@ def measure(model_set: str, image: npt.NDArray[np.uint8], runs: int, threads: in
     config = replace(config, runtime=replace(config.runtime, intra_op_threads=threads))
     engine = Engine(config)
     detections = engine.detector.detect(image)
-    crops = [crop_quad(image, detection.quad) for detection in detections]
+    crops = [crop_quad(image, detection.quad)[0] for detection in detections]
     lines = max(len(crops), 1)
     detection = median_ms(lambda: engine.detector.detect(image), runs)
     recognition = median_ms(lambda: engine.recognizer.recognize(crops), runs)

@@ -1,5 +1,5 @@
 """Quadrilateral helpers shared by the stages. Quads are float32 arrays of shape (4, 2), (x, y) pixel coordinates,
-clockwise from top-left."""
+clockwise from top-left; for a text line, "top-left" is the start of its first character as the text reads."""
 
 from __future__ import annotations
 
@@ -33,8 +33,12 @@ def quad_size(quad: QuadArray) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def crop_quad(image: npt.NDArray[np.uint8], quad: QuadArray) -> npt.NDArray[np.uint8]:
-    """Warp the quad's content to an upright rectangle (H, W, 3) uint8; a tall crop is turned to read sideways."""
+def crop_quad(image: npt.NDArray[np.uint8], quad: QuadArray) -> tuple[npt.NDArray[np.uint8], QuadArray]:
+    """Warp the quad's content to a rectangle (H, W, 3) uint8, turning a tall crop to lie along its text.
+
+    Returns the crop and the quad re-ordered so that its corner 0 -> 1 runs along the crop's top edge, left to right
+    (for a tall box, that is down its right side: the crop is the box turned 90 degrees counter-clockwise).
+    """
     width, height = quad_size(quad)
     width, height = max(width, 1), max(height, 1)
     target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
@@ -43,8 +47,13 @@ def crop_quad(image: npt.NDArray[np.uint8], quad: QuadArray) -> npt.NDArray[np.u
         image, transform, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
     )
     if crop.shape[0] >= crop.shape[1] * VERTICAL_LINE_ASPECT:
-        crop = np.rot90(crop).copy()
-    return np.asarray(crop, dtype=np.uint8)
+        return np.ascontiguousarray(np.rot90(crop), dtype=np.uint8), np.roll(quad, -1, axis=0)
+    return np.asarray(crop, dtype=np.uint8), quad
+
+
+def turn_half(quad: QuadArray) -> QuadArray:
+    """The same quad read upside down: corner 0 becomes what was corner 2."""
+    return np.roll(quad, 2, axis=0)
 
 
 def to_quad(quad: QuadArray) -> Quad:

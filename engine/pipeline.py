@@ -10,9 +10,12 @@ import numpy.typing as npt
 
 from engine.config import EngineConfig
 from engine.errors import ModelFileError
-from engine.geometry import crop_quad, to_quad
+from engine.geometry import crop_quad, to_quad, turn_half
+from engine.image import BGRImage
+from engine.license import read_license
 from engine.manifest import ModelSet, load_manifest, verify_file
-from engine.results import TextLine
+from engine.orientation import against_majority
+from engine.results import LicenseResult, ReadOptions, TextLine
 from engine.runtime import Runtime
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
@@ -25,7 +28,7 @@ MIN_LINE_SCORE = 0.5
 
 
 class Engine:
-    """Reads text (and, as the pipeline grows, license fields) from BGR images. Holds no per-request state."""
+    """Reads text and license fields from BGR images. Holds no per-request state."""
 
     def __init__(self, config: EngineConfig | None = None) -> None:
         self.config = config or EngineConfig()
@@ -59,17 +62,40 @@ class Engine:
         return parse_dictionary(rec_runtime.metadata[key])
 
     def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]:
-        """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels."""
+        """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels.
+
+        Each quad starts at the text's own top-left as it reads, so a line on a card photographed upside down or
+        sideways has its corner 0 wherever that is in the image: the lines' directions give the card's orientation.
+        """
         detections = self.detector.detect(image)
-        crops = [crop_quad(image, detection.quad) for detection in detections]
+        cropped = [crop_quad(image, detection.quad) for detection in detections]
+        crops = [crop for crop, _ in cropped]
+        quads = [quad for _, quad in cropped]
         if self.classifier is not None and crops:
-            crops, _ = self.classifier.make_upright(crops)
+            upside_down = self.classifier.upside_down(crops)
+            turned = [score >= self.config.classifier.thresh for score in upside_down]
+            quads = [turn_half(quad) if flip else quad for quad, flip in zip(quads, turned, strict=True)]
+            # Long lines the classifier is sure of outvote short, ambiguous ones.
+            weights = [crop.shape[1] * abs(2 * score - 1) for crop, score in zip(crops, upside_down, strict=True)]
+            realign = against_majority(quads, weights)
+            quads = [turn_half(quad) if flip else quad for quad, flip in zip(quads, realign, strict=True)]
+            crops = [
+                np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
+                for crop, first, second in zip(crops, turned, realign, strict=True)
+            ]
         recognitions = self.recognizer.recognize(crops)
         return [
-            TextLine(text=rec.text, score=rec.score, quad=to_quad(det.quad), char_scores=rec.char_scores)
-            for det, rec in zip(detections, recognitions, strict=True)
+            TextLine(text=rec.text, score=rec.score, quad=to_quad(quad), char_scores=rec.char_scores)
+            for quad, rec in zip(quads, recognitions, strict=True)
             if rec.score >= MIN_LINE_SCORE and rec.text.strip()
         ]
+
+    def read_license(self, image: BGRImage, options: ReadOptions | None = None) -> LicenseResult:
+        """The license page(s) in a (H, W, 3) uint8 BGR image: fields with scores and quads in its pixels.
+
+        Raises NoLicenseFound when no page is there, WrongSide when options.side names a page that is not.
+        """
+        return read_license(self.read_text, image, options or ReadOptions())
 
 
 def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, height: int) -> None:

@@ -31,11 +31,3 @@ class LineClassifier:
             for row, index in enumerate(batch):
                 scores[index] = float(probabilities[row, UPSIDE_DOWN])
         return scores
-
-    def make_upright(self, crops: Sequence[npt.NDArray[np.uint8]]) -> tuple[list[npt.NDArray[np.uint8]], list[bool]]:
-        """Crops with the confidently upside-down ones turned 180 degrees, and which were turned."""
-        turned = [score >= self.config.thresh for score in self.upside_down(crops)]
-        upright = [
-            np.ascontiguousarray(crop[::-1, ::-1]) if flip else crop for crop, flip in zip(crops, turned, strict=True)
-        ]
-        return upright, turned

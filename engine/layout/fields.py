@@ -1,0 +1,94 @@
+"""Grammars and validators of license values: GB 11643 ID numbers, dates, the class vocabulary, periods."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+# GB 11643-1999: weights of the first 17 digits, and the check character for each sum mod 11.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARACTERS = "10X98765432"
+ID_PATTERN = re.compile(r"\d{17}[\dX]")
+DATE_PATTERN = re.compile(r"(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
+
+SINGLE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
+CLASS_TOKEN = re.compile("|".join(sorted(SINGLE_CLASSES, key=len, reverse=True)))
+LONG_TERM = "长期"
+
+# Characters generic OCR confuses in digit fields, mapped to the digit they almost always are on a license.
+DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "x": "X"}
+)
+
+
+def id_check_character(first17: str) -> str:
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARACTERS[total % 11]
+
+
+def is_valid_id(number: str) -> bool:
+    """An 18-character citizen ID with a correct check character and a real birth date."""
+    return (
+        ID_PATTERN.fullmatch(number) is not None
+        and id_check_character(number[:17]) == number[17]
+        and birth_from_id(number) is not None
+    )
+
+
+def birth_from_id(number: str) -> str | None:
+    """YYYY-MM-DD from digits 7-14 of an ID number, or None when they are not a date."""
+    return format_date(number[6:10], number[10:12], number[12:14]) if len(number) >= 14 else None
+
+
+def sex_from_id(number: str) -> str | None:
+    """男 for an odd 17th digit, 女 for an even one."""
+    return None if len(number) < 17 or not number[16].isdigit() else ("男" if int(number[16]) % 2 else "女")
+
+
+def format_date(year: str, month: str, day: str) -> str | None:
+    try:
+        parsed = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    if not 1900 <= parsed.year <= 2100:
+        return None
+    return parsed.isoformat()
+
+
+def find_dates(text: str) -> list[str]:
+    """Every date in `text` as YYYY-MM-DD, whatever the separators (-, ., /, 年月日, or a misread of them)."""
+    cleaned = text.translate(DIGIT_LOOKALIKES)
+    found = [format_date(*match.groups()) for match in DATE_PATTERN.finditer(cleaned)]
+    return [value for value in found if value is not None]
+
+
+def find_id_number(text: str) -> str | None:
+    """The 18-character ID number in `text`, lookalike letters mapped to digits; None when there is none."""
+    cleaned = re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper()
+    match = re.search(r"\d{17}[\dX]", cleaned)
+    return match.group(0) if match else None
+
+
+def normalize_class(text: str) -> str | None:
+    """The class value (`C1`, `A2D`, `B2E`, ...) in `text`, or None when it has no class token."""
+    cleaned = re.sub(r"[\s,，、/]", "", text.upper()).replace("O", "0")
+    # A digit 1/2 misread as a letter after the class letter: "CI" -> "C1", "Bz" -> "B2".
+    cleaned = re.sub(r"([ABC])[IL|]", r"\g<1>1", cleaned)
+    cleaned = re.sub(r"([ABC])Z", r"\g<1>2", cleaned)
+    tokens = CLASS_TOKEN.findall(cleaned)
+    return "".join(tokens) if tokens else None
+
+
+def add_years(start: str, years: int) -> str:
+    """`start` (YYYY-MM-DD) plus whole years, keeping month and day (29 Feb falls back to 28 Feb)."""
+    begin = date.fromisoformat(start)
+    year = begin.year + years
+    day = min(begin.day, calendar.monthrange(year, begin.month)[1])
+    return date(year, begin.month, day).isoformat()
+
+
+def period_years(text: str) -> int | None:
+    """The number of years in a printed validity period like `6年` or `10年`."""
+    match = re.search(r"(\d{1,2})\s*年", text.translate(DIGIT_LOOKALIKES))
+    return int(match.group(1)) if match else None

@@ -1,0 +1,76 @@
+"""The page's upright frame: text lines rotated so the page reads left to right, top to bottom, whatever the
+photo's rotation. Rows and neighbours are found here; quads stay in original-image pixels on each line."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.results import TextLine
+
+# Two lines share a row when their vertical overlap is at least this share of the shorter one's height.
+SAME_ROW_OVERLAP = 0.4
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """A text line and its axis-aligned box in the upright frame (pixels, rotated about the image origin)."""
+
+    line: TextLine
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def text(self) -> str:
+        return self.line.text
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def center_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def center_x(self) -> float:
+        return (self.left + self.right) / 2
+
+    def shares_row(self, other: PlacedLine) -> bool:
+        overlap = min(self.bottom, other.bottom) - max(self.top, other.top)
+        return overlap >= SAME_ROW_OVERLAP * min(self.height, other.height)
+
+
+def reading_angle(lines: list[TextLine]) -> float:
+    """The page's text direction in radians (0: left to right in the image), a length-weighted circular mean."""
+    if not lines:
+        return 0.0
+    vectors = np.array([np.subtract(line.quad[1], line.quad[0]) for line in lines], dtype=np.float64)
+    return float(math.atan2(vectors[:, 1].sum(), vectors[:, 0].sum()))
+
+
+def place_lines(lines: list[TextLine], angle: float) -> list[PlacedLine]:
+    """Rotate every line by -angle so the text runs left to right; sorted top to bottom, then left to right."""
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    placed = []
+    for line in lines:
+        points = np.array(line.quad, dtype=np.float64)
+        xs = points[:, 0] * cos - points[:, 1] * sin
+        ys = points[:, 0] * sin + points[:, 1] * cos
+        placed.append(PlacedLine(line, float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())))
+    return sorted(placed, key=lambda p: (p.center_y, p.left))
+
+
+def rows(placed: list[PlacedLine]) -> list[list[PlacedLine]]:
+    """Group lines into rows (each sorted left to right), rows from top to bottom."""
+    grouped: list[list[PlacedLine]] = []
+    for line in sorted(placed, key=lambda p: p.center_y):
+        if grouped and any(line.shares_row(other) for other in grouped[-1]):
+            grouped[-1].append(line)
+        else:
+            grouped.append([line])
+    return [sorted(row, key=lambda p: p.left) for row in grouped]

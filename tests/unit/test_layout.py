@@ -1,0 +1,193 @@
+"""The layout parser on hand-built text lines (no images): every page kind, merged labels, wrapped addresses."""
+
+import math
+
+import pytest
+
+from engine.errors import NoLicenseFound, WrongSide
+from engine.layout.frame import place_lines, reading_angle
+from engine.license import read_license
+from engine.results import ReadOptions, TextLine
+
+LINE_HEIGHT = 30
+
+
+def line(text: str, x: float, y: float, width: float | None = None, score: float = 0.99) -> TextLine:
+    width = width if width is not None else 28 * len(text)
+    quad = ((x, y), (x + width, y), (x + width, y + LINE_HEIGHT), (x, y + LINE_HEIGHT))
+    return TextLine(text=text, score=score, quad=quad)
+
+
+def rotate(lines: list[TextLine], degrees: float) -> list[TextLine]:
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+
+    def turn(point):
+        x, y = point
+        return (x * cos - y * sin + 2000, x * sin + y * cos + 2000)
+
+    return [TextLine(tl.text, tl.score, tuple(turn(p) for p in tl.quad)) for tl in lines]  # type: ignore[misc]
+
+
+NEW_FRONT = [
+    line("中华人民共和国机动车驾驶证", 240, 55, 615),
+    line("Driving License of the People's Republic of China", 240, 103, 610),
+    line("证号", 333, 140, 60),
+    line("150402199902223122", 452, 140, 400),
+    line("姓名", 100, 196, 60),
+    line("谢乐桃", 166, 200, 240),
+    line("性别", 514, 192, 60),
+    line("女", 600, 200, 30),
+    line("国籍", 682, 190, 60),
+    line("中国", 786, 200, 90),
+    line("Name", 99, 228, 60),
+    line("住址", 99, 262, 60),
+    line("内蒙古自治区赤峰市33号", 194, 267, 456),
+    line("Address", 101, 293, 80),
+    line("河北省秦皇", 98, 395, 200),
+    line("出生日期", 313, 392, 120),
+    line("1999-02-22", 456, 392, 210),
+    line("岛市公安局", 101, 466, 200),
+    line("初次领证日期", 316, 463, 170),
+    line("2015-06-18", 508, 460, 220),
+    line("交通警察支队", 99, 535, 200),
+    line("准驾车型", 316, 532, 120),
+    line("C1", 544, 536, 100),
+    line("有效期限", 102, 605, 120),
+    line("2015-06-18至2021-06-18", 256, 604, 510),
+]
+NEW_FRONT_FIELDS = {
+    "number": "150402199902223122",
+    "name": "谢乐桃",
+    "sex": "女",
+    "nationality": "中国",
+    "address": "内蒙古自治区赤峰市33号",
+    "birth": "1999-02-22",
+    "issue_date": "2015-06-18",
+    "class": "C1",
+    "valid_from": "2015-06-18",
+    "valid_to": "2021-06-18",
+    "issuing_authority": "河北省秦皇岛市公安局交通警察支队",
+}
+
+
+def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[dict]:
+    result = read_license(lambda _: lines, None, options or ReadOptions())  # type: ignore[arg-type]
+    return [
+        {"side": page.side, "type": page.license_type}
+        | {key: (list(v.value) if isinstance(v.value, tuple) else v.value) for key, v in page.fields.items()}
+        for page in result.pages
+    ]
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270, 17, -33])
+def test_new_layout_front_at_any_rotation(degrees):
+    (page,) = values(rotate(NEW_FRONT, degrees))
+    assert page == {"side": "front", "type": "normal", **NEW_FRONT_FIELDS}
+
+
+def test_merged_label_and_value_lines_are_split():
+    merged = [tl for tl in NEW_FRONT if tl.text not in ("姓名", "谢乐桃", "证号", "150402199902223122", "住址")]
+    merged += [
+        line("证号150402199902223122", 333, 140, 520),
+        line("姓名谢乐桃", 100, 198, 300),
+        line("住址内蒙古自治区赤峰市33号", 99, 264, 560),
+    ]
+    (page,) = values(merged)
+    assert page == {"side": "front", "type": "normal", **NEW_FRONT_FIELDS}
+
+
+def test_wrapped_address_joins_the_second_line_under_the_label():
+    wrapped = [tl for tl in NEW_FRONT if tl.text != "内蒙古自治区赤峰市33号"]
+    wrapped += [line("内蒙古自治区赤峰市红山区哈达街道", 194, 267, 520), line("长青路北段33号", 100, 330, 300)]
+    (page,) = values(wrapped)
+    assert page["address"] == "内蒙古自治区赤峰市红山区哈达街道长青路北段33号"
+
+
+@pytest.mark.parametrize(("period", "valid_to"), [("6年", "2021-06-18"), ("10年", "2025-06-18"), ("长期", "长期")])
+def test_old_layout_valid_to_comes_from_the_period(period, valid_to):
+    old = [tl for tl in NEW_FRONT if not tl.text.startswith(("有效期限", "2015-06-18至"))]
+    old += [
+        line("有效起始日期", 102, 605, 170),
+        line("2015-06-18", 290, 605, 220),
+        line("有效期限", 540, 605, 120),
+        line(period, 680, 605, 60),
+    ]
+    (page,) = values(old)
+    assert page["valid_from"] == "2015-06-18" and page["valid_to"] == valid_to
+
+
+def test_new_layout_long_term():
+    lines = [tl for tl in NEW_FRONT if not tl.text.startswith("2015-06-18至")] + [
+        line("2015-06-18至长期", 256, 604, 400)
+    ]
+    (page,) = values(lines)
+    assert page["valid_from"] == "2015-06-18" and page["valid_to"] == "长期"
+
+
+BACK = [
+    line("中华人民共和国机动车驾驶证副页", 200, 40, 700),
+    line("证号", 120, 120, 60),
+    line("150402199902223122", 200, 118, 400),
+    line("姓名", 100, 190, 60),
+    line("谢乐桃", 180, 190, 150),
+    line("档案编号", 450, 190, 120),
+    line("130300123456", 590, 190, 260),
+    line("记录", 100, 260, 60),
+    line("实习期至2016年06月17日。", 180, 262, 480),
+]
+
+
+def test_back_page():
+    (page,) = values(BACK)
+    assert page == {
+        "side": "back",
+        "type": "normal",
+        "number": "150402199902223122",
+        "name": "谢乐桃",
+        "file_number": "130300123456",
+        "record": "实习期至2016年06月17日。",
+    }
+
+
+def test_wallet_photo_gives_both_pages_and_honours_the_requested_side():
+    shifted_back = [TextLine(tl.text, tl.score, tuple((x + 1200, y) for x, y in tl.quad)) for tl in BACK]  # type: ignore[misc]
+    both = NEW_FRONT + shifted_back
+    front, back = values(both)
+    assert front["side"] == "front" and front["name"] == "谢乐桃" and front["address"] == NEW_FRONT_FIELDS["address"]
+    assert back["side"] == "back" and back["file_number"] == "130300123456"
+    (only_back,) = values(both, ReadOptions(side="back"))
+    assert only_back["side"] == "back"
+
+
+def test_wrong_side_names_the_page_found():
+    with pytest.raises(WrongSide) as raised:
+        values(NEW_FRONT, ReadOptions(side="back"))
+    assert raised.value.found == "front"
+
+
+@pytest.mark.parametrize(
+    "lines", [[], [line("今天天气很好", 10, 10)], [line("居民身份证", 10, 10), line("公民身份号码", 10, 60)]]
+)
+def test_no_license_raises(lines):
+    with pytest.raises(NoLicenseFound):
+        values(lines)
+
+
+def test_one_misread_id_digit_is_fixed_by_check_digit_and_birth_date():
+    misread = [tl if tl.text != "150402199902223122" else line("150402799902223122", 452, 140, 400) for tl in NEW_FRONT]
+    (page,) = values(misread)
+    assert page["number"] == "150402199902223122"
+
+
+def test_reading_angle_follows_the_text():
+    assert reading_angle(rotate(NEW_FRONT, 90)) == pytest.approx(math.pi / 2, abs=1e-6)
+    placed = place_lines(rotate(NEW_FRONT, 180), reading_angle(rotate(NEW_FRONT, 180)))
+    assert placed[0].text == "中华人民共和国机动车驾驶证"
+
+
+def test_an_ambiguous_misread_is_left_alone():
+    # Two single-digit changes both give a valid ID with this birth date and sex: the parser must not guess.
+    misread = [tl if tl.text != "150402199902223122" else line("150402199902228122", 452, 140, 400) for tl in NEW_FRONT]
+    (page,) = values(misread)
+    assert page["number"] == "150402199902228122"
