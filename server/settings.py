@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.config import _non_negative_int as non_negative_int
+
 DEFAULT_PORT = 8080
 DEFAULT_PROJECT_ID = "dlocr-local"
 QUEUE_PER_ENGINE_THREAD = 4
@@ -71,15 +73,7 @@ def _access_keys(text: str) -> dict[str, str]:
 
 
 def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
-    if not env.get(name, "").strip():
-        return default
-    try:
-        value = int(env[name])
-    except ValueError as error:
-        raise ValueError(f"{name} must be an integer, got {env[name]!r}") from error
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return value
+    return non_negative_int(env, name) if env.get(name, "").strip() else default
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
