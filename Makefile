@@ -10,7 +10,7 @@ setup:
 	@scripts/setup.sh
 
 serve: setup
-	$(BIN)/uvicorn server.app:create_app --factory --host $(HOST) --port $(PORT)
+	$(BIN)/python -m server --host $(HOST) --port $(PORT)
 
 test: setup lint typecheck unit
 
