@@ -16,6 +16,7 @@ from engine.layout.crosscheck import correct_number
 from engine.layout.electronic import parse_electronic
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
+from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import classify_page
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, TextLine
@@ -40,7 +41,7 @@ def read_license(read_text: ReadText, image: npt.NDArray[np.uint8], options: Rea
     start = time.perf_counter()
     angle = reading_angle(lines)
     pages = []
-    for group in split_pages(place_lines(lines, angle)):
+    for group in split_pages(split_at_labels(place_lines(lines, angle))):
         kind = classify_page(group)
         if kind is None:
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, cast
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -33,8 +33,7 @@ THREADPOOL_HEADROOM = 8
 def build_engine() -> LicenseEngine:
     from engine import Engine, EngineConfig  # here, not at import: only serving needs the models
 
-    # cast: Engine gains read_license with the license reader (issue in progress); then this cast is only a check.
-    return cast(LicenseEngine, Engine(EngineConfig.from_env()))
+    return Engine(EngineConfig.from_env())
 
 
 def create_app(settings: Settings | None = None, engine_factory: Callable[[], LicenseEngine] | None = None) -> FastAPI:

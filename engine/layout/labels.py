@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from engine.layout.frame import PlacedLine
+from engine.results import Quad, TextLine
 
 # Chinese labels of every page kind, each with the variants generic OCR reads for it.
 LABELS: dict[str, tuple[str, ...]] = {
@@ -112,3 +114,44 @@ def _cut_at_next_label(text: str) -> str:
         if index >= 0:
             cut = min(cut, index)
     return text[:cut].strip(SEPARATORS)
+
+
+def split_at_labels(lines: list[PlacedLine]) -> list[PlacedLine]:
+    """Split lines the detector merged across a label (`交通警察支队 准驾车型`, `谢乐桃性别女`) so that every label
+    starts a line; the pieces' boxes and quads are apportioned along the line by character widths."""
+    return [piece for line in lines for piece in _split(line)]
+
+
+def _split(line: PlacedLine) -> list[PlacedLine]:
+    starts = [index for label in ALL_LABEL_TEXTS if (index := line.text.find(label, 1)) > 0]
+    if not starts:
+        return [line]
+    cut = min(starts)
+    head, tail = line.text[:cut], line.text[cut:]
+    if not head.strip(SEPARATORS):
+        return [line]
+    share = _width(head) / _width(line.text)
+    middle = line.left + share * (line.right - line.left)
+    first = PlacedLine(_piece(line, head.strip(), 0.0, share), line.left, line.top, middle, line.bottom)
+    rest = PlacedLine(_piece(line, tail, share, 1.0), middle, line.top, line.right, line.bottom)
+    return [first, *_split(rest)]
+
+
+def _width(text: str) -> float:
+    """Printed width in em: CJK characters are full width, digits and Latin letters about half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text) or 1.0
+
+
+def _piece(line: PlacedLine, text: str, start: float, end: float) -> TextLine:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = line.line.quad
+
+    def along(ax: float, ay: float, bx: float, by: float, t: float) -> tuple[float, float]:
+        return (ax + t * (bx - ax), ay + t * (by - ay))
+
+    quad: Quad = (
+        along(x0, y0, x1, y1, start),
+        along(x0, y0, x1, y1, end),
+        along(x3, y3, x2, y2, end),
+        along(x3, y3, x2, y2, start),
+    )
+    return replace(line.line, text=text, quad=quad, char_scores=())

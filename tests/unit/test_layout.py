@@ -191,3 +191,15 @@ def test_an_ambiguous_misread_is_left_alone():
     misread = [tl if tl.text != "150402199902223122" else line("150402199902228122", 452, 140, 400) for tl in NEW_FRONT]
     (page,) = values(misread)
     assert page["number"] == "150402199902228122"
+
+
+def test_rows_merged_across_labels_are_split_at_each_label():
+    merged_rows = {"河北省秦皇", "出生日期", "1999-02-22", "交通警察支队", "准驾车型", "谢乐桃", "性别", "女"}
+    lines = [tl for tl in NEW_FRONT if tl.text not in merged_rows]
+    lines += [
+        line("河北省秦皇 出生日期 1999-02-22", 98, 395, 560),
+        line("交通警察支队 准驾车型", 99, 535, 340),
+        line("谢乐桃性别女", 166, 200, 470),
+    ]
+    (page,) = values(lines)
+    assert page == {"side": "front", "type": "normal", **NEW_FRONT_FIELDS}
