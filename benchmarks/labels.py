@@ -29,6 +29,8 @@ ELECTRONIC_KEYS = (
     "current_time",
     "type",
 )
+FIELD_ORDER = tuple(dict.fromkeys((*ELECTRONIC_KEYS, *BACK_KEYS)))
+"""Every result key in the order the API documents them, for tables."""
 
 
 class LabelError(ValueError):

@@ -41,6 +41,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     parser.set_defaults(command=lambda _: parser.print_help() or EXIT_USAGE)
     commands = parser.add_subparsers(title="commands")
+    from benchmarks.cli import add_commands
+
+    add_commands(commands)
 
     ocr = commands.add_parser("ocr", help="print the text lines of each image as one JSON object per line")
     ocr.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
