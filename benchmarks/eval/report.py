@@ -126,14 +126,18 @@ def accuracy_svg(summary: Summary) -> str:
 
 
 def append_results(path: Path, summary: Summary, source: str) -> None:
-    """Append this run's table, with the machine it ran on, under RESULTS_HEADING (added if missing)."""
+    """Add this run's table, with the machine it ran on, at the end of the RESULTS_HEADING section (made if missing)."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     if RESULTS_HEADING not in text:
         text = text.rstrip("\n") + f"\n\n{RESULTS_HEADING}\n"
     section = (
         f"\n### {dt.datetime.now():%Y-%m-%d %H:%M}, {machine_description()}\n\n```\n{table(summary, source)}\n```\n"
     )
-    path.write_text(text.rstrip("\n") + "\n" + section, encoding="utf-8")
+    start = text.index(RESULTS_HEADING) + len(RESULTS_HEADING)
+    next_heading = text.find("\n## ", start)
+    end = len(text) if next_heading < 0 else next_heading + 1
+    before, after = text[:end].rstrip("\n") + "\n", text[end:]
+    path.write_text(before + section + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def machine_description() -> str:
