@@ -28,6 +28,7 @@ SLEEVE_MARGIN_MM = (2.0, 5.0)
 WALLET_MARGIN_MM = 9.0
 WALLET_FOLD_MM = 12.0
 LIGHT_DOWNSCALE = 8
+CLUTTER_SATURATION = 0.45
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ RECIPES: dict[Tier, TierRecipe] = {
     "scan": TierRecipe((0.9, 0.97), 0.0, False, False, (85, 95), (0.0, 0.3), (0.5, 2.0), 0.0, 0.0),
     "photo": TierRecipe((0.3, 0.95), MAX_TILT_DEG, True, False, (60, 92), (0.0, 0.9), (1.5, 5.0), 0.3, 0.25),
     "hard": TierRecipe((0.75, 1.2), MAX_TILT_DEG, True, True, (35, 70), (0.8, 2.2), (3.0, 8.0), 0.9, 0.6),
-    "wallet": TierRecipe((0.65, 0.95), 20.0, True, False, (60, 90), (0.0, 0.8), (1.5, 5.0), 0.35, 0.2),
+    "wallet": TierRecipe((0.75, 0.98), 20.0, True, False, (60, 90), (0.0, 0.8), (1.5, 5.0), 0.35, 0.2),
 }
 
 
@@ -298,7 +299,9 @@ def _clutter(width: int, height: int, rng: np.random.Generator) -> FloatImage:
     image = np.empty((height, width, 3), np.uint8)
     image[:] = rng.integers(70, 230, 3).astype(np.uint8)
     for _ in range(int(rng.integers(8, 20))):
-        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        # Muted colours: real desks are greys, browns and faded prints, not saturated primaries.
+        grey = int(rng.integers(60, 200))
+        colour = tuple(int(grey + (v - grey) * CLUTTER_SATURATION) for v in rng.integers(0, 256, 3))
         x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
         size = int(rng.integers(width // 12, width // 3))
         if rng.random() < 0.5:
@@ -312,7 +315,9 @@ def _clutter(width: int, height: int, rng: np.random.Generator) -> FloatImage:
         for line in range(int(rng.integers(3, 9))):
             words = "".join(chr(int(c)) for c in rng.integers(65, 91, int(rng.integers(6, 16))))
             cv2.putText(image, words, (x, y + line * 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, ink, 2, cv2.LINE_AA)
-    return image.astype(np.float32) / np.float32(255.0)
+    # Out of focus: the camera focuses on the card, not the desk behind it.
+    blurred = cv2.GaussianBlur(image, (0, 0), float(rng.uniform(0.5, 2.5)))
+    return blurred.astype(np.float32) / np.float32(255.0)
 
 
 def _light(photo: FloatImage, tier: Tier, card_mask: Mask, recipe: TierRecipe, rng: np.random.Generator) -> FloatImage:
