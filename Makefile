@@ -27,6 +27,10 @@ unit:
 models: setup
 	$(BIN)/dlocr models fetch
 
+bench: setup
+	$(BIN)/python -m engine.cli synth --n 240 --seed 2026 --electronic-share 0.1 --out out/bench --reuse
+	$(BIN)/python -m engine.cli eval out/bench --html out/bench/report.html --json out/bench/report.json --results-md benchmarks/RESULTS.md
+
 bench-speed: setup
 	$(BIN)/python -m benchmarks.speed
 	$(BIN)/python -m benchmarks.strings

@@ -46,6 +46,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parser.set_defaults(command=show_help)
     commands = parser.add_subparsers(title="commands")
+    from benchmarks.cli import add_commands
+
+    add_commands(commands)
 
     ocr = commands.add_parser("ocr", help="print the text lines of each image as one JSON object per line")
     ocr.add_argument("images", nargs="+", type=Path, metavar="IMAGE")

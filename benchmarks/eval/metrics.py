@@ -1,0 +1,214 @@
+"""Scores predictions against labels: per-field exact match, card-level, side, type, errors, tiers, latency.
+
+Field values compare as exact strings, no normalization; `status` compares as a list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.eval.readers import Prediction, Reader
+from benchmarks.labels import FIELD_ORDER, LabelledImage
+
+LIST_FIELDS = ("status",)
+ALL_TIERS = "all"
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    page: str
+    field: str
+    expected: Any
+    got: Any
+    correct: bool
+
+    @property
+    def key(self) -> str:
+        """`front.name`, `back.record`: fields are scored per page, since both pages carry number and name."""
+        return f"{self.page}.{self.field}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One image scored."""
+
+    image_path: Path
+    tier: str
+    expected_side: str
+    expected_type: str
+    predicted_side: str | None
+    predicted_type: str | None
+    error_code: str | None
+    checks: tuple[FieldCheck, ...]
+    latency_s: float
+    geometry: dict[str, Any] | None = None
+
+    @property
+    def all_correct(self) -> bool:
+        return self.error_code is None and all(check.correct for check in self.checks)
+
+    @property
+    def misses(self) -> tuple[FieldCheck, ...]:
+        return tuple(check for check in self.checks if not check.correct)
+
+
+@dataclass(frozen=True)
+class Rate:
+    correct: int
+    total: int
+
+    @property
+    def value(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    images: int
+    card_level: Rate
+    side: Rate
+    type: Rate
+    fields: dict[str, Rate]
+    errors: dict[str, int]
+    tiers: dict[str, TierSummary]
+    latency_p50_ms: float
+    latency_p95_ms: float
+    throughput_per_s: float
+    wall_s: float = field(default=0.0)
+
+
+@dataclass(frozen=True)
+class TierSummary:
+    images: int
+    card_level: Rate
+    side: Rate
+    fields: dict[str, Rate]
+
+
+def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outcome:
+    """Compare one prediction with its label."""
+    label = item.label
+    result = prediction.result if prediction.error_code is None else None
+    predicted_pages = _pages(result) if result is not None else {}
+    checks = []
+    for page, expected_fields in label.pages().items():
+        got_fields = predicted_pages.get(page, {})
+        for name, expected in expected_fields.items():
+            got = got_fields.get(name)
+            checks.append(FieldCheck(page, name, expected, got, _matches(name, expected, got)))
+    return Outcome(
+        image_path=item.image_path,
+        tier=label.tier or "untiered",
+        expected_side=label.side,
+        expected_type=label.type,
+        predicted_side=predicted_side(result) if result is not None else None,
+        predicted_type=predicted_type(result) if result is not None else None,
+        error_code=prediction.error_code,
+        checks=tuple(checks),
+        latency_s=latency_s,
+        geometry=label.geometry,
+    )
+
+
+def run(
+    items: list[LabelledImage], reader: Reader, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Outcome], float]:
+    """Read every image with `reader` (one at a time, timed), score it; returns the outcomes and the wall time."""
+    outcomes = []
+    started = time.perf_counter()
+    for done, item in enumerate(items, start=1):
+        data = item.image_path.read_bytes()
+        before = time.perf_counter()
+        prediction = reader(data)
+        outcomes.append(score(item, prediction, time.perf_counter() - before))
+        if progress:
+            progress(done, len(items))
+    return outcomes, time.perf_counter() - started
+
+
+def summarize(outcomes: list[Outcome], wall_s: float) -> Summary:
+    latencies_ms = np.array([outcome.latency_s * 1000 for outcome in outcomes]) if outcomes else np.zeros(1)
+    tiers = sorted({outcome.tier for outcome in outcomes})
+    return Summary(
+        images=len(outcomes),
+        card_level=_rate(outcomes, lambda outcome: outcome.all_correct),
+        side=_rate(outcomes, lambda outcome: outcome.predicted_side == outcome.expected_side),
+        type=_rate(outcomes, lambda outcome: outcome.predicted_type == outcome.expected_type),
+        fields=_field_rates(outcomes),
+        errors=dict(Counter(outcome.error_code for outcome in outcomes if outcome.error_code).most_common()),
+        tiers={tier: _tier_summary([outcome for outcome in outcomes if outcome.tier == tier]) for tier in tiers},
+        latency_p50_ms=float(np.percentile(latencies_ms, 50)),
+        latency_p95_ms=float(np.percentile(latencies_ms, 95)),
+        throughput_per_s=len(outcomes) / wall_s if wall_s > 0 else 0.0,
+        wall_s=wall_s,
+    )
+
+
+def predicted_side(result: dict[str, Any]) -> str | None:
+    """Which page(s) an API result describes, from its shape."""
+    has_front, has_back = isinstance(result.get("front"), dict), isinstance(result.get("back"), dict)
+    if has_front and has_back:
+        return "double_side"
+    if has_front or has_back:
+        return "front" if has_front else "back"
+    if any(key in result for key in ("birth", "class", "issue_date", "valid_from", "valid_to", "sex", "address")):
+        return "front"
+    if any(key in result for key in ("record", "file_number")):
+        return "back"
+    return None
+
+
+def predicted_type(result: dict[str, Any]) -> str:
+    front = result.get("front")
+    stated = result.get("type") or (front.get("type") if isinstance(front, dict) else None)
+    return str(stated) if stated else "normal"
+
+
+def _pages(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    pages = {side: result[side] for side in ("front", "back") if isinstance(result.get(side), dict)}
+    if pages:
+        return pages
+    side = predicted_side(result)
+    return {side: result} if side else {}
+
+
+def _matches(name: str, expected: Any, got: Any) -> bool:
+    if name in LIST_FIELDS:
+        return isinstance(got, list | tuple) and list(got) == list(expected)
+    return isinstance(got, str) and got == expected
+
+
+def _rate(outcomes: list[Outcome], predicate: Callable[[Outcome], bool]) -> Rate:
+    return Rate(sum(1 for outcome in outcomes if predicate(outcome)), len(outcomes))
+
+
+def _field_rates(outcomes: list[Outcome]) -> dict[str, Rate]:
+    correct: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for outcome in outcomes:
+        for check in outcome.checks:
+            total[check.key] += 1
+            correct[check.key] += check.correct
+    return {key: Rate(correct[key], total[key]) for key in sorted(total, key=_field_order)}
+
+
+def _field_order(key: str) -> tuple[int, int, str]:
+    page, name = key.split(".", 1)
+    rank = FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+    return (0 if page == "front" else 1, rank, name)
+
+
+def _tier_summary(outcomes: list[Outcome]) -> TierSummary:
+    return TierSummary(
+        images=len(outcomes),
+        card_level=_rate(outcomes, lambda outcome: outcome.all_correct),
+        side=_rate(outcomes, lambda outcome: outcome.predicted_side == outcome.expected_side),
+        fields=_field_rates(outcomes),
+    )

@@ -1,0 +1,227 @@
+"""`dlocr eval` metrics on a hand-made folder whose answers are known, the readers, and the reports."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from benchmarks.eval import metrics, report
+from benchmarks.eval.readers import Prediction, ReaderUnavailable, http_reader, license_result_to_api
+from benchmarks.labels import Label, read_folder, write_label
+from engine.results import FieldValue, LicenseResult, PageResult
+
+FRONT = {
+    "number": "130302199001011234", "name": "张三", "sex": "男", "nationality": "中国",
+    "address": "河北省秦皇岛市海港区人民路33号", "birth": "1990-01-01", "issue_date": "2012-05-06", "class": "C1",
+    "valid_from": "2018-05-06", "valid_to": "2028-05-06", "issuing_authority": "河北省秦皇岛市公安局交通警察支队",
+}  # fmt: skip
+BACK = {
+    "number": "130302199001011234",
+    "name": "张三",
+    "file_number": "130300123456",
+    "record": "实习期至2013年05月06日。",
+}
+ELECTRONIC = {
+    **FRONT, "file_number": "130300123456", "accumulated_scores": "0", "status": ["正常"],
+    "generation_date": "2024-03-05", "current_time": "2024-03-05 10:22:33", "type": "electronic",
+}  # fmt: skip
+
+# name -> (label, what the fake reader answers)
+CASES: dict[str, tuple[Label, Prediction]] = {
+    "img_0001": (Label("front", "normal", FRONT, tier="scan"), Prediction(dict(FRONT))),
+    "img_0002": (
+        Label("back", "normal", BACK, tier="photo"),
+        Prediction({**BACK, "record": "实习期至2013年05月06日."}),  # half-width full stop: wrong
+    ),
+    "img_0003": (
+        Label("front", "electronic", ELECTRONIC, tier="screenshot"),
+        Prediction({**ELECTRONIC, "current_time": "2024-03-05 10:22:34"}),
+    ),
+    "img_0004": (
+        Label(
+            "double_side",
+            "normal",
+            {"front": FRONT, "back": BACK},
+            tier="wallet",
+            geometry={
+                "image_size": [160, 120],
+                "cards": [
+                    {
+                        "side": "front",
+                        "quad": [[10, 10], [70, 10], [70, 50], [10, 50]],
+                        "rotation_deg": 0.0,
+                        "orientation": 0,
+                    }
+                ],
+            },
+        ),
+        Prediction(None, "AIS.0104", "The image is not supported or the image quality is poor."),
+    ),
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for index, (name, (label, _)) in enumerate(CASES.items()):
+        image = np.full((120, 160, 3), 40 * index, np.uint8)  # distinct bytes per image
+        path = tmp_path / f"{name}.png"
+        cv2.imwrite(str(path), image)
+        write_label(path, label)
+    (tmp_path / "stamp.json").write_text("{}")  # not a label: no image beside it
+    return tmp_path
+
+
+def fake_reader(folder: Path):
+    answers = {(folder / f"{name}.png").read_bytes(): prediction for name, (_, prediction) in CASES.items()}
+    return lambda data: answers[data]
+
+
+def test_metrics_on_known_answers(folder: Path):
+    items = read_folder(folder)
+    assert [item.name for item in items] == [f"{name}.png" for name in CASES]
+    outcomes, wall_s = metrics.run(items, fake_reader(folder))
+    summary = metrics.summarize(outcomes, wall_s)
+
+    assert summary.images == 4
+    assert (summary.card_level.correct, summary.card_level.total) == (1, 4)
+    assert (summary.side.correct, summary.side.total) == (3, 4)
+    assert (summary.type.correct, summary.type.total) == (3, 4)
+    assert summary.errors == {"AIS.0104": 1}
+    fields = {key: (rate.correct, rate.total) for key, rate in summary.fields.items()}
+    assert fields["front.name"] == (2, 3)  # right on the scan and the screenshot, lost to the error
+    assert fields["front.current_time"] == (0, 1)
+    assert fields["front.status"] == (1, 1)
+    assert fields["back.number"] == (1, 2)
+    assert fields["back.record"] == (0, 2)
+    order = list(summary.fields)
+    assert order[0] == "front.number" and order[-1] == "back.record"
+    assert {tier: ts.card_level.correct for tier, ts in summary.tiers.items()} == {
+        "photo": 0, "scan": 1, "screenshot": 0, "wallet": 0,
+    }  # fmt: skip
+    assert summary.latency_p95_ms >= summary.latency_p50_ms >= 0
+    assert summary.throughput_per_s > 0
+
+
+@pytest.mark.parametrize(
+    ("expected", "got", "correct"),
+    [(["正常"], ["正常"], True), (["正常"], ("正常",), True), (["正常"], "正常", False), (["正常"], [], False)],
+)
+def test_status_compares_as_a_list(expected, got, correct):
+    assert metrics._matches("status", expected, got) is correct
+
+
+def test_fields_compare_exactly_without_normalization():
+    assert metrics._matches("name", "张三", "张三")
+    assert not metrics._matches("name", "张三", " 张三")
+    assert not metrics._matches("class", "C1", "c1")
+    assert not metrics._matches("name", "张三", None)
+
+
+def test_double_side_prediction_scores_both_pages(folder: Path):
+    items = [item for item in read_folder(folder) if item.label.side == "double_side"]
+    outcome = metrics.score(items[0], Prediction({"front": dict(FRONT), "back": {**BACK, "name": "李四"}}), 0.01)
+    assert outcome.predicted_side == "double_side"
+    assert [check.key for check in outcome.misses] == ["back.name"]
+
+
+def test_reports(folder: Path, tmp_path: Path):
+    outcomes, wall_s = metrics.run(read_folder(folder), fake_reader(folder))
+    summary = metrics.summarize(outcomes, wall_s)
+    text = report.table(summary, "hand-made")
+    assert "card level" in text and "AIS.0104 x1" in text and "back.record" in text
+
+    report.write_json(tmp_path / "r.json", summary, outcomes)
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["summary"]["card_level"] == {"correct": 1, "total": 4, "accuracy": 0.25}
+    assert data["images"][1]["misses"] == [
+        {"field": "back.record", "expected": "实习期至2013年05月06日。", "got": "实习期至2013年05月06日."}
+    ]
+
+    report.write_html(tmp_path / "r.html", summary, outcomes, "hand-made")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<svg" in page and page.count("data:image/jpeg;base64,") == 3  # the three images with misses
+    assert "实习期至2013年05月06日." in page and "AIS.0104" in page
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Results\n\n## Speed\n\nfast\n")
+    report.append_results(results, summary, "hand-made")
+    report.append_results(results, summary, "hand-made")
+    markdown = results.read_text(encoding="utf-8")
+    assert markdown.count(report.RESULTS_HEADING) == 1 and markdown.count("\n### ") == 2
+    assert "cores" in markdown and markdown.index("## Speed") < markdown.index(report.RESULTS_HEADING)
+
+    results.write_text(f"# Results\n\n{report.RESULTS_HEADING}\n\nold run\n\n## Speed\n\nfast\n")
+    report.append_results(results, summary, "hand-made")
+    markdown = results.read_text(encoding="utf-8")
+    assert markdown.index("old run") < markdown.index("\n### ") < markdown.index("## Speed")
+
+
+def test_engine_result_maps_to_the_api_shape():
+    front = PageResult(
+        "front", "electronic", {"name": FieldValue("张三", 0.9), "status": FieldValue(("正常",), 0.8)}, 0.9
+    )
+    back = PageResult("back", "normal", {"record": FieldValue("", 0.9)}, 0.9)
+    assert license_result_to_api(LicenseResult(pages=(front,))) == {
+        "name": "张三",
+        "status": ["正常"],
+        "type": "electronic",
+    }
+    assert license_result_to_api(LicenseResult(pages=(back, front)))["back"] == {"record": ""}
+
+
+def test_missing_read_license_is_a_one_line_error(folder: Path, monkeypatch, capsys):
+    import engine.pipeline
+    from engine.cli import main
+
+    class EngineWithoutReadLicense:
+        def __init__(self, config):
+            self.config = config
+
+    monkeypatch.setattr(engine.pipeline, "Engine", EngineWithoutReadLicense)
+    assert main(["eval", str(folder)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("dlocr eval: the engine has no read_license") and "\n" not in error
+
+
+def test_http_reader_posts_base64_and_reads_results_and_errors():
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append((self.path, body))
+            failing = body["image"] == "YmFk"  # base64 of b"bad"
+            payload = {"error_code": "AIS.0104", "error_msg": "poor"} if failing else {"result": {"name": "张三"}}
+            data = json.dumps(payload).encode()
+            self.send_response(400 if failing else 200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        read = http_reader(f"http://127.0.0.1:{server.server_port}", project="p1", side="front")
+        assert read(b"good") == Prediction({"name": "张三"})
+        assert read(b"bad") == Prediction(None, "AIS.0104", "poor")
+        assert seen[0] == ("/v2/p1/ocr/driver-license", {"image": "Z29vZA==", "side": "front"})
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_unreachable_server_stops_the_run():
+    read = http_reader("http://127.0.0.1:9", timeout_s=2)
+    with pytest.raises(ReaderUnavailable, match="cannot reach"):
+        read(b"x")
