@@ -8,6 +8,7 @@ from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
 from engine.license import read_license
 from engine.results import ReadOptions, TextLine
+from tests.rendering import FRONT_PAGE_FIELDS
 
 LINE_HEIGHT = 30
 
@@ -56,19 +57,7 @@ NEW_FRONT = [
     line("有效期限", 102, 605, 120),
     line("2015-06-18至2021-06-18", 256, 604, 510),
 ]
-NEW_FRONT_FIELDS = {
-    "number": "150402199902223122",
-    "name": "谢乐桃",
-    "sex": "女",
-    "nationality": "中国",
-    "address": "内蒙古自治区赤峰市33号",
-    "birth": "1999-02-22",
-    "issue_date": "2015-06-18",
-    "class": "C1",
-    "valid_from": "2015-06-18",
-    "valid_to": "2021-06-18",
-    "issuing_authority": "河北省秦皇岛市公安局交通警察支队",
-}
+NEW_FRONT_FIELDS = FRONT_PAGE_FIELDS  # the same page as tests.rendering.FRONT_PAGE draws
 
 
 def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[dict]:
