@@ -19,7 +19,7 @@ from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import classify_page
-from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, TextLine
+from engine.results import LicenseResult, PageResult, Quad, ReadOptions, TextLine
 
 # The 88 x 60 mm card around its text: margins as shares of the text block, measured on real main pages.
 CARD_MARGIN_X = 0.08
@@ -102,12 +102,3 @@ def adjusted_image(image: npt.NDArray[np.uint8], card: Quad) -> bytes:
     warped = cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad, target), (max(width, 1), max(height, 1)))
     ok, encoded = cv2.imencode(".jpg", warped, [cv2.IMWRITE_JPEG_QUALITY, ADJUSTED_JPEG_QUALITY])
     return encoded.tobytes() if ok else b""
-
-
-def field_values(page: PageResult) -> dict[str, str | list[str]]:
-    """The page's fields as plain JSON values (status as a list), for the CLI and the benchmarks."""
-    return {key: list(value.value) if isinstance(value.value, tuple) else value.value for key, value in _items(page)}
-
-
-def _items(page: PageResult) -> list[tuple[str, FieldValue]]:
-    return list(page.fields.items())
