@@ -1,0 +1,319 @@
+"""Field-aware CTC decoding: a line's (T, C) probabilities re-decoded with only the field's characters allowed, the
+top-K texts by prefix beam search, and the most probable one that the field's grammar accepts.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.layout.fields import CLASS_TOKEN, LONG_TERM, format_date, is_valid_id
+from engine.textrec import BLANK, ctc_greedy_decode
+
+Probabilities = npt.NDArray[np.float32]
+
+DEFAULT_TOP_K = 8
+# A class below this probability at a step is not worth a beam branch: it can only add texts far less likely than
+# the ones kept. Steps keep at most MAX_CLASSES_PER_STEP classes, so the search cost stays linear in T.
+MIN_STEP_PROBABILITY = 1e-3
+MAX_CLASSES_PER_STEP = 5
+# Prefix probabilities are products over up to ~200 steps; rescale them before float64 underflows.
+RESCALE_BELOW = 1e-100
+# A value the grammar rejects is still returned (never invented), but must not look as sure as a valid one.
+INVALID_SCORE_FACTOR = 0.5
+# Bounds the charset-column cache; a process sees one or two alphabets and a handful of charsets.
+MAX_CACHED_CHARSETS = 64
+
+DIGITS = "0123456789"
+DATE_SEPARATORS = "-./－．／"
+FULL_WIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
+# Separators may differ: a misread "-" as "." still leaves the digits that carry the date.
+PRINTED_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FILE_NUMBER = re.compile(r"\d{12}")
+SEXES = ("男", "女")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a field may contain: the characters the decoder may emit (None: the whole alphabet), how a decoded text
+    becomes the field's value, and whether a value is well formed."""
+
+    name: str
+    charset: str | None
+    normalize: Callable[[str], str]
+    validate: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class FieldCandidate:
+    """One value the line supports: the summed probability of every CTC path whose text normalizes to it."""
+
+    value: str
+    probability: float
+    valid: bool
+
+
+@dataclass(frozen=True)
+class FieldDecoding:
+    """The chosen value, its score in [0, 1], whether the grammar accepts it, and every candidate, most probable
+    first (for cross-field choices such as an ID number whose birth digits match the birth date)."""
+
+    text: str
+    score: float
+    valid: bool
+    candidates: tuple[FieldCandidate, ...]
+
+
+_charset_columns: dict[tuple[int, str], tuple[Sequence[str], npt.NDArray[np.intp], list[str]]] = {}
+
+
+def charset_columns(alphabet: Sequence[str], charset: str) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Columns of `alphabet` to keep for `charset` (blank first) and the characters they stand for.
+
+    Cached per alphabet object: the engine's alphabet never changes, and scanning ~18k entries on every field of
+    every request would cost more than the decoding. The cache holds the alphabet itself, so its id stays unique.
+    """
+    key = (id(alphabet), charset)
+    cached = _charset_columns.get(key)
+    if cached is not None and cached[0] is alphabet:
+        return cached[1], cached[2]
+    allowed = set(charset)
+    columns = [BLANK] + [index for index, character in enumerate(alphabet) if index != BLANK and character in allowed]
+    if len(_charset_columns) >= MAX_CACHED_CHARSETS:
+        _charset_columns.clear()
+    entry = (alphabet, np.array(columns, dtype=np.intp), [alphabet[index] for index in columns])
+    _charset_columns[key] = entry
+    return entry[1], entry[2]
+
+
+def restrict_to_charset(
+    probabilities: Probabilities, alphabet: Sequence[str], charset: str | None
+) -> tuple[Probabilities, Sequence[str]]:
+    """(T, C) probabilities to (T, 1 + A): the blank and the A alphabet classes in `charset`, not renormalized, so
+    a restricted text's probability is still its probability under the model. None keeps every class."""
+    if charset is None:
+        return probabilities, alphabet
+    columns, characters = charset_columns(alphabet, charset)
+    return probabilities[:, columns], characters
+
+
+def greedy_decode_restricted(
+    probabilities: Probabilities, alphabet: Sequence[str], charset: str | None
+) -> tuple[str, float, tuple[float, ...]]:
+    """Greedy CTC decoding of (T, C) probabilities with every class outside `charset` masked out (blank kept);
+    returns what `ctc_greedy_decode` returns."""
+    restricted, characters = restrict_to_charset(probabilities, alphabet, charset)
+    return ctc_greedy_decode(restricted, characters)
+
+
+def step_extensions(
+    probabilities: Probabilities, min_probability: float, max_per_step: int
+) -> tuple[list[list[tuple[int, float]]], npt.NDArray[np.intp]]:
+    """The non-blank classes worth branching on at each step of (T, C) probabilities (blank at column 0).
+
+    Returns, per step, (slot, probability) pairs, most probable first, and the columns the slots stand for. A step
+    keeps its classes with p >= min_probability, at most max_per_step, and always its best class when that beats the
+    blank, so the greedy path is always among the searched paths.
+    """
+    steps = probabilities.shape[0]
+    non_blank = probabilities[:, BLANK + 1 :]
+    if non_blank.shape[1] == 0:
+        return [[] for _ in range(steps)], np.zeros(0, dtype=np.intp)
+    candidate = non_blank >= min_probability
+    best = non_blank.argmax(axis=1)
+    every_step = np.arange(steps)
+    beats_blank = non_blank[every_step, best] > probabilities[:, BLANK]
+    candidate[every_step[beats_blank], best[beats_blank]] = True
+    # flatnonzero: 2-D nonzero is ~20x slower on a (T, 18k) mask.
+    rows, classes = np.divmod(np.flatnonzero(candidate), candidate.shape[1])
+    chances = non_blank[rows, classes]
+    order = np.lexsort((-chances, rows))
+    rows, classes, chances = rows[order], classes[order], chances[order]
+    rank_in_step = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    kept = rank_in_step < max_per_step
+    rows, classes, chances = rows[kept], classes[kept], chances[kept]
+    columns, slots = np.unique(classes + BLANK + 1, return_inverse=True)
+    extensions: list[list[tuple[int, float]]] = [[] for _ in range(steps)]
+    for row, slot, chance in zip(rows.tolist(), slots.tolist(), chances.tolist(), strict=True):
+        extensions[row].append((slot, chance))
+    return extensions, columns.astype(np.intp)
+
+
+Beams = dict[tuple[int, ...], tuple[float, float]]
+"""Prefix (slots) -> (probability of its paths ending in a blank, of those ending in its last character)."""
+
+
+def ctc_beam_search(
+    probabilities: Probabilities,
+    alphabet: Sequence[str],
+    top_k: int = DEFAULT_TOP_K,
+    beam_width: int | None = None,
+    min_probability: float = MIN_STEP_PROBABILITY,
+    max_per_step: int = MAX_CLASSES_PER_STEP,
+) -> list[tuple[str, float]]:
+    """Up to `top_k` (text, probability) pairs from (T, C) probabilities (blank at column 0), most probable first.
+
+    Prefix beam search: every prefix carries the probability of its paths that end in a blank and of those that end
+    in its last character, so repeats collapse ("1" "1" -> "1") and a doubled character needs a blank between ("11").
+    The texts stand for disjoint sets of paths, so their probabilities sum to at most 1.
+    """
+    extensions, columns = step_extensions(probabilities, min_probability, max_per_step)
+    width = max(beam_width or top_k, top_k)
+    blanks = probabilities[:, BLANK].tolist()
+    # A prefix's last character repeating costs its own probability at the step, which may sit below the pruning.
+    repeats = probabilities[:, columns].tolist()
+    beams: Beams = {(): (1.0, 0.0)}
+    log_scale = 0.0
+    for blank, repeat, branches in zip(blanks, repeats, extensions, strict=True):
+        beams = advance_beams(beams, blank, repeat, branches)
+        if len(beams) > width:
+            beams = dict(heapq.nlargest(width, beams.items(), key=lambda item: item[1][0] + item[1][1]))
+        best = max(ends_blank + ends_last for ends_blank, ends_last in beams.values())
+        if 0.0 < best < RESCALE_BELOW:
+            beams = {prefix: (ends_blank / best, ends_last / best) for prefix, (ends_blank, ends_last) in beams.items()}
+            log_scale += math.log(best)
+    texts: dict[str, float] = {}
+    for prefix, (ends_blank, ends_last) in beams.items():
+        text = "".join(alphabet[columns[slot]] for slot in prefix)
+        total = ends_blank + ends_last
+        if total > 0.0:
+            texts[text] = texts.get(text, 0.0) + math.exp(math.log(total) + log_scale)
+    return sorted(texts.items(), key=lambda item: item[1], reverse=True)[:top_k]
+
+
+def advance_beams(beams: Beams, blank: float, repeat: list[float], branches: list[tuple[int, float]]) -> Beams:
+    """One CTC step: every prefix stays (a blank, or its last character again) or grows by one of `branches`."""
+    if not branches:
+        # Most steps of a line are blanks between characters: no prefix can grow, so skip the merging.
+        return {
+            prefix: ((ends_blank + ends_last) * blank, ends_last * repeat[prefix[-1]] if prefix else 0.0)
+            for prefix, (ends_blank, ends_last) in beams.items()
+        }
+    grown: Beams = {}
+    for prefix, (ends_blank, ends_last) in beams.items():
+        total = ends_blank + ends_last
+        last = prefix[-1] if prefix else -1
+        held_blank, held_last = grown.get(prefix, (0.0, 0.0))
+        stay_last = ends_last * repeat[last] if prefix else 0.0
+        grown[prefix] = (held_blank + total * blank, held_last + stay_last)
+        for slot, chance in branches:
+            # The same character again only starts a new one after a blank.
+            reach = ends_blank if slot == last else total
+            if reach == 0.0:
+                continue
+            longer = (*prefix, slot)
+            held_blank, held_last = grown.get(longer, (0.0, 0.0))
+            grown[longer] = (held_blank, held_last + reach * chance)
+    return grown
+
+
+def rank_candidates(texts: Sequence[tuple[str, float]], spec: FieldSpec) -> tuple[FieldCandidate, ...]:
+    """Decoded (text, probability) pairs as field values, most probable first; texts that normalize to the same value
+    (2015.06.18 and 2015-06-18) pool their probability."""
+    values: dict[str, float] = {}
+    for text, probability in texts:
+        value = spec.normalize(text)
+        values[value] = values.get(value, 0.0) + probability
+    ranked = sorted(values.items(), key=lambda item: item[1], reverse=True)
+    return tuple(FieldCandidate(value, probability, spec.validate(value)) for value, probability in ranked)
+
+
+def best_candidate(
+    candidates: Sequence[FieldCandidate], accept: Callable[[str], bool] = lambda value: True
+) -> FieldCandidate | None:
+    """The most probable valid candidate that `accept` also takes (a cross-field constraint), or None."""
+    return next((candidate for candidate in candidates if candidate.valid and accept(candidate.value)), None)
+
+
+def per_character_score(candidate: FieldCandidate) -> float:
+    """The geometric mean of the value's probability over its characters: in [0, 1] and comparable across lengths,
+    like the greedy decoder's mean character probability."""
+    if not candidate.value or candidate.probability <= 0.0:
+        return 0.0
+    return math.exp(math.log(candidate.probability) / len(candidate.value))
+
+
+def decode_field(
+    probabilities: Probabilities, alphabet: Sequence[str], spec: FieldSpec, top_k: int = DEFAULT_TOP_K
+) -> FieldDecoding:
+    """The field's value from a line's (T, C) probabilities: the most probable of the top-K charset-restricted texts
+    that `spec` accepts; when none is accepted, the most probable one, valid=False and a lower score."""
+    restricted, characters = restrict_to_charset(probabilities, alphabet, spec.charset)
+    candidates = rank_candidates(ctc_beam_search(restricted, characters, top_k), spec)
+    if not candidates:
+        return FieldDecoding("", 0.0, False, ())
+    chosen = best_candidate(candidates)
+    if chosen is not None:
+        return FieldDecoding(chosen.value, per_character_score(chosen), True, candidates)
+    best = candidates[0]
+    return FieldDecoding(best.value, per_character_score(best) * INVALID_SCORE_FACTOR, False, candidates)
+
+
+def normalize_printed_date(text: str) -> str:
+    """YYYY-MM-DD for a real date printed as YYYY-MM-DD, YYYY.MM.DD or YYYY/MM/DD; other text unchanged."""
+    ascii_text = text.translate(FULL_WIDTH_TO_ASCII)
+    match = PRINTED_DATE.fullmatch(ascii_text)
+    value = format_date(*match.groups()) if match else None
+    return value or ascii_text
+
+
+def is_iso_date(value: str) -> bool:
+    return ISO_DATE.fullmatch(value) is not None and format_date(value[:4], value[5:7], value[8:]) == value
+
+
+def is_validity_end(value: str) -> bool:
+    return value == LONG_TERM or is_iso_date(value)
+
+
+def is_valid_class(value: str) -> bool:
+    """Whole class tokens only (C1, A2D, B1E), none twice. fields.normalize_class is lenient; this is strict."""
+    tokens = CLASS_TOKEN.findall(value)
+    return bool(tokens) and "".join(tokens) == value and len(set(tokens)) == len(tokens)
+
+
+def is_file_number(value: str) -> bool:
+    return FILE_NUMBER.fullmatch(value) is not None
+
+
+def is_sex(value: str) -> bool:
+    return value in SEXES
+
+
+def is_non_empty(value: str) -> bool:
+    return bool(value)
+
+
+def keep_text(text: str) -> str:
+    return text
+
+
+ID_NUMBER_SPEC = FieldSpec("number", DIGITS + "Xx", str.upper, is_valid_id)
+DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_iso_date)
+VALIDITY_END_SPEC = FieldSpec("valid_to", DIGITS + DATE_SEPARATORS + LONG_TERM, normalize_printed_date, is_validity_end)
+CLASS_SPEC = FieldSpec("class", "ABCDEFMNP123456", keep_text, is_valid_class)
+SEX_SPEC = FieldSpec("sex", "".join(SEXES), keep_text, is_sex)
+FILE_NUMBER_SPEC = FieldSpec("file_number", DIGITS, keep_text, is_file_number)
+ANY_SPEC = FieldSpec("any", None, keep_text, is_non_empty)
+
+SPECS_BY_FIELD = {
+    "number": ID_NUMBER_SPEC,
+    "birth": DATE_SPEC,
+    "issue_date": DATE_SPEC,
+    "valid_from": DATE_SPEC,
+    "valid_to": VALIDITY_END_SPEC,
+    "class": CLASS_SPEC,
+    "sex": SEX_SPEC,
+    "file_number": FILE_NUMBER_SPEC,
+}
+
+
+def field_spec(field_name: str) -> FieldSpec:
+    """The spec of an API field name (number, birth, class, ...); ANY_SPEC for fields without a grammar."""
+    return SPECS_BY_FIELD.get(field_name, ANY_SPEC)

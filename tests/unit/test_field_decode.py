@@ -1,0 +1,223 @@
+"""Field-aware decoding on hand-built probability matrices: charset masks, prefix beam search, grammar selection."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from engine.field_decode import (
+    ANY_SPEC,
+    CLASS_SPEC,
+    DATE_SPEC,
+    FILE_NUMBER_SPEC,
+    ID_NUMBER_SPEC,
+    INVALID_SCORE_FACTOR,
+    SEX_SPEC,
+    VALIDITY_END_SPEC,
+    best_candidate,
+    charset_columns,
+    ctc_beam_search,
+    decode_field,
+    field_spec,
+    greedy_decode_restricted,
+    is_valid_class,
+    normalize_printed_date,
+    per_character_score,
+    restrict_to_charset,
+)
+from engine.layout.fields import birth_from_id, id_check_character, is_valid_id
+from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
+
+ALPHABET = build_alphabet(list("0123456789XABCDEMNP张男女-."))
+INDEX = {character: index for index, character in enumerate(ALPHABET)}
+VALID_ID = "150402199902223122"
+
+Step = dict[str, float]
+
+
+def matrix(steps: list[Step]) -> np.ndarray:
+    """(T, C) probabilities: each step's named characters, the rest of its mass on the blank."""
+    probabilities = np.zeros((len(steps), len(ALPHABET)), dtype=np.float64)
+    for row, step in enumerate(steps):
+        for character, probability in step.items():
+            probabilities[row, INDEX[character]] = probability
+        probabilities[row, BLANK] = 1.0 - sum(step.values())
+    return probabilities
+
+
+def spell(text: str, confidence: float = 0.98) -> list[Step]:
+    """One confident step per character, each followed by a blank step (so doubled characters survive)."""
+    return [step for character in text for step in ({character: confidence}, {})]
+
+
+def test_constrained_id_fixes_a_narrowly_wrong_digit():
+    steps = spell(VALID_ID)
+    steps[2 * 4] = {"8": 0.50, "0": 0.45}  # the fifth digit, 0, narrowly read as 8
+    probabilities = matrix(steps)
+    greedy = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert greedy == "150482199902223122" and not is_valid_id(greedy)
+    decoding = decode_field(probabilities, ALPHABET, ID_NUMBER_SPEC)
+    assert decoding.text == VALID_ID and decoding.valid
+    assert decoding.candidates[0].value == greedy and not decoding.candidates[0].valid
+
+
+def test_alphabet_restriction_beats_a_cjk_character_in_the_class():
+    steps = [{"张": 0.60, "C": 0.35}, {}, *spell("1D")]
+    probabilities = matrix(steps)
+    assert ctc_greedy_decode(probabilities, ALPHABET)[0] == "张1D"
+    assert greedy_decode_restricted(probabilities, ALPHABET, CLASS_SPEC.charset)[0] == "C1D"
+    decoding = decode_field(probabilities, ALPHABET, CLASS_SPEC)
+    assert (decoding.text, decoding.valid) == ("C1D", True)
+
+
+@pytest.mark.parametrize(
+    ("steps", "text"),
+    [
+        ([{"1": 0.9}, {"1": 0.9}, {"1": 0.9}], "1"),  # one long character
+        ([{"1": 0.9}, {"1": 0.9}, {}, {"1": 0.9}], "11"),  # a blank separates a real double
+        ([{}, {"1": 0.9}, {}, {}, {"2": 0.9}, {"2": 0.9}, {}], "12"),
+    ],
+)
+def test_repeats_collapse_and_blanks_separate_doubles(steps, text):
+    probabilities = matrix(steps)
+    assert greedy_decode_restricted(probabilities, ALPHABET, "0123456789")[0] == text
+    assert ctc_beam_search(probabilities, ALPHABET)[0][0] == text
+
+
+def test_beam_probabilities_are_exact_ctc_marginals():
+    # Two steps of "1" 0.6 / 0.5: "1" = 0.6*0.5 + 0.6*0.5 + 0.4*0.5 = 0.8, "" = 0.4*0.5; "11" needs a blank between.
+    candidates = dict(ctc_beam_search(matrix([{"1": 0.6}, {"1": 0.5}]), ALPHABET))
+    assert candidates.keys() == {"1", ""}
+    assert candidates["1"] == pytest.approx(0.8)
+    assert candidates[""] == pytest.approx(0.2)
+
+
+def brute_force_marginals(probabilities: np.ndarray) -> dict[str, float]:
+    """Every alignment path enumerated and collapsed: the exact probability of each text."""
+    texts: dict[str, float] = {}
+    steps, classes = probabilities.shape
+    for path in itertools.product(range(classes), repeat=steps):
+        previous = (BLANK, *path[:-1])
+        kept = [index for index, before in zip(path, previous, strict=True) if index not in (BLANK, before)]
+        text = "".join(ALPHABET[index] for index in kept)
+        texts[text] = texts.get(text, 0.0) + float(np.prod(probabilities[np.arange(steps), path]))
+    return texts
+
+
+def test_unpruned_beam_search_matches_brute_force():
+    rng = np.random.default_rng(7)
+    probabilities = rng.dirichlet(np.ones(4), size=5)  # blank, 0, 1, 2 over five steps
+    exact = brute_force_marginals(probabilities)
+    found = ctc_beam_search(probabilities, ALPHABET, top_k=6, beam_width=1000, min_probability=0.0, max_per_step=4)
+    best_six = sorted(exact.items(), key=lambda item: item[1], reverse=True)[:6]
+    assert [text for text, _ in found] == [text for text, _ in best_six]
+    assert [probability for _, probability in found] == pytest.approx([probability for _, probability in best_six])
+
+
+def test_beam_candidates_descend_and_sum_to_at_most_one():
+    rng = np.random.default_rng(3)
+    probabilities = rng.dirichlet(np.full(len(ALPHABET), 0.3), size=40)
+    candidates = ctc_beam_search(probabilities, ALPHABET, top_k=8)
+    chances = [probability for _, probability in candidates]
+    assert len(candidates) == 8
+    assert chances == sorted(chances, reverse=True)
+    assert 0.0 < sum(chances) <= 1.0
+    assert len({text for text, _ in candidates}) == len(candidates)
+
+
+def test_no_valid_candidate_returns_the_best_restricted_text_flagged_invalid():
+    steps = [{"张": 0.7, "1": 0.2}, {}, *spell("5040219")]  # far too short for an ID number
+    probabilities = matrix(steps)
+    decoding = decode_field(probabilities, ALPHABET, ID_NUMBER_SPEC)
+    assert not decoding.valid and not any(candidate.valid for candidate in decoding.candidates)
+    assert decoding.text == greedy_decode_restricted(probabilities, ALPHABET, ID_NUMBER_SPEC.charset)[0] == "15040219"
+    assert decoding.score == pytest.approx(per_character_score(decoding.candidates[0]) * INVALID_SCORE_FACTOR)
+
+
+@pytest.mark.parametrize(
+    ("spec", "steps"),
+    [
+        (ID_NUMBER_SPEC, spell(VALID_ID)),
+        (ID_NUMBER_SPEC, spell("12345")),
+        (CLASS_SPEC, [{"张": 0.6, "C": 0.3}, {}, {"1": 0.5, "7": 0.4}]),
+        (SEX_SPEC, [{"男": 0.4, "女": 0.35, "张": 0.2}]),
+        (DATE_SPEC, spell("2015-0618")),
+        (ANY_SPEC, [{"张": 0.5, "C": 0.4}]),
+    ],
+)
+def test_never_returns_text_that_no_candidate_supports(spec, steps):
+    probabilities = matrix(steps)
+    decoding = decode_field(probabilities, ALPHABET, spec)
+    beam_texts = {text for text, _ in ctc_beam_search(*restrict_to_charset(probabilities, ALPHABET, spec.charset))}
+    assert decoding.text in {candidate.value for candidate in decoding.candidates}
+    assert decoding.text in {spec.normalize(text) for text in beam_texts}
+    assert 0.0 <= decoding.score <= 1.0
+
+
+def test_an_external_constraint_picks_among_valid_candidates():
+    # Birth day 22 or 23, and the check character that goes with each: two valid IDs, the first slightly likelier.
+    other = VALID_ID[:13] + "3" + VALID_ID[14:17]
+    other += id_check_character(other)
+    steps = spell(VALID_ID)
+    steps[2 * 13] = {"2": 0.55, "3": 0.45}
+    steps[2 * 17] = {VALID_ID[17]: 0.55, other[17]: 0.45}
+    decoding = decode_field(matrix(steps), ALPHABET, ID_NUMBER_SPEC)
+    assert decoding.text == VALID_ID
+    matching = best_candidate(decoding.candidates, lambda value: birth_from_id(value) == "1999-02-23")
+    assert matching is not None and matching.value == other and matching.valid
+    assert best_candidate(decoding.candidates, lambda value: False) is None
+
+
+def test_date_separators_pool_into_one_value():
+    steps = spell("2015-06-18")
+    steps[2 * 4] = {"-": 0.5, ".": 0.45}
+    decoding = decode_field(matrix(steps), ALPHABET, DATE_SPEC)
+    assert (decoding.text, decoding.valid) == ("2015-06-18", True)
+    assert decoding.candidates[0].probability == pytest.approx(0.98**9 * 0.95, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2015-06-18", "2015-06-18"),
+        ("2015.06.18", "2015-06-18"),
+        ("2015/06/18", "2015-06-18"),
+        ("2015-02-30", "2015-02-30"),
+    ],
+)
+def test_printed_dates_normalize_to_iso(text, value):
+    assert normalize_printed_date(text) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("C1", True), ("C1D", True), ("A2D", True), ("B1E", True), ("D", True), ("C7", False), ("1C", False),
+     ("C1C1", False), ("", False)],
+)  # fmt: skip
+def test_class_grammar(value, valid):
+    assert is_valid_class(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("name", "spec"),
+    [
+        ("number", ID_NUMBER_SPEC),
+        ("birth", DATE_SPEC),
+        ("issue_date", DATE_SPEC),
+        ("valid_to", VALIDITY_END_SPEC),
+        ("class", CLASS_SPEC),
+        ("sex", SEX_SPEC),
+        ("file_number", FILE_NUMBER_SPEC),
+        ("name", ANY_SPEC),
+    ],
+)
+def test_field_spec_by_name(name, spec):
+    assert field_spec(name) is spec
+
+
+def test_charset_columns_are_cached_per_alphabet_object():
+    columns, characters = charset_columns(ALPHABET, "01X")
+    assert charset_columns(ALPHABET, "01X")[0] is columns
+    assert characters == ["", "0", "1", "X"]
+    other = build_alphabet(list("X10"))
+    assert charset_columns(other, "01X")[1] == ["", "X", "1", "0"]
