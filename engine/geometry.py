@@ -60,3 +60,15 @@ def to_quad(quad: QuadArray) -> Quad:
     """A result-type quad (tuples of floats) from a (4, 2) array."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (tuple(map(float, point)) for point in quad)
     return ((x0, y0), (x1, y1), (x2, y2), (x3, y3))
+
+
+def lengthen(quad: QuadArray, margin: float) -> QuadArray:
+    """The quad stretched along its long axis by `margin` times its short side at both ends."""
+    along = quad[1] - quad[0]
+    across = quad[3] - quad[0]
+    if np.linalg.norm(along) < np.linalg.norm(across):
+        along, across = across, along
+        step = along / max(float(np.linalg.norm(along)), 1e-6) * margin * float(np.linalg.norm(across))
+        return np.array([quad[0] - step, quad[1] - step, quad[2] + step, quad[3] + step], dtype=np.float32)
+    step = along / max(float(np.linalg.norm(along)), 1e-6) * margin * float(np.linalg.norm(across))
+    return np.array([quad[0] - step, quad[1] + step, quad[2] + step, quad[3] - step], dtype=np.float32)

@@ -1,17 +1,29 @@
-"""From a photo to license pages: read every text line, orient and split pages, classify, parse, cross-check."""
+"""From a photo to license pages: find each card, read it in card space, classify, parse, cross-check.
+
+Cards come from the card finder; when it finds none (the card fills the frame, a screenshot, an odd background) the
+whole image is read once and its text geometry gives the card instead. Electronic licenses (screenshots, no card) are
+parsed from that whole-image reading.
+"""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
+from engine.card import CardFrame
+from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
+from engine.geometry import to_quad
+from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
+from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import correct_number
 from engine.layout.electronic import parse_electronic
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
@@ -19,7 +31,7 @@ from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import classify_page
-from engine.results import LicenseResult, PageResult, Quad, ReadOptions, TextLine
+from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, TextLine
 
 # The 88 x 60 mm card around its text: margins as shares of the text block, measured on real main pages.
 CARD_MARGIN_X = 0.08
@@ -27,43 +39,32 @@ CARD_MARGIN_Y = 0.07
 ADJUSTED_JPEG_QUALITY = 90
 
 ReadText = Callable[[npt.NDArray[np.uint8]], list[TextLine]]
+LocateCards = Callable[[npt.NDArray[np.uint8]], list[CardFrame]]
 
 
-def read_license(read_text: ReadText, image: npt.NDArray[np.uint8], options: ReadOptions) -> LicenseResult:
+class TextReader(Protocol):
+    """What the license reader needs from the OCR engine (engine.pipeline.Engine)."""
+
+    def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]: ...
+
+    def read_card(self, image: npt.NDArray[np.uint8], frame: CardFrame) -> CardReading: ...
+
+
+def read_license(
+    reader: TextReader, image: npt.NDArray[np.uint8], options: ReadOptions, locate: LocateCards
+) -> LicenseResult:
     """Every license page in a (H, W, 3) uint8 BGR image; field quads in its pixels. Raises RecognitionFailed."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    lines = read_text(image)
-    timings["ocr"] = (time.perf_counter() - start) * 1000
-    if not lines:
-        raise NoLicenseFound("no text was found in the image")
-
+    frames = locate(image)
+    timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    angle = reading_angle(lines)
-    pages = []
-    for group in split_pages(split_at_labels(place_lines(lines, angle))):
-        kind = classify_page(group)
-        if kind is None:
-            continue
-        if kind.license_type == "electronic":
-            fields = parse_electronic(group)
-        elif kind.side == "back":
-            fields = parse_back(group)
-        else:
-            fields = parse_front(group)
-        fields = correct_number(fields, fill_from_number=kind.side == "front")
-        card = None if kind.license_type == "electronic" else card_from_text(group, angle)
-        pages.append(
-            PageResult(
-                side=kind.side,
-                license_type=kind.license_type,
-                fields=fields,
-                side_confidence=kind.confidence,
-                card_quad=card,
-                adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image and card else None,
-            )
-        )
-    timings["layout"] = (time.perf_counter() - start) * 1000
+    pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
+    timings["read"] = (time.perf_counter() - start) * 1000
+    if not pages:
+        start = time.perf_counter()
+        pages = read_whole_image(reader, image, options)
+        timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")
     pages.sort(key=lambda page: page.side != "front")
@@ -73,6 +74,73 @@ def read_license(read_text: ReadText, image: npt.NDArray[np.uint8], options: Rea
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
+
+
+def read_card_page(
+    reader: TextReader, image: npt.NDArray[np.uint8], frame: CardFrame, options: ReadOptions
+) -> PageResult | None:
+    """One card read in card space: its lines placed in card millimetres, classified and parsed by zones."""
+    reading = reader.read_card(image, frame)
+    if reading.side is None:
+        return None
+    frame, lines, side = reading.frame, reading.lines, reading.side
+    fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
+    fields = correct_number(fields, fill_from_number=side == "front")
+    fields = {key: _in_photo(value, frame) for key, value in fields.items()}
+    card = to_quad(frame.quad)
+    return PageResult(
+        side=side,
+        license_type="normal",
+        fields=fields,
+        side_confidence=reading.side_confidence,
+        card_quad=card,
+        adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image else None,
+    )
+
+
+def _placed_in_card(line: TextLine, frame: CardFrame) -> PlacedLine:
+    """A card-millimetre line as a PlacedLine: its box in millimetres, its quad mapped to photo pixels."""
+    corners = np.array(line.quad, dtype=np.float32)
+    left, top = corners.min(axis=0)
+    right, bottom = corners.max(axis=0)
+    photo = replace(line, quad=to_quad(frame.to_image(corners)))
+    return PlacedLine(photo, float(left), float(top), float(right), float(bottom))
+
+
+def _in_photo(value: FieldValue, frame: CardFrame) -> FieldValue:
+    """A card-space field with its quad mapped to photo pixels."""
+    if value.quad is None:
+        return value
+    return replace(value, quad=to_quad(frame.to_image(np.array(value.quad, dtype=np.float32))))
+
+
+def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: ReadOptions) -> list[PageResult]:
+    """No card found: read the whole image, split it into pages, and read each card page again in card space from
+    its text geometry (electronic screenshots are parsed from the whole-image lines)."""
+    lines = reader.read_text(image)
+    if not lines:
+        raise NoLicenseFound("no text was found in the image")
+    angle = reading_angle(lines)
+    pages = []
+    for group in split_pages(split_at_labels(place_lines(lines, angle))):
+        kind = classify_page(group)
+        if kind is None:
+            continue
+        if kind.license_type == "electronic":
+            fields = correct_number(parse_electronic(group), fill_from_number=True)
+            pages.append(PageResult("front", "electronic", fields, kind.confidence))
+            continue
+        corners = card_corners(group, back=kind.side == "back")
+        frame = CardFrame(np.array(card_from_text(group, angle) if corners is None else unrotate(corners, angle)))
+        page = read_card_page(reader, image, frame, options)
+        if page is None:
+            fields = parse_back(group) if kind.side == "back" else parse_front(group)
+            fields = correct_number(fields, fill_from_number=kind.side == "front")
+            card = to_quad(frame.quad)
+            adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
+            page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
+        pages.append(page)
+    return pages
 
 
 def card_from_text(lines: list[PlacedLine], angle: float) -> Quad:
@@ -88,9 +156,14 @@ def card_from_text(lines: list[PlacedLine], angle: float) -> Quad:
         (right + margin_x, bottom + margin_y),
         (left - margin_x, bottom + margin_y),
     ]
+    return to_quad(unrotate(np.array(corners, dtype=np.float32), angle))
+
+
+def unrotate(points: npt.NDArray[np.float32], angle: float) -> npt.NDArray[np.float32]:
+    """Upright-frame points (place_lines turned the image by -angle) back to image pixels."""
     cos, sin = math.cos(angle), math.sin(angle)
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = ((x * cos - y * sin, x * sin + y * cos) for x, y in corners)
-    return ((x0, y0), (x1, y1), (x2, y2), (x3, y3))
+    rotation = np.array([[cos, -sin], [sin, cos]], dtype=np.float32)
+    return np.asarray(points @ rotation.T, dtype=np.float32)
 
 
 def adjusted_image(image: npt.NDArray[np.uint8], card: Quad) -> bytes:

@@ -32,6 +32,8 @@ class TextLine:
     score: float
     quad: Quad
     char_scores: tuple[float, ...] = ()
+    char_positions: tuple[float, ...] = ()
+    """Each character's centre along the line from corner 0 to corner 1, as a share of its length."""
 
 
 @dataclass(frozen=True)

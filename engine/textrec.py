@@ -27,6 +27,8 @@ class Recognition:
     char_scores: tuple[float, ...]
     probabilities: npt.NDArray[np.float32]
     """(T, C) per-timestep class probabilities, kept for constrained re-decoding of fields."""
+    char_positions: tuple[float, ...] = ()
+    """Each kept character's centre along the crop, as a share of its width (0 left edge, 1 right edge)."""
 
 
 def build_alphabet(characters: Sequence[str]) -> list[str]:
@@ -59,14 +61,33 @@ def ctc_greedy_decode(
     return "".join(characters), score, kept
 
 
+def kept_steps(probabilities: npt.NDArray[np.float32]) -> npt.NDArray[np.intp]:
+    """Indices of the time steps greedy decoding keeps (the same rule as ctc_greedy_decode)."""
+    best = probabilities.argmax(axis=1)
+    keep = best != BLANK
+    keep[1:] &= best[1:] != best[:-1]
+    return np.flatnonzero(keep)
+
+
+def step_positions(probabilities: npt.NDArray[np.float32], batch_width: int, text_width: int) -> tuple[float, ...]:
+    """Where each kept character sits along its crop: the time steps evenly cover the padded batch width, and the
+    crop fills `text_width` of it. A CTC spike lands inside its character, close enough to tell label from value."""
+    steps = probabilities.shape[0]
+    centres = (kept_steps(probabilities) + 0.5) * batch_width / steps / max(text_width, 1)
+    return tuple(float(min(position, 1.0)) for position in centres)
+
+
+def resized_width(crop: npt.NDArray[np.uint8], height: int) -> int:
+    return max(1, math.ceil(height * crop.shape[1] / max(crop.shape[0], 1)))
+
+
 def resize_line(crop: npt.NDArray[np.uint8], height: int, batch_width: int) -> npt.NDArray[np.float32]:
     """(h, w, 3) uint8 BGR line to (3, height, batch_width) float32, aspect kept, zero-padded on the right."""
-    ratio = crop.shape[1] / max(crop.shape[0], 1)
-    resized_width = min(batch_width, max(1, math.ceil(height * ratio)))
-    resized = cv2.resize(crop, (resized_width, height)).astype(np.float32)
+    width = min(batch_width, resized_width(crop, height))
+    resized = cv2.resize(crop, (width, height)).astype(np.float32)
     resized = (resized / 255.0 - 0.5) / 0.5
     padded = np.zeros((3, height, batch_width), dtype=np.float32)
-    padded[:, :, :resized_width] = resized.transpose(2, 0, 1)
+    padded[:, :, :width] = resized.transpose(2, 0, 1)
     return padded
 
 
@@ -99,5 +120,6 @@ class TextRecognizer:
             probabilities = self._run(tensor)
             for row, index in enumerate(batch):
                 text, score, char_scores = ctc_greedy_decode(probabilities[row], self.alphabet)
-                results[index] = Recognition(text, score, char_scores, probabilities[row])
+                positions = step_positions(probabilities[row], batch_width, resized_width(crops[index], height))
+                results[index] = Recognition(text, score, char_scores, probabilities[row], positions)
         return [result for result in results if result is not None]

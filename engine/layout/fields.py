@@ -66,8 +66,10 @@ def find_dates(text: str) -> list[str]:
 def find_id_number(text: str) -> str | None:
     """The 18-character ID number in `text`, lookalike letters mapped to digits; None when there is none."""
     cleaned = re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper()
-    match = re.search(r"\d{17}[\dX]", cleaned)
-    return match.group(0) if match else None
+    # A stray character before or after the number shifts the window; the one with a valid check digit wins.
+    windows = [cleaned[i : i + 18] for i in range(max(len(cleaned) - 17, 0))]
+    candidates = [window for window in windows if ID_PATTERN.fullmatch(window)]
+    return next((window for window in candidates if is_valid_id(window)), candidates[0] if candidates else None)
 
 
 def normalize_class(text: str) -> str | None:

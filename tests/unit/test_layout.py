@@ -2,8 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 
+from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
 from engine.license import read_license
@@ -60,8 +62,22 @@ NEW_FRONT = [
 NEW_FRONT_FIELDS = FRONT_PAGE_FIELDS  # the same page as tests.rendering.FRONT_PAGE draws
 
 
+class TextOnlyReader:
+    """Gives the whole-image lines and reads nothing in card space, so the text-line parser decides alone."""
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = lines
+
+    def read_text(self, image):
+        return self.lines
+
+    def read_card(self, image, frame):
+        return CardReading(frame, None, 0.0, [])
+
+
 def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[dict]:
-    result = read_license(lambda _: lines, None, options or ReadOptions())  # type: ignore[arg-type]
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    result = read_license(TextOnlyReader(lines), image, options or ReadOptions(), locate=lambda _: [])
     return [
         {"side": page.side, "type": page.license_type}
         | {key: (list(v.value) if isinstance(v.value, tuple) else v.value) for key, v in page.fields.items()}

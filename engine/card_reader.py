@@ -1,0 +1,152 @@
+"""Reading one rectified card: find its text, turn it upright, tell the page, then read each value where it is printed.
+
+A generic detector misses pale values and merges labels with values; on a rectified card neither matters, because
+every value has a known row (zones.SLOTS). The detector only finds the print's offset from the card (the printer
+shifts all values together), the card's orientation, and the red seal's lines; each value is then read from a strip
+along its row that starts right of its label. Everything here is in card millimetres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
+from engine.config import DetectionConfig
+from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
+from engine.layout.side import classify_title
+from engine.layout.zones import BACK_SLOTS, FRONT_SLOTS, TITLE_SLOT, Slot, zone_of
+from engine.results import Side, TextLine
+from engine.textcls import LineClassifier
+from engine.textdet import TextDetector
+from engine.textrec import TextRecognizer
+
+# The card is read at this resolution: 3.2 mm values come out ~38 px tall, close to the recognizer's 48.
+PX_PER_MM = 12.0
+# Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
+DETECTION = DetectionConfig(limit_side_len=640)
+# A value strip is this many times the value's character height, centred on its row.
+STRIP_HEIGHT = 1.7
+# The print never moves further than this from its nominal place (printer shift plus card-finding error), in mm.
+MAX_PRINT_SHIFT_MM = 2.0
+# Detected lines are read a little past both ends (share of their height): DB boxes clip a last character now and then.
+LINE_END_MARGIN = 0.5
+# Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
+DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
+
+
+@dataclass(frozen=True)
+class CardReading:
+    frame: CardFrame
+    """The card's frame turned upright (the card finder cannot tell 0 from 180 degrees)."""
+    side: Side | None
+    side_confidence: float
+    lines: list[TextLine]
+    """Recognized lines in card millimetres: the title, one per value strip, and detected lines of DETECTED_ZONES."""
+
+
+def read_card(
+    detector: TextDetector,
+    classifier: LineClassifier | None,
+    recognizer: TextRecognizer,
+    image: npt.NDArray[np.uint8],
+    frame: CardFrame,
+) -> CardReading:
+    card = frame.rectify(image, PX_PER_MM)
+    found = [detection.quad / PX_PER_MM for detection in detector.detect(stretch_contrast(card), DETECTION)]
+    if classifier is not None and found and _upside_down(classifier, card, found):
+        frame = frame.turned_half()
+        card = np.ascontiguousarray(card[::-1, ::-1])
+        size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
+        found = [turn_half(size - quad) for quad in found]
+
+    title = _read_strips(recognizer, card, [TITLE_SLOT], 0.0)
+    kind = classify_title(title[0].text, found)
+    if kind is None:
+        return CardReading(frame, None, 0.0, title)
+    slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
+    shift = print_shift(found, slots)
+    detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
+    lines = title + _read_strips(recognizer, card, slots, shift) + _read_detected(recognizer, card, detected)
+    return CardReading(frame, kind.side, kind.confidence, lines)
+
+
+def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """The card in grey with its 1st..99th brightness percentiles stretched to full range: values printed in pale
+    ink on the tinted stock stand out for the detector, whatever the tint and the light."""
+    grey = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
+    low, high = np.percentile(grey, (1, 99))
+    scale = 255.0 / max(float(high - low), 1.0)
+    table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
+    return np.asarray(cv2.cvtColor(cv2.LUT(grey, table), cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
+def print_shift(found: list[QuadArray], slots: tuple[Slot, ...]) -> float:
+    """How far the value print sits below its nominal rows (mm): the median offset of detected lines that lie on a
+    value's strip, each matched to the nearest row within reach. Lines merged across rows are too tall to count."""
+    offsets = []
+    for quad in found:
+        centre_x, centre_y = (float(value) for value in quad.mean(axis=0))
+        height = float(quad[:, 1].max() - quad[:, 1].min())
+        rows = [
+            slot.y
+            for slot in slots
+            if slot.x0 <= centre_x <= slot.x1
+            and abs(centre_y - slot.y) <= MAX_PRINT_SHIFT_MM
+            and height < 2 * slot.size
+        ]
+        if rows:
+            offsets.append(centre_y - min(rows, key=lambda y: abs(centre_y - y)))
+    return float(np.clip(np.median(offsets), -MAX_PRINT_SHIFT_MM, MAX_PRINT_SHIFT_MM)) if offsets else 0.0
+
+
+def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
+    from engine.layout.zones import BACK_ZONES, FRONT_ZONES
+
+    zones = FRONT_ZONES if side == "front" else BACK_ZONES
+    centre_x, centre_y = quad.mean(axis=0)
+    key = zone_of(zones, float(centre_x), float(centre_y))
+    return key if key in DETECTED_ZONES[side] else None
+
+
+def _upside_down(classifier: LineClassifier, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:
+    """The whole card's vote: every line reads the same way, and long lines the classifier is sure of count most."""
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in found]
+    scores = classifier.upside_down(crops)
+    return sum(crop.shape[1] * (2 * score - 1) for crop, score in zip(crops, scores, strict=True)) > 0
+
+
+def _read_strips(
+    recognizer: TextRecognizer, card: npt.NDArray[np.uint8], slots: tuple[Slot, ...] | list[Slot], shift: float
+) -> list[TextLine]:
+    quads = [_strip(slot, shift) for slot in slots]
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in quads]
+    return _recognized(recognizer, crops, quads, keep_empty=True)
+
+
+def _strip(slot: Slot, shift: float) -> QuadArray:
+    half = STRIP_HEIGHT * slot.size / 2
+    top, bottom = slot.y + shift - half, slot.y + shift + half
+    return np.array([[slot.x0, top], [slot.x1, top], [slot.x1, bottom], [slot.x0, bottom]], dtype=np.float32)
+
+
+def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:
+    cropped = [crop_quad(card, lengthen(quad, LINE_END_MARGIN) * PX_PER_MM) for quad in found]
+    return _recognized(recognizer, [crop for crop, _ in cropped], [quad / PX_PER_MM for _, quad in cropped])
+
+
+def _recognized(
+    recognizer: TextRecognizer,
+    crops: list[npt.NDArray[np.uint8]],
+    quads: list[QuadArray],
+    keep_empty: bool = False,
+) -> list[TextLine]:
+    recognitions = recognizer.recognize(crops)
+    return [
+        TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
+        for quad, rec in zip(quads, recognitions, strict=True)
+        if keep_empty or rec.text.strip()
+    ]

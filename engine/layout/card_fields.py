@@ -1,0 +1,243 @@
+"""Fields of a rectified page, by position, character by character.
+
+Labels are pre-printed at fixed places on the card, values are printed inside known zones (zones.py). The recognizer
+says where along its line each character sits, so every character gets a card position and goes to the zone holding
+it: a label read together with its value (`姓名张三`), a misread label (`娃名`) or an English label caught in a value's
+box falls outside the value's zone and drops out, without matching any label text. Input lines have quads in card
+millimetres; so do the FieldValue quads returned (the caller maps them to the photo).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.layout.fields import LONG_TERM, add_years, find_dates, find_id_number, normalize_class, period_years
+from engine.layout.zones import BACK_ZONES, FRONT_ZONES, Zone, zone_of
+from engine.results import FieldValue, Quad, TextLine
+
+SEXES = ("男", "女")
+# The seal names a traffic-police unit; a reading lacking all of these is not the authority.
+AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局")
+FILE_NUMBER = re.compile(r"\d{12}")
+# Dot-separated names of some minorities keep their middle dot.
+NAME_EXTRA = "·"
+# Two characters of different lines closer than this share of the line height are one printed character.
+OVERLAP = 0.45
+# Characters on one line whose centres are closer than this share of the line height are in the same row.
+SAME_ROW = 0.5
+
+
+@dataclass(frozen=True)
+class PlacedChar:
+    """One recognized character at its centre in card millimetres, with its line's height and index."""
+
+    text: str
+    x: float
+    y: float
+    height: float
+    score: float
+    line: int
+
+
+def place_characters(lines: list[TextLine]) -> list[PlacedChar]:
+    """Every character of every line at its position on the card (lines read upright, quads in millimetres)."""
+    placed = []
+    for index, line in enumerate(lines):
+        quad = np.array(line.quad, dtype=np.float64)
+        top_left, top_right, bottom_left = quad[0], quad[1], quad[3]
+        height = float(np.linalg.norm(bottom_left - top_left))
+        positions = line.char_positions
+        if len(positions) != len(line.text):
+            positions = tuple((i + 0.5) / len(line.text) for i in range(len(line.text)))
+        scores = line.char_scores if len(line.char_scores) == len(line.text) else (line.score,) * len(line.text)
+        for character, position, score in zip(line.text, positions, scores, strict=True):
+            if character.isspace():
+                continue
+            x, y = top_left + position * (top_right - top_left) + (bottom_left - top_left) / 2
+            placed.append(PlacedChar(character, float(x), float(y), height, float(score), index))
+    return placed
+
+
+def without_overlaps(chars: list[PlacedChar]) -> list[PlacedChar]:
+    """One character per printed position: line crops are read a little past their ends, so neighbouring lines
+    can both read the same character (`姓名白` + `白强`); the surer reading stays."""
+    kept: list[PlacedChar] = []
+    for char in sorted(chars, key=lambda c: -c.score):
+        reach = OVERLAP * char.height
+        if not any(
+            other.line != char.line and abs(other.x - char.x) < reach and abs(other.y - char.y) < reach
+            for other in kept
+        ):
+            kept.append(char)
+    return kept
+
+
+def by_zone(lines: list[TextLine], zones: tuple[Zone, ...]) -> dict[str, list[PlacedChar]]:
+    """Characters grouped by the zone holding their centre, each group in reading order."""
+    grouped: dict[str, list[PlacedChar]] = {}
+    for char in without_overlaps(place_characters(lines)):
+        key = zone_of(zones, char.x, char.y)
+        if key is not None:
+            grouped.setdefault(key, []).append(char)
+    return {key: _reading_order(chars) for key, chars in grouped.items()}
+
+
+def parse_front_card(lines: list[TextLine]) -> dict[str, FieldValue]:
+    zones = by_zone(lines, FRONT_ZONES)
+    fields: dict[str, FieldValue] = {}
+    if number := _id_number(zones.get("number", [])):
+        fields["number"] = number
+    if name := _kept(zones.get("name", []), _is_name_character):
+        fields["name"] = name
+    if sex := _first_of(zones.get("sex", []), SEXES):
+        fields["sex"] = sex
+    if nationality := _nationality(zones.get("nationality", [])):
+        fields["nationality"] = nationality
+    if address := _kept(zones.get("address", []) + zones.get("address2", []), _is_printed):
+        fields["address"] = address
+    for key in ("birth", "issue_date"):
+        if date := _first_date(zones.get(key, [])):
+            fields[key] = date
+    if licence_class := _class(zones.get("class", [])):
+        fields["class"] = licence_class
+    fields.update(_validity(zones.get("validity", [])))
+    if authority := _seal(zones.get("seal", [])):
+        fields["issuing_authority"] = authority
+    return fields
+
+
+def parse_back_card(lines: list[TextLine]) -> dict[str, FieldValue]:
+    zones = by_zone(lines, BACK_ZONES)
+    fields: dict[str, FieldValue] = {}
+    if number := _id_number(zones.get("number", [])):
+        fields["number"] = number
+    if name := _kept(zones.get("name", []), _is_name_character):
+        fields["name"] = name
+    chars = zones.get("file_number", [])
+    if match := FILE_NUMBER.search(_text(chars)):
+        fields["file_number"] = _value(match.group(0), chars)
+    if record := _kept(zones.get("record", []) + zones.get("record2", []), _is_printed):
+        fields["record"] = record
+    return fields
+
+
+def _value(text: str, chars: list[PlacedChar], derived: bool = False) -> FieldValue:
+    """A field read from `chars`: their mean score, and the box around them (none when derived)."""
+    score = float(np.mean([char.score for char in chars])) if chars else 0.0
+    return FieldValue(value=text, score=score, quad=None if derived or not chars else _box(chars))
+
+
+def _box(chars: list[PlacedChar]) -> Quad:
+    """The rectangle around the characters: a character's width is its pitch on the line (digits are narrower than
+    they are tall), else its height."""
+    half = max(char.height for char in chars) / 2
+    xs = sorted(char.x for char in chars)
+    pitch = float(np.median(np.diff(xs))) if len(xs) >= 2 else 2 * half
+    half_width = min(half, pitch / 2)
+    left, right = xs[0] - half_width, xs[-1] + half_width
+    top = min(char.y for char in chars) - half
+    bottom = max(char.y for char in chars) + half
+    return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
+def _text(chars: list[PlacedChar]) -> str:
+    return "".join(char.text for char in chars)
+
+
+def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | None:
+    kept = [char for char in chars if keep(char.text)]
+    return _value(_text(kept), kept) if kept else None
+
+
+def _is_cjk(character: str) -> bool:
+    return unicodedata.east_asian_width(character) == "W" and character.isalpha()
+
+
+def _is_name_character(character: str) -> bool:
+    """Names are Chinese characters (and a middle dot), never Latin letters, digits or punctuation."""
+    return _is_cjk(character) or character in NAME_EXTRA
+
+
+def _is_printed(character: str) -> bool:
+    """Addresses and records mix Chinese, digits and full-width punctuation; Latin letters are English label noise
+    and ASCII dots and dashes are the dotted underline read as text."""
+    return not (character.isascii() and (character.isalpha() or character in RULE_READINGS)) and character != "—"
+
+
+RULE_READINGS = ".-_~·"
+
+
+def _id_number(chars: list[PlacedChar]) -> FieldValue | None:
+    number = find_id_number(_text(chars))
+    return _value(number, chars) if number else None
+
+
+def _first_of(chars: list[PlacedChar], choices: tuple[str, ...]) -> FieldValue | None:
+    found = next((char for char in chars if char.text in choices), None)
+    return _value(found.text, [found]) if found else None
+
+
+def _nationality(chars: list[PlacedChar]) -> FieldValue | None:
+    """As printed (`中国`, recent prints `中国/CHN`); Latin letters count only after the slash."""
+    text = _text(chars)
+    chinese = "".join(character for character in text if _is_cjk(character))
+    if not chinese:
+        return None
+    code = re.search(r"/\s*([A-Z]{3})", text)
+    return _value(f"{chinese}/{code.group(1)}" if code else chinese, chars)
+
+
+def _first_date(chars: list[PlacedChar]) -> FieldValue | None:
+    dates = find_dates(_text(chars))
+    return _value(dates[0], chars) if dates else None
+
+
+def _class(chars: list[PlacedChar]) -> FieldValue | None:
+    value = normalize_class(_text(chars))
+    return _value(value, chars) if value else None
+
+
+def _validity(chars: list[PlacedChar]) -> dict[str, FieldValue]:
+    """valid_from and valid_to from either print: two dates, a date and `长期`, or a date and `N年` (old print)."""
+    text = _text(chars)
+    dates = find_dates(text)
+    if not dates:
+        return {}
+    fields = {"valid_from": _value(dates[0], chars)}
+    if len(dates) >= 2:
+        fields["valid_to"] = _value(dates[1], chars)
+    elif LONG_TERM in text:
+        fields["valid_to"] = _value(LONG_TERM, chars)
+    elif years := period_years(_after_first_date(text)):
+        fields["valid_to"] = _value(add_years(dates[0], years), chars, derived=True)
+    return fields
+
+
+def _after_first_date(text: str) -> str:
+    """The text after the first date, so `2015-06-186年` yields the period `6年`, not `186年`."""
+    match = re.search(r"\d{4}\D{0,2}\d{1,2}\D{0,2}\d{1,2}", text)
+    return text[match.end() :] if match else text
+
+
+def _seal(chars: list[PlacedChar]) -> FieldValue | None:
+    """The seal's lines read top to bottom as one name; a reading without a police word is not the authority."""
+    value = _kept(chars, _is_cjk)
+    if value is None or not any(word in str(value.value) for word in AUTHORITY_WORDS):
+        return None
+    return value
+
+
+def _reading_order(chars: list[PlacedChar]) -> list[PlacedChar]:
+    """Rows top to bottom (a row: characters within half a line height of its first one), each left to right."""
+    rows: list[list[PlacedChar]] = []
+    for char in sorted(chars, key=lambda c: c.y):
+        if rows and abs(char.y - rows[-1][0].y) < SAME_ROW * max(char.height, rows[-1][0].height):
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    return [char for row in rows for char in sorted(row, key=lambda c: c.x)]
