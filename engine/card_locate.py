@@ -1,0 +1,464 @@
+"""Finds driving-license pages in a photo with plain OpenCV (no network): their quadrilaterals in image pixels.
+
+A page is pale cyan-green card stock. Its colour gives a rough blob on a downscaled copy; the blob's outline gives
+four side lines, which are then re-fitted to the strongest colour edge near each side in the original pixels and
+intersected, so corners cut off by the frame are extrapolated rather than snapped to the frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+CARD_ASPECT = 88.0 / 60.0  # the license is 88 x 60 mm
+WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitted in the original pixels
+
+# Card stock in OpenCV's 8-bit Lab (a, b offset by 128): greener than neutral, near-neutral on blue-yellow, light.
+# Measured on the synthetic tints (RGB 0.62-0.76, 0.86-0.93, 0.78-0.88) under cast and shade.
+CARD_MAX_A = 126
+CARD_MAX_B_OFFSET = 13
+CARD_MIN_L = 130
+CLOSE_SHARE = 0.02  # closing kernel, as a share of the long side: bridges text lines and the photo
+
+CANNY_LOW, CANNY_HIGH = 40, 100  # on Sobel sums (about 4 x the step in Lab units)
+CHANNEL_GAINS = (1, 2, 2)  # L, a, b: a hue step is worth more than the same lightness step
+HOUGH_VOTES = 20
+HOUGH_GAP = 3
+MIN_SEGMENT_SHARE = 0.06  # of the long side: shorter straight runs are print or clutter
+MAX_SEGMENTS = 300
+MERGE_COS = math.cos(math.radians(3.0))  # segments this close in angle and MERGE_PX in offset are one line
+MERGE_PX = 2.5
+MAX_LINES = 24
+PAIR_COS = math.cos(math.radians(35.0))  # opposite sides under 30 degrees of tilt stay this close to parallel
+CROSS_COS = math.cos(math.radians(50.0))  # adjacent sides meet at no less than this
+ASPECT_SPREAD = 0.25  # log-aspect spread: tilt shortens one side by up to ~15%
+MIN_CARD_SHARE = 0.12  # of the long side: smaller cards are too small to read
+BORDER_SAMPLES = 24
+INSIDE_GRID = 8
+OUTER_RINGS = (1.05, 1.1)  # just outside the card, scaled about its centre
+MAX_RANKED = 20
+INNER_SCORE_SHARE = 0.5
+INNER_MIN_SHARE = 0.02  # ... and at least this far: nearer is the same border seen twice
+INNER_CORNER_SHARE = 0.1  # of the long side: a sleeve's 2-5 mm margin puts its corners ~4-9% from the card's
+NESTED_OVERLAP = 0.97
+
+SIDE_SAMPLES = 48  # points searched along each side
+SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
+MIN_SEARCH_PX = 3.0
+EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
+INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
+FRAME_MARGIN_PX = 2.0
+MIN_SCORE = 0.35
+OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
+
+QuadArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class LocatedCard:
+    quad: QuadArray
+    """(4, 2) float32, original-image pixels, clockwise; corner 0 -> 1 runs along a long edge of the card. Which
+    long edge comes first (the 0/180 degree question) is left to the caller."""
+    score: float
+    """In [0, 1]: how card-like (border support, rectangular blob, aspect, colour inside)."""
+    border_complete: float
+    """In [0, 1]: share of the border that is inside the frame and seen as an edge; < 1 when corners are cut off."""
+
+
+def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
+    """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
+    height, width = image.shape[:2]
+    scale = min(1.0, WORK_LONG_SIDE / max(height, width))
+    small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
+    edges = _edge_map(lab)
+    colour = np.asarray(
+        cv2.resize(_card_colour_map(lab), (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), np.float32
+    )
+    lines = _border_lines(edges)
+    found: list[LocatedCard] = []
+    for rough, _ in _quad_hypotheses(lines, edges, colour, max_cards):
+        quad, border_complete, edge_support = _refine(image, rough * 2 / scale)
+        if quad is None:
+            continue
+        score = _score(quad * scale / 2, edge_support, colour)
+        if score >= MIN_SCORE:
+            found.append(LocatedCard(_landscape_order(quad), score, border_complete))
+    return _best_distinct(found, max_cards)
+
+
+# --- rough quads from lines on the small copy ---------------------------------------------------------------------
+
+
+def _card_colour_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """1.0 where a pixel (or the print closed over by its neighbours) has the card stock's colour, else 0.0."""
+    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1], lab[:, :, 2].astype(np.int16)
+    mask = ((green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)).astype(
+        np.uint8
+    )
+    size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), dtype=np.float32)
+
+
+def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Canny edges, at half the working size, of the strongest of the Lab channels' gradients at each pixel.
+
+    Half size averages out sensor noise and print texture; the colour channels keep a card on a surface of the same
+    lightness visible, which a grey-level gradient misses."""
+    half = cv2.resize(lab, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    half = np.asarray(cv2.GaussianBlur(half, (5, 5), 0), dtype=np.uint8)
+    gradients = []
+    for channel, gain in enumerate(CHANNEL_GAINS):
+        dx = np.asarray(cv2.Sobel(half[:, :, channel], cv2.CV_16S, 1, 0, scale=gain), dtype=np.int16)
+        dy = np.asarray(cv2.Sobel(half[:, :, channel], cv2.CV_16S, 0, 1, scale=gain), dtype=np.int16)
+        gradients.append((dx, dy, np.abs(dx.astype(np.int32)) + np.abs(dy.astype(np.int32))))
+    best_dx, best_dy, best_magnitude = gradients[0]
+    for dx, dy, magnitude in gradients[1:]:
+        stronger = magnitude > best_magnitude
+        best_dx = np.where(stronger, dx, best_dx)
+        best_dy = np.where(stronger, dy, best_dy)
+        best_magnitude = np.maximum(magnitude, best_magnitude)
+    return np.asarray(cv2.Canny(best_dx, best_dy, CANNY_LOW, CANNY_HIGH, L2gradient=True), dtype=np.uint8)
+
+
+def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
+    """Long straight edges as (N, 3) rows (cos t, sin t, rho) with x cos t + y sin t = rho, longest support first."""
+    long_side = max(edges.shape)
+    segments = cv2.HoughLinesP(
+        edges, 1, math.pi / 180, HOUGH_VOTES, minLineLength=MIN_SEGMENT_SHARE * long_side, maxLineGap=HOUGH_GAP
+    )
+    if segments is None:
+        return np.zeros((0, 3))
+    segments = segments.reshape(-1, 4).astype(np.float64)
+    starts, ends = segments[:, :2], segments[:, 2:]
+    lengths = np.linalg.norm(ends - starts, axis=1)
+    order = np.argsort(-lengths)[:MAX_SEGMENTS]
+    angles = np.arctan2(ends[:, 1] - starts[:, 1], ends[:, 0] - starts[:, 0])[order] + math.pi / 2
+    normals = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    rhos = np.einsum("ij,ij->i", normals, (starts[order] + ends[order]) / 2)
+    lines: list[list[float]] = []  # cos, sin, rho, support
+    for normal, rho, length in zip(normals, rhos, lengths[order], strict=True):
+        for line in lines:
+            dot = normal[0] * line[0] + normal[1] * line[1]
+            if abs(dot) > MERGE_COS and abs(rho * math.copysign(1, dot) - line[2]) < MERGE_PX:
+                line[3] += length
+                break
+        else:
+            lines.append([normal[0], normal[1], rho, length])
+    lines.sort(key=lambda line: -line[3])
+    return np.array(lines[:MAX_LINES])[:, :3] if lines else np.zeros((0, 3))
+
+
+def _quad_hypotheses(
+    lines: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32], max_cards: int
+) -> list[tuple[QuadArray, float]]:
+    """The best-scoring distinct quads made of two near-parallel line pairs, as (corners, score) on the small copy."""
+    height, width = edges.shape
+    frame = np.array([[1, 0, 0], [0, 1, 0], [1, 0, width - 1], [0, 1, height - 1]], np.float64)
+    lines = np.vstack([lines, frame])  # a side wholly out of frame can only be stood in for by the frame's edge
+    count = len(lines)
+    first, second = np.triu_indices(count, 1)
+    parallel = np.abs(np.einsum("ij,ij->i", lines[first, :2], lines[second, :2])) > PAIR_COS
+    pairs = np.stack([first[parallel], second[parallel]], axis=1)
+    if len(pairs) < 2:
+        return []
+    one, other = np.triu_indices(len(pairs), 1)
+    a, b = pairs[one], pairs[other]
+    cross = np.abs(np.einsum("ij,ij->i", lines[a[:, 0], :2], lines[b[:, 0], :2])) < CROSS_COS
+    a, b = a[cross], b[cross]
+    if len(a) == 0:
+        return []
+    corners = np.stack(
+        [
+            _meet(lines[a[:, 0]], lines[b[:, 0]]),
+            _meet(lines[b[:, 0]], lines[a[:, 1]]),
+            _meet(lines[a[:, 1]], lines[b[:, 1]]),
+            _meet(lines[b[:, 1]], lines[a[:, 0]]),
+        ],
+        axis=1,
+    )
+    scores = _hypothesis_scores(corners, edges, colour)
+    ranked = [int(index) for index in np.argsort(-scores)[:MAX_RANKED] if scores[index] > 0]
+    if not ranked:
+        return []
+    quads = corners[ranked].astype(np.float32)
+    nested = _nested_candidates(quads)
+    picked: list[tuple[QuadArray, float]] = []
+    for position in range(len(ranked)):
+        chosen = _innermost(position, quads, scores[ranked], nested)
+        quad = quads[chosen]
+        if all(_overlap(quad, other) < OVERLAP_LIMIT for other, _ in picked):
+            picked.append((quad, float(scores[ranked[chosen]])))
+        if len(picked) == max_cards + 1:
+            break
+    return picked
+
+
+def _nested_candidates(quads: np.ndarray) -> np.ndarray:
+    """(R, R) bool: [i, j] when quad i could be a card inside quad j's sleeve or window (corners 2-10% inward)."""
+    distances = np.linalg.norm(quads[:, None, :, None, :] - quads[None, :, None, :, :], axis=4)  # (R, R, 4, 4)
+    corner = np.arange(4)
+    paired = np.stack([distances[:, :, corner, (corner + shift) % 4].max(axis=2) for shift in range(4)]).min(axis=0)
+    long_sides = np.array([_long_side(quad) for quad in quads])
+    areas = np.array([cv2.contourArea(quad) for quad in quads])
+    return (
+        (paired <= INNER_CORNER_SHARE * long_sides[None, :])
+        & (distances.min(axis=(2, 3)) >= INNER_MIN_SHARE * long_sides[None, :])
+        & (areas[:, None] < areas[None, :])
+    )
+
+
+def _innermost(position: int, quads: np.ndarray, scores: np.ndarray, nested: np.ndarray) -> int:
+    """Step inward from a quad to a well-supported quad just inside it, while there is one.
+
+    A clear sleeve or a wallet window draws a second rectangle 2-5 mm around the card, as straight and as strong
+    as the card's own border; the card is the inner one."""
+    current = position
+    while True:
+        inner = [
+            other
+            for other in np.flatnonzero(nested[:, current])
+            if scores[other] >= INNER_SCORE_SHARE * scores[current]
+            and _overlap(quads[other], quads[current]) > NESTED_OVERLAP
+        ]
+        if not inner:
+            return current
+        current = int(max(inner, key=lambda other: scores[other]))
+
+
+def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Intersections of rows of lines (cos, sin, rho), (N, 2); parallel pairs land far away and are scored out."""
+    det = first[:, 0] * second[:, 1] - first[:, 1] * second[:, 0]
+    det = np.where(np.abs(det) < 1e-6, 1e-6, det)
+    x = (first[:, 2] * second[:, 1] - first[:, 1] * second[:, 2]) / det
+    y = (first[:, 0] * second[:, 2] - first[:, 2] * second[:, 0]) / det
+    return np.stack([x, y], axis=1)
+
+
+def _hypothesis_scores(
+    corners: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32]
+) -> np.ndarray:
+    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out, aspect."""
+    height, width = edges.shape
+    long_side = max(height, width)
+    sides = np.roll(corners, -1, axis=1) - corners
+    lengths = np.linalg.norm(sides, axis=2)
+    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
+    pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
+    aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
+    aspect_fit = np.exp(-((np.log(aspect / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+    near = np.all((corners > -0.6 * long_side) & (corners < 1.6 * long_side), axis=(1, 2))
+    big = np.maximum(pair_a, pair_b) > MIN_CARD_SHARE * long_side
+    valid = convex & near & big & (aspect_fit > 0.2)
+    scores = np.zeros(len(corners))
+    if not valid.any():
+        return scores
+    quads = corners[valid]
+    along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
+    border = _perimeter(quads, along)
+    hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
+    hits = hits > 0
+    support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    visible = inside.mean(axis=1)
+    centre = quads.mean(axis=1, keepdims=True)
+    colour_in = _lookup_mean(colour, _grid(quads))
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_out = _lookup_mean(colour, ring)
+    scores[valid] = support * visible * colour_in * (1 - colour_out) * aspect_fit[valid]
+    return scores
+
+
+def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
+    """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
+    along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
+    steps = (np.roll(quads, -1, axis=1) - quads)[:, :, None, :]
+    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
+
+
+def _grid(quads: np.ndarray) -> np.ndarray:
+    """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
+    u, v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
+    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)  # (G*G, 4)
+    return np.einsum("pk,nkd->npd", weights, quads)
+
+
+def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest-pixel values of a single-channel image at (N, K, 2) points, and which points lie in the frame."""
+    height, width = image.shape
+    x, y = np.rint(points[:, :, 0]).astype(np.int64), np.rint(points[:, :, 1]).astype(np.int64)
+    inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
+    return image[np.clip(y, 0, height - 1), np.clip(x, 0, width - 1)], inside
+
+
+def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Per quad, the mean of the image over its points that lie in the frame (0 when none do)."""
+    values, inside = _lookup(image, points)
+    return (values * inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+
+
+# --- the border in original pixels --------------------------------------------------------------------------------
+
+
+def _refine(image: npt.NDArray[np.uint8], rough: QuadArray) -> tuple[QuadArray | None, float, float]:
+    """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
+    quad = rough.astype(np.float64)
+    height, width = image.shape[:2]
+    complete, support = 0.0, 0.0
+    for share in SEARCH_SHARES:
+        long_side = _long_side(quad)
+        reach = max(MIN_SEARCH_PX, share * long_side)
+        lines = []
+        seen, inside_total = 0, 0
+        for index in range(4):
+            start, end = quad[index], quad[(index + 1) % 4]
+            points, strong, inside = _edge_points(image, start, end, quad.mean(axis=0), reach)
+            inside_total += inside
+            line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
+            if line is None:
+                lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
+                continue
+            point, direction, inliers = line
+            seen += inliers
+            lines.append((point, direction))
+        corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
+        if any(corner is None for corner in corners):
+            return None, 0.0, 0.0
+        new_quad = np.array(corners, np.float64)
+        if not _plausible(new_quad, width, height):
+            return None, 0.0, 0.0
+        quad = new_quad
+        complete = seen / (4 * SIDE_SAMPLES)
+        support = seen / max(inside_total, 1)
+    return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
+
+
+def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    """Where two (point, unit direction) lines meet; None when they are too near parallel to be adjacent sides."""
+    (p, d), (q, e) = first, second
+    cross = d[0] * e[1] - d[1] * e[0]
+    if abs(cross) < math.sin(math.radians(40.0)):
+        return None
+    t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / cross
+    return np.asarray(p + t * d)
+
+
+def _edge_points(
+    image: npt.NDArray[np.uint8], start: np.ndarray, end: np.ndarray, centre: np.ndarray, reach: float
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Along the side start -> end, the strongest colour step within `reach` px of it, searched along the normal.
+
+    Returns the found points (N, 2), which of them are strong enough, and how many samples lay inside the frame."""
+    height, width = image.shape[:2]
+    along = end - start
+    length = max(float(np.linalg.norm(along)), 1e-9)
+    direction = along / length
+    normal = np.array((-direction[1], direction[0]))
+    if np.dot(centre - start, normal) > 0:  # point the normal out of the card
+        normal = -normal
+    # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
+    positions = np.linspace(0.07, 0.93, SIDE_SAMPLES)[:, None] * along + start
+    inside = (
+        (positions[:, 0] >= FRAME_MARGIN_PX)
+        & (positions[:, 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[:, 1] >= FRAME_MARGIN_PX)
+        & (positions[:, 1] <= height - 1 - FRAME_MARGIN_PX)
+    )
+    steps = max(math.ceil(reach), 2)
+    offsets = np.linspace(-reach, reach, 2 * steps + 1)
+    grid = positions[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+    map_x = grid[:, :, 0].astype(np.float32)
+    map_y = grid[:, :, 1].astype(np.float32)
+    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
+    smooth = cv2.GaussianBlur(lab, (1, 5), 0)
+    step = np.linalg.norm(smooth[:, 2:] - smooth[:, :-2], axis=2)
+    best = np.argmax(step, axis=1)
+    strength = step[np.arange(SIDE_SAMPLES), best]
+    # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
+    left = step[np.arange(SIDE_SAMPLES), np.maximum(best - 1, 0)]
+    right = step[np.arange(SIDE_SAMPLES), np.minimum(best + 1, step.shape[1] - 1)]
+    curvature = left - 2 * strength + right
+    shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
+    offset_step = offsets[1] - offsets[0]
+    found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
+    points = positions + found_offsets[:, None] * normal[None, :]
+    strong = inside & (strength >= EDGE_MIN_STRENGTH)
+    return points, strong, int(inside.sum())
+
+
+def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """A robust line through the points: Huber fit, then a least-squares refit on its inliers."""
+    fit = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
+    direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
+    normal = np.array((-direction[1], direction[0]))
+    distance = np.abs((points - point) @ normal)
+    inliers = distance <= max(tolerance, 1.0)
+    if inliers.sum() < 4:
+        return None
+    fit = cv2.fitLine(points[inliers].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).reshape(-1)
+    return fit[2:].astype(np.float64), fit[:2].astype(np.float64), int(inliers.sum())
+
+
+def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
+    """Convex, not tiny, and corners not absurdly far outside the frame."""
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    span = max(width, height)
+    if np.any(quad < -span) or np.any(quad[:, 0] > width + span) or np.any(quad[:, 1] > height + span):
+        return False
+    return _long_side(quad) >= 0.05 * span
+
+
+# --- scoring and order --------------------------------------------------------------------------------------------
+
+
+def _long_side(quad: np.ndarray) -> float:
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
+
+
+def _score(quad: np.ndarray, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
+    quads = quad[None].astype(np.float64)
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
+    aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+    centre = quads.mean(axis=1, keepdims=True)
+    colour_in = float(_lookup_mean(colour, _grid(quads))[0])
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_out = float(_lookup_mean(colour, ring)[0])
+    return float(edge_support * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+
+
+def _landscape_order(quad: QuadArray) -> QuadArray:
+    """Clockwise on screen (y down), with corner 0 -> 1 along a long side."""
+    x, y = quad[:, 0], quad[:, 1]
+    if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) < 0:
+        quad = quad[::-1]
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    if edges[0] + edges[2] < edges[1] + edges[3]:
+        quad = np.roll(quad, -1, axis=0)
+    return np.ascontiguousarray(quad, dtype=np.float32)
+
+
+def _best_distinct(found: list[LocatedCard], max_cards: int) -> list[LocatedCard]:
+    kept: list[LocatedCard] = []
+    for card in sorted(found, key=lambda card: -card.score):
+        if all(_overlap(card.quad, other.quad) < OVERLAP_LIMIT for other in kept):
+            kept.append(card)
+        if len(kept) == max_cards:
+            break
+    return kept
+
+
+def _overlap(first: QuadArray, second: QuadArray) -> float:
+    area, _ = cv2.intersectConvexConvex(first.reshape(-1, 1, 2), second.reshape(-1, 1, 2))
+    smaller = min(cv2.contourArea(first), cv2.contourArea(second))
+    return float(area) / max(smaller, 1e-9)
