@@ -40,7 +40,12 @@ MIN_CARD_SHARE = 0.12  # of the long side: smaller cards are too small to read
 BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1)  # just outside the card, scaled about its centre
-MAX_RANKED = 20
+REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
+SCORE_BY_COMPLETE = True
+COLOUR_BLOBS = 3
+MARGIN_SAMPLES = 16
+MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
 INNER_SCORE_SHARE = 0.5
 INNER_MIN_SHARE = 0.02  # ... and at least this far: nearer is the same border seen twice
 INNER_CORNER_SHARE = 0.1  # of the long side: a sleeve's 2-5 mm margin puts its corners ~4-9% from the card's
@@ -71,24 +76,41 @@ class LocatedCard:
 
 def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
     """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
+    candidates = _refined_candidates(image)
+    found = [
+        LocatedCard(
+            _landscape_order(candidates[index].quad), candidates[index].score, candidates[index].border_complete
+        )
+        for index in _prefer_inner(
+            np.array([card.quad for card in candidates]), np.array([card.score for card in candidates])
+        )
+    ]
+    return _best_distinct(found, max_cards)
+
+
+def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
+    """Every rough quad refined in full pixels and scored, best first (corner order not yet normalised)."""
     height, width = image.shape[:2]
     scale = min(1.0, WORK_LONG_SIDE / max(height, width))
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
     edges = _edge_map(lab)
+    colour_mask = _card_colour_map(lab)
     colour = np.asarray(
-        cv2.resize(_card_colour_map(lab), (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), np.float32
+        cv2.resize(colour_mask, (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), np.float32
     )
     lines = _border_lines(edges)
-    found: list[LocatedCard] = []
-    for rough, _ in _quad_hypotheses(lines, edges, colour, max_cards):
-        quad, border_complete, edge_support = _refine(image, rough * 2 / scale)
+    roughs = [quad / scale for quad in _colour_quads(colour_mask)]
+    roughs += [quad * 2 / scale for quad in _quad_hypotheses(lines, edges, colour)]
+    candidates = []
+    for rough in roughs:
+        quad, border_complete, edge_support = _refine(image, rough)
         if quad is None:
             continue
-        score = _score(quad * scale / 2, edge_support, colour)
+        score = _score(quad * scale / 2, border_complete, edge_support, colour) * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
-            found.append(LocatedCard(_landscape_order(quad), score, border_complete))
-    return _best_distinct(found, max_cards)
+            candidates.append(LocatedCard(quad, score, border_complete))
+    return sorted(candidates, key=lambda card: -card.score)
 
 
 # --- rough quads from lines on the small copy ---------------------------------------------------------------------
@@ -103,6 +125,31 @@ def _card_colour_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), dtype=np.float32)
+
+
+def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
+    """Four-corner outlines of the largest card-coloured blobs, on the small copy.
+
+    Where the border is faint against a pale surface (a scanner lid, a green cloth) the card's colour still stands
+    out as one blob; its outline is a rough quad that the edge refit in full pixels then sharpens."""
+    binary = (mask > 0.5).astype(np.uint8)
+    long_side = max(mask.shape)
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    min_area = (MIN_CARD_SHARE * long_side) ** 2 / CARD_ASPECT
+    quads = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:COLOUR_BLOBS]:
+        if cv2.contourArea(contour) < min_area:
+            break
+        hull = cv2.convexHull(contour)
+        perimeter = cv2.arcLength(hull, True)
+        for share in (0.01, 0.02, 0.03, 0.05, 0.08):
+            approx = cv2.approxPolyDP(hull, share * perimeter, True)
+            if len(approx) <= 4:
+                break
+        if len(approx) == 4:
+            quads.append(approx.reshape(4, 2).astype(np.float32))
+        quads.append(cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32))
+    return quads
 
 
 def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -155,9 +202,9 @@ def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
 
 
 def _quad_hypotheses(
-    lines: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32], max_cards: int
-) -> list[tuple[QuadArray, float]]:
-    """The best-scoring distinct quads made of two near-parallel line pairs, as (corners, score) on the small copy."""
+    lines: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32]
+) -> list[QuadArray]:
+    """The best-scoring distinct quads made of two near-parallel line pairs, as corners on the small copy."""
     height, width = edges.shape
     frame = np.array([[1, 0, 0], [0, 1, 0], [1, 0, width - 1], [0, 1, height - 1]], np.float64)
     lines = np.vstack([lines, frame])  # a side wholly out of frame can only be stood in for by the frame's edge
@@ -183,20 +230,24 @@ def _quad_hypotheses(
         axis=1,
     )
     scores = _hypothesis_scores(corners, edges, colour)
-    ranked = [int(index) for index in np.argsort(-scores)[:MAX_RANKED] if scores[index] > 0]
-    if not ranked:
-        return []
-    quads = corners[ranked].astype(np.float32)
-    nested = _nested_candidates(quads)
-    picked: list[tuple[QuadArray, float]] = []
-    for position in range(len(ranked)):
-        chosen = _innermost(position, quads, scores[ranked], nested)
-        quad = quads[chosen]
-        if all(_overlap(quad, other) < OVERLAP_LIMIT for other, _ in picked):
-            picked.append((quad, float(scores[ranked[chosen]])))
-        if len(picked) == max_cards + 1:
+    long_side = max(edges.shape)
+    picked: list[QuadArray] = []
+    for index in np.argsort(-scores):
+        if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
             break
+        quad = corners[index].astype(np.float32)
+        if all(_corner_distance(quad, other) > DISTINCT_SHARE * long_side for other in picked):
+            picked.append(quad)
     return picked
+
+
+def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
+    """Largest corner distance between two (4, 2) quads, under the cyclic shift and direction that match best."""
+    return min(
+        float(np.linalg.norm(np.roll(order, shift, axis=0) - first, axis=1).max())
+        for order in (second, second[::-1])
+        for shift in range(4)
+    )
 
 
 def _nested_candidates(quads: np.ndarray) -> np.ndarray:
@@ -213,22 +264,29 @@ def _nested_candidates(quads: np.ndarray) -> np.ndarray:
     )
 
 
-def _innermost(position: int, quads: np.ndarray, scores: np.ndarray, nested: np.ndarray) -> int:
-    """Step inward from a quad to a well-supported quad just inside it, while there is one.
+def _prefer_inner(quads: np.ndarray, scores: np.ndarray) -> list[int]:
+    """For each quad, best first, the index of a well-supported quad just inside it, stepping inward while there is one.
 
     A clear sleeve or a wallet window draws a second rectangle 2-5 mm around the card, as straight and as strong
     as the card's own border; the card is the inner one."""
-    current = position
-    while True:
-        inner = [
-            other
-            for other in np.flatnonzero(nested[:, current])
-            if scores[other] >= INNER_SCORE_SHARE * scores[current]
-            and _overlap(quads[other], quads[current]) > NESTED_OVERLAP
-        ]
-        if not inner:
-            return current
-        current = int(max(inner, key=lambda other: scores[other]))
+    if len(quads) == 0:
+        return []
+    nested = _nested_candidates(quads)
+    chosen = []
+    for position in range(len(quads)):
+        current = position
+        while True:
+            inner = [
+                other
+                for other in np.flatnonzero(nested[:, current])
+                if scores[other] >= INNER_SCORE_SHARE * scores[current]
+                and _overlap(quads[other], quads[current]) > NESTED_OVERLAP
+            ]
+            if not inner:
+                break
+            current = int(max(inner, key=lambda other: scores[other]))
+        chosen.append(current)
+    return chosen
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -424,7 +482,7 @@ def _long_side(quad: np.ndarray) -> float:
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
-def _score(quad: np.ndarray, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
+def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
     """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
     quads = quad[None].astype(np.float64)
     edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
@@ -434,7 +492,35 @@ def _score(quad: np.ndarray, edge_support: float, colour: npt.NDArray[np.float32
     colour_in = float(_lookup_mean(colour, _grid(quads))[0])
     ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
     colour_out = float(_lookup_mean(colour, ring)[0])
-    return float(edge_support * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+    edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
+    return float(edges_seen * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+
+
+def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
+    """Share of the thin band just inside a quad's sides that has the card stock's colour, in original pixels.
+
+    The card's own border has card stock right inside it; a sleeve's or a wallet window's rectangle has the
+    sleeve margin (background seen through plastic) there."""
+    along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
+    points = []
+    for depth in MARGIN_DEPTHS:
+        for u, v in (
+            (along, np.full_like(along, depth)),
+            (np.full_like(along, 1 - depth), along),
+            (along, np.full_like(along, 1 - depth)),
+            (np.full_like(along, depth), along),
+        ):
+            weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
+            points.append(weights @ quad.astype(np.float64))
+    grid = np.concatenate(points).astype(np.float32)
+    height, width = image.shape[:2]
+    inside = (grid[:, 0] >= 0) & (grid[:, 0] <= width - 1) & (grid[:, 1] >= 0) & (grid[:, 1] <= height - 1)
+    if not inside.any():
+        return 0.0
+    samples = cv2.remap(image, grid[inside, 0][None], grid[inside, 1][None], cv2.INTER_LINEAR)
+    lab = np.asarray(cv2.cvtColor(samples, cv2.COLOR_BGR2Lab), np.int16)[0]
+    card = (lab[:, 1] < CARD_MAX_A) & (lab[:, 0] > CARD_MIN_L) & (np.abs(lab[:, 2] - 128) < CARD_MAX_B_OFFSET)
+    return float(card.mean())
 
 
 def _landscape_order(quad: QuadArray) -> QuadArray:
