@@ -39,17 +39,16 @@ ASPECT_SPREAD = 0.25  # log-aspect spread: tilt shortens one side by up to ~15%
 MIN_CARD_SHARE = 0.12  # of the long side: smaller cards are too small to read
 BORDER_SAMPLES = 24
 INSIDE_GRID = 8
-OUTER_RINGS = (1.05, 1.1)  # just outside the card, scaled about its centre
+OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
 SCORE_BY_COMPLETE = True
 COLOUR_BLOBS = 3
 MARGIN_SAMPLES = 16
+OUTSIDE_WEIGHT = 0.8
+MARGIN_LIGHT_WEIGHT = 0.5
+MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far apart are ~1/e alike
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
-INNER_SCORE_SHARE = 0.5
-INNER_MIN_SHARE = 0.02  # ... and at least this far: nearer is the same border seen twice
-INNER_CORNER_SHARE = 0.1  # of the long side: a sleeve's 2-5 mm margin puts its corners ~4-9% from the card's
-NESTED_OVERLAP = 0.97
 
 SIDE_SAMPLES = 48  # points searched along each side
 SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
@@ -76,14 +75,9 @@ class LocatedCard:
 
 def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
     """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
-    candidates = _refined_candidates(image)
     found = [
-        LocatedCard(
-            _landscape_order(candidates[index].quad), candidates[index].score, candidates[index].border_complete
-        )
-        for index in _prefer_inner(
-            np.array([card.quad for card in candidates]), np.array([card.score for card in candidates])
-        )
+        LocatedCard(_landscape_order(card.quad), card.score, card.border_complete)
+        for card in _refined_candidates(image)
     ]
     return _best_distinct(found, max_cards)
 
@@ -248,45 +242,6 @@ def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
         for order in (second, second[::-1])
         for shift in range(4)
     )
-
-
-def _nested_candidates(quads: np.ndarray) -> np.ndarray:
-    """(R, R) bool: [i, j] when quad i could be a card inside quad j's sleeve or window (corners 2-10% inward)."""
-    distances = np.linalg.norm(quads[:, None, :, None, :] - quads[None, :, None, :, :], axis=4)  # (R, R, 4, 4)
-    corner = np.arange(4)
-    paired = np.stack([distances[:, :, corner, (corner + shift) % 4].max(axis=2) for shift in range(4)]).min(axis=0)
-    long_sides = np.array([_long_side(quad) for quad in quads])
-    areas = np.array([cv2.contourArea(quad) for quad in quads])
-    return (
-        (paired <= INNER_CORNER_SHARE * long_sides[None, :])
-        & (distances.min(axis=(2, 3)) >= INNER_MIN_SHARE * long_sides[None, :])
-        & (areas[:, None] < areas[None, :])
-    )
-
-
-def _prefer_inner(quads: np.ndarray, scores: np.ndarray) -> list[int]:
-    """For each quad, best first, the index of a well-supported quad just inside it, stepping inward while there is one.
-
-    A clear sleeve or a wallet window draws a second rectangle 2-5 mm around the card, as straight and as strong
-    as the card's own border; the card is the inner one."""
-    if len(quads) == 0:
-        return []
-    nested = _nested_candidates(quads)
-    chosen = []
-    for position in range(len(quads)):
-        current = position
-        while True:
-            inner = [
-                other
-                for other in np.flatnonzero(nested[:, current])
-                if scores[other] >= INNER_SCORE_SHARE * scores[current]
-                and _overlap(quads[other], quads[current]) > NESTED_OVERLAP
-            ]
-            if not inner:
-                break
-            current = int(max(inner, key=lambda other: scores[other]))
-        chosen.append(current)
-    return chosen
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -497,30 +452,42 @@ def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour
 
 
 def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
-    """Share of the thin band just inside a quad's sides that has the card stock's colour, in original pixels.
+    """How well a quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
 
-    The card's own border has card stock right inside it; a sleeve's or a wallet window's rectangle has the
-    sleeve margin (background seen through plastic) there."""
+    The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
+    has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
+    of print or photo inside the card has stock right outside it."""
     along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
-    points = []
-    for depth in MARGIN_DEPTHS:
-        for u, v in (
-            (along, np.full_like(along, depth)),
-            (np.full_like(along, 1 - depth), along),
-            (along, np.full_like(along, 1 - depth)),
-            (np.full_like(along, depth), along),
-        ):
-            weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
-            points.append(weights @ quad.astype(np.float64))
-    grid = np.concatenate(points).astype(np.float32)
+    depths = (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS))
+    uvs = []
+    for depth in depths:
+        fixed = np.full_like(along, depth)
+        uvs += [(along, fixed), (1 - fixed, along), (along, 1 - fixed), (fixed, along)]
+    grid_u, grid_v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
+    u = np.concatenate([u for u, _ in uvs] + [grid_u])
+    v = np.concatenate([v for _, v in uvs] + [grid_v])
+    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
+    points = (weights @ quad.astype(np.float64)).astype(np.float32)
     height, width = image.shape[:2]
-    inside = (grid[:, 0] >= 0) & (grid[:, 0] <= width - 1) & (grid[:, 1] >= 0) & (grid[:, 1] <= height - 1)
-    if not inside.any():
+    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
+    samples = cv2.remap(
+        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
+    lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
+    band_count = len(depths) * 4 * MARGIN_SAMPLES
+    interior = lab[band_count:][inside[band_count:]]
+    if len(interior) == 0:
         return 0.0
-    samples = cv2.remap(image, grid[inside, 0][None], grid[inside, 1][None], cv2.INTER_LINEAR)
-    lab = np.asarray(cv2.cvtColor(samples, cv2.COLOR_BGR2Lab), np.int16)[0]
-    card = (lab[:, 1] < CARD_MAX_A) & (lab[:, 0] > CARD_MIN_L) & (np.abs(lab[:, 2] - 128) < CARD_MAX_B_OFFSET)
-    return float(card.mean())
+    stock = np.median(interior, axis=0)
+    similar = np.exp(-((np.linalg.norm(lab[:band_count] - stock, axis=1) / MARGIN_COLOUR_SCALE) ** 2))
+    similar = similar.reshape(2, len(MARGIN_DEPTHS), 4, MARGIN_SAMPLES)  # in/out, depth, side, sample
+    seen = inside[:band_count].reshape(similar.shape)
+    shares = (similar * seen).sum(axis=(1, 3)) / np.maximum(seen.sum(axis=(1, 3)), 1)  # (2, 4)
+    visible = seen[0].any(axis=(0, 2))
+    if not visible.any():
+        return 0.0
+    return float((shares[0] * (1 - OUTSIDE_WEIGHT * shares[1]))[visible].mean())
 
 
 def _landscape_order(quad: QuadArray) -> QuadArray:
