@@ -22,6 +22,9 @@ WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitte
 CARD_MAX_A = 126
 CARD_MAX_B_OFFSET = 13
 CARD_MIN_L = 130
+PALE_MAX_A_OFFSET = 8
+PALE_MAX_B_OFFSET = 12
+PALE_MIN_L = 80
 CLOSE_SHARE = 0.02  # closing kernel, as a share of the long side: bridges text lines and the photo
 
 CANNY_LOW, CANNY_HIGH = 40, 100  # on Sobel sums (about 4 x the step in Lab units)
@@ -89,19 +92,23 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
     edges = _edge_map(lab)
-    colour_mask = _card_colour_map(lab)
-    colour = np.asarray(
-        cv2.resize(colour_mask, (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), np.float32
-    )
+    colour_masks = [_card_colour_map(lab, lenient) for lenient in (False, True)]
+    colours = [
+        np.clip(
+            cv2.resize(mask, (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), 0, 1, dtype=np.float32
+        )
+        for mask in colour_masks
+    ]
     lines = _border_lines(edges)
-    roughs = [quad / scale for quad in _colour_quads(colour_mask)]
-    roughs += [quad * 2 / scale for quad in _quad_hypotheses(lines, edges, colour)]
+    roughs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
+    roughs += [quad * 2 / scale for quad in _quad_hypotheses(lines, edges, colours)]
     candidates = []
     for rough in roughs:
         quad, border_complete, edge_support = _refine(image, rough)
         if quad is None:
             continue
-        score = _score(quad * scale / 2, border_complete, edge_support, colour) * _margin_colour(image, quad) ** 0.25
+        base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
+        score = base * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
     return sorted(candidates, key=lambda card: -card.score)
@@ -110,15 +117,22 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
 # --- rough quads from lines on the small copy ---------------------------------------------------------------------
 
 
-def _card_colour_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    """1.0 where a pixel (or the print closed over by its neighbours) has the card stock's colour, else 0.0."""
-    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1], lab[:, :, 2].astype(np.int16)
-    mask = ((green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)).astype(
-        np.uint8
-    )
+def _card_colour_map(lab: npt.NDArray[np.uint8], lenient: bool) -> npt.NDArray[np.float32]:
+    """1.0 where a pixel (or the print closed over by its neighbours) has the card stock's colour, else 0.0.
+
+    Lenient also takes any near-neutral, not dark colour: under a warm cast or in shade the stock turns grey or
+    white, but then so does a scanner lid, hence both maps."""
+    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1].astype(np.int16), lab[:, :, 2].astype(np.int16)
+    mask = (green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)
+    if lenient:
+        mask |= (
+            (np.abs(green_red - 128) < PALE_MAX_A_OFFSET)
+            & (np.abs(blue_yellow - 128) < PALE_MAX_B_OFFSET)
+            & (light > PALE_MIN_L)
+        )
     size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), dtype=np.float32)
+    return np.asarray(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel), dtype=np.float32)
 
 
 def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
@@ -196,7 +210,7 @@ def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
 
 
 def _quad_hypotheses(
-    lines: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32]
+    lines: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
 ) -> list[QuadArray]:
     """The best-scoring distinct quads made of two near-parallel line pairs, as corners on the small copy."""
     height, width = edges.shape
@@ -223,7 +237,7 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    scores = _hypothesis_scores(corners, edges, colour)
+    scores = np.max([_hypothesis_scores(corners, edges, colour) for colour in colours], axis=0)
     long_side = max(edges.shape)
     picked: list[QuadArray] = []
     for index in np.argsort(-scores):
