@@ -55,6 +55,7 @@ MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleev
 
 SIDE_SAMPLES = 48  # points searched along each side
 SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
+NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
 EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
 INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
@@ -100,11 +101,14 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         for mask in colour_masks
     ]
     lines = _border_lines(edges)
-    roughs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
-    roughs += [quad * 2 / scale for quad in _quad_hypotheses(lines, edges, colours)]
+    blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
+    roughs = [(quad, SEARCH_SHARES) for quad in blobs]
+    # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
+    roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
+    roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
     candidates = []
-    for rough in roughs:
-        quad, border_complete, edge_support = _refine(image, rough)
+    for rough, search_shares in roughs:
+        quad, border_complete, edge_support = _refine(image, rough, search_shares)
         if quad is None:
             continue
         base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
@@ -332,12 +336,14 @@ def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 # --- the border in original pixels --------------------------------------------------------------------------------
 
 
-def _refine(image: npt.NDArray[np.uint8], rough: QuadArray) -> tuple[QuadArray | None, float, float]:
+def _refine(
+    image: npt.NDArray[np.uint8], rough: QuadArray, search_shares: tuple[float, ...] = SEARCH_SHARES
+) -> tuple[QuadArray | None, float, float]:
     """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
     quad = rough.astype(np.float64)
     height, width = image.shape[:2]
     complete, support = 0.0, 0.0
-    for share in SEARCH_SHARES:
+    for share in search_shares:
         long_side = _long_side(quad)
         reach = max(MIN_SEARCH_PX, share * long_side)
         lines = []
