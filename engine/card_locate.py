@@ -1,8 +1,9 @@
 """Finds driving-license pages in a photo with plain OpenCV (no network): their quadrilaterals in image pixels.
 
-A page is pale cyan-green card stock. Its colour gives a rough blob on a downscaled copy; the blob's outline gives
-four side lines, which are then re-fitted to the strongest colour edge near each side in the original pixels and
-intersected, so corners cut off by the frame are extrapolated rather than snapped to the frame.
+A page is pale cyan-green card stock. Rough quads come from pairs of straight edges and from the outlines of
+card-coloured blobs on a downscaled copy; each is re-fitted to the strongest colour edge near each side in the
+original pixels (corners cut off by the frame are extrapolated) and the refined quads are ranked by how much of
+their border is seen, their aspect, and whether card stock lies just inside each side and not just outside it.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class LocatedCard:
     """(4, 2) float32, original-image pixels, clockwise; corner 0 -> 1 runs along a long edge of the card. Which
     long edge comes first (the 0/180 degree question) is left to the caller."""
     score: float
-    """In [0, 1]: how card-like (border support, rectangular blob, aspect, colour inside)."""
+    """In [0, 1]: how card-like (border seen, aspect, card colour inside and not outside, stock along each side)."""
     border_complete: float
     """In [0, 1]: share of the border that is inside the frame and seen as an edge; < 1 when corners are cut off."""
 
