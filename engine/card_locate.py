@@ -242,7 +242,7 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    scores = np.max([_hypothesis_scores(corners, edges, colour) for colour in colours], axis=0)
+    scores = _hypothesis_scores(corners, edges, colours)
     long_side = max(edges.shape)
     picked: list[QuadArray] = []
     for index in np.argsort(-scores):
@@ -273,9 +273,10 @@ def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def _hypothesis_scores(
-    corners: np.ndarray, edges: npt.NDArray[np.uint8], colour: npt.NDArray[np.float32]
+    corners: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
 ) -> np.ndarray:
-    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out, aspect."""
+    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
+    colour map that fits best), aspect."""
     height, width = edges.shape
     long_side = max(height, width)
     sides = np.roll(corners, -1, axis=1) - corners
@@ -299,10 +300,10 @@ def _hypothesis_scores(
     support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     visible = inside.mean(axis=1)
     centre = quads.mean(axis=1, keepdims=True)
-    colour_in = _lookup_mean(colour, _grid(quads))
+    grid = _grid(quads)
     ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
-    colour_out = _lookup_mean(colour, ring)
-    scores[valid] = support * visible * colour_in * (1 - colour_out) * aspect_fit[valid]
+    colour_fit = np.max([_lookup_mean(colour, grid) * (1 - _lookup_mean(colour, ring)) for colour in colours], axis=0)
+    scores[valid] = support * visible * colour_fit * aspect_fit[valid]
     return scores
 
 
@@ -348,11 +349,12 @@ def _refine(
         long_side = _long_side(quad)
         reach = max(MIN_SEARCH_PX, share * long_side)
         lines = []
-        seen, inside_total = 0, 0
+        seen = 0
+        side_points, side_strong, inside = _edge_points(image, quad, reach)
+        inside_total = int(inside.sum())
         for index in range(4):
             start, end = quad[index], quad[(index + 1) % 4]
-            points, strong, inside = _edge_points(image, start, end, quad.mean(axis=0), reach)
-            inside_total += inside
+            points, strong = side_points[index], side_strong[index]
             line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
             if line is None:
                 lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
@@ -383,48 +385,50 @@ def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, n
 
 
 def _edge_points(
-    image: npt.NDArray[np.uint8], start: np.ndarray, end: np.ndarray, centre: np.ndarray, reach: float
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Along the side start -> end, the strongest colour step within `reach` px of it, searched along the normal.
+    image: npt.NDArray[np.uint8], quad: np.ndarray, reach: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Along each side of the quad, the strongest colour step within `reach` px of it, searched along the normal.
 
-    Returns the found points (N, 2), which of them are strong enough, and how many samples lay inside the frame."""
+    Returns the found points (4, S, 2), which of them are strong enough and inside the frame, and which sampled
+    positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
+    columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    along = end - start
-    length = max(float(np.linalg.norm(along)), 1e-9)
-    direction = along / length
-    normal = np.array((-direction[1], direction[0]))
-    if np.dot(centre - start, normal) > 0:  # point the normal out of the card
-        normal = -normal
+    starts, ends = quad, np.roll(quad, -1, axis=0)
+    along = ends - starts
+    directions = along / np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    outward = np.einsum("ij,ij->i", quad.mean(axis=0) - starts, normals) > 0
+    normals[outward] *= -1  # point the normals out of the card
     # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
-    positions = np.linspace(0.07, 0.93, SIDE_SAMPLES)[:, None] * along + start
+    fractions = np.linspace(0.07, 0.93, SIDE_SAMPLES)
+    positions = starts[:, None, :] + fractions[None, :, None] * along[:, None, :]  # (4, S, 2)
     inside = (
-        (positions[:, 0] >= FRAME_MARGIN_PX)
-        & (positions[:, 0] <= width - 1 - FRAME_MARGIN_PX)
-        & (positions[:, 1] >= FRAME_MARGIN_PX)
-        & (positions[:, 1] <= height - 1 - FRAME_MARGIN_PX)
+        (positions[:, :, 0] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[:, :, 1] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 1] <= height - 1 - FRAME_MARGIN_PX)
     )
     steps = max(math.ceil(reach), 2)
     offsets = np.linspace(-reach, reach, 2 * steps + 1)
-    grid = positions[:, None, :] + offsets[None, :, None] * normal[None, None, :]
-    map_x = grid[:, :, 0].astype(np.float32)
-    map_y = grid[:, :, 1].astype(np.float32)
-    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    count = len(offsets)
+    grid = positions[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]  # (4, S, K, 2)
+    grid = grid.transpose(1, 0, 2, 3).reshape(SIDE_SAMPLES, 4 * count, 2).astype(np.float32)
+    samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
     lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
-    smooth = cv2.GaussianBlur(lab, (1, 5), 0)
-    step = np.linalg.norm(smooth[:, 2:] - smooth[:, :-2], axis=2)
-    best = np.argmax(step, axis=1)
-    strength = step[np.arange(SIDE_SAMPLES), best]
+    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32).reshape(SIDE_SAMPLES, 4, count, 3)
+    step = np.linalg.norm(smooth[:, :, 2:] - smooth[:, :, :-2], axis=3).transpose(1, 0, 2)  # (4, S, K - 2)
+    best = np.argmax(step, axis=2)
+    strength = np.take_along_axis(step, best[:, :, None], axis=2)[:, :, 0]
     # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
-    left = step[np.arange(SIDE_SAMPLES), np.maximum(best - 1, 0)]
-    right = step[np.arange(SIDE_SAMPLES), np.minimum(best + 1, step.shape[1] - 1)]
+    left = np.take_along_axis(step, np.maximum(best - 1, 0)[:, :, None], axis=2)[:, :, 0]
+    right = np.take_along_axis(step, np.minimum(best + 1, step.shape[2] - 1)[:, :, None], axis=2)[:, :, 0]
     curvature = left - 2 * strength + right
     shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
     offset_step = offsets[1] - offsets[0]
     found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
-    points = positions + found_offsets[:, None] * normal[None, :]
-    strong = inside & (strength >= EDGE_MIN_STRENGTH)
-    return points, strong, int(inside.sum())
+    points = positions + found_offsets[:, :, None] * normals[:, None, :]
+    return points, inside & (strength >= EDGE_MIN_STRENGTH), inside
 
 
 def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
