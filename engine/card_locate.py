@@ -1,0 +1,542 @@
+"""Finds driving-license pages in a photo with plain OpenCV (no network): their quadrilaterals in image pixels.
+
+A page is pale cyan-green card stock. Rough quads come from pairs of straight edges and from the outlines of
+card-coloured blobs on a downscaled copy; each is re-fitted to the strongest colour edge near each side in the
+original pixels (corners cut off by the frame are extrapolated) and the refined quads are ranked by how much of
+their border is seen, their aspect, and whether card stock lies just inside each side and not just outside it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+CARD_ASPECT = 88.0 / 60.0  # the license is 88 x 60 mm
+WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitted in the original pixels
+
+# Card stock in OpenCV's 8-bit Lab (a, b offset by 128): greener than neutral, near-neutral on blue-yellow, light.
+# Measured on the synthetic tints (RGB 0.62-0.76, 0.86-0.93, 0.78-0.88) under cast and shade.
+CARD_MAX_A = 126
+CARD_MAX_B_OFFSET = 13
+CARD_MIN_L = 130
+PALE_MAX_A_OFFSET = 8
+PALE_MAX_B_OFFSET = 12
+PALE_MIN_L = 80
+CLOSE_SHARE = 0.02  # closing kernel, as a share of the long side: bridges text lines and the photo
+
+CANNY_LOW, CANNY_HIGH = 40, 100  # on Sobel sums (about 4 x the step in Lab units)
+CHANNEL_GAINS = (1, 2, 2)  # L, a, b: a hue step is worth more than the same lightness step
+HOUGH_VOTES = 20
+HOUGH_GAP = 3
+MIN_SEGMENT_SHARE = 0.06  # of the long side: shorter straight runs are print or clutter
+MAX_SEGMENTS = 300
+MERGE_COS = math.cos(math.radians(3.0))  # segments this close in angle and MERGE_PX in offset are one line
+MERGE_PX = 2.5
+MAX_LINES = 24
+PAIR_COS = math.cos(math.radians(35.0))  # opposite sides under 30 degrees of tilt stay this close to parallel
+CROSS_COS = math.cos(math.radians(50.0))  # adjacent sides meet at no less than this
+ASPECT_SPREAD = 0.25  # log-aspect spread: tilt shortens one side by up to ~15%
+MIN_CARD_SHARE = 0.12  # of the long side: smaller cards are too small to read
+BORDER_SAMPLES = 24
+INSIDE_GRID = 8
+OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
+REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
+SCORE_BY_COMPLETE = True
+COLOUR_BLOBS = 3
+MARGIN_SAMPLES = 16
+OUTSIDE_WEIGHT = 0.8
+MARGIN_LIGHT_WEIGHT = 0.5
+MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far apart are ~1/e alike
+MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
+
+SIDE_SAMPLES = 48  # points searched along each side
+SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
+NEAR_SEARCH_SHARES = (0.012, 0.008)
+MIN_SEARCH_PX = 3.0
+EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
+INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
+FRAME_MARGIN_PX = 2.0
+MIN_SCORE = 0.35
+OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
+
+QuadArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class LocatedCard:
+    quad: QuadArray
+    """(4, 2) float32, original-image pixels, clockwise; corner 0 -> 1 runs along a long edge of the card. Which
+    long edge comes first (the 0/180 degree question) is left to the caller."""
+    score: float
+    """In [0, 1]: how card-like (border seen, aspect, card colour inside and not outside, stock along each side)."""
+    border_complete: float
+    """In [0, 1]: share of the border that is inside the frame and seen as an edge; < 1 when corners are cut off."""
+
+
+def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
+    """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
+    found = [
+        LocatedCard(_landscape_order(card.quad), card.score, card.border_complete)
+        for card in _refined_candidates(image)
+    ]
+    return _best_distinct(found, max_cards)
+
+
+def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
+    """Every rough quad refined in full pixels and scored, best first (corner order not yet normalised)."""
+    height, width = image.shape[:2]
+    scale = min(1.0, WORK_LONG_SIDE / max(height, width))
+    small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
+    edges = _edge_map(lab)
+    colour_masks = [_card_colour_map(lab, lenient) for lenient in (False, True)]
+    colours = [
+        np.clip(
+            cv2.resize(mask, (edges.shape[1], edges.shape[0]), interpolation=cv2.INTER_AREA), 0, 1, dtype=np.float32
+        )
+        for mask in colour_masks
+    ]
+    lines = _border_lines(edges)
+    blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
+    roughs = [(quad, SEARCH_SHARES) for quad in blobs]
+    # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
+    roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
+    roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
+    candidates = []
+    for rough, search_shares in roughs:
+        quad, border_complete, edge_support = _refine(image, rough, search_shares)
+        if quad is None:
+            continue
+        base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
+        score = base * _margin_colour(image, quad) ** 0.25
+        if score >= MIN_SCORE:
+            candidates.append(LocatedCard(quad, score, border_complete))
+    return sorted(candidates, key=lambda card: -card.score)
+
+
+# --- rough quads from lines on the small copy ---------------------------------------------------------------------
+
+
+def _card_colour_map(lab: npt.NDArray[np.uint8], lenient: bool) -> npt.NDArray[np.float32]:
+    """1.0 where a pixel (or the print closed over by its neighbours) has the card stock's colour, else 0.0.
+
+    Lenient also takes any near-neutral, not dark colour: under a warm cast or in shade the stock turns grey or
+    white, but then so does a scanner lid, hence both maps."""
+    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1].astype(np.int16), lab[:, :, 2].astype(np.int16)
+    mask = (green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)
+    if lenient:
+        mask |= (
+            (np.abs(green_red - 128) < PALE_MAX_A_OFFSET)
+            & (np.abs(blue_yellow - 128) < PALE_MAX_B_OFFSET)
+            & (light > PALE_MIN_L)
+        )
+    size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return np.asarray(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel), dtype=np.float32)
+
+
+def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
+    """Four-corner outlines of the largest card-coloured blobs, on the small copy.
+
+    Where the border is faint against a pale surface (a scanner lid, a green cloth) the card's colour still stands
+    out as one blob; its outline is a rough quad that the edge refit in full pixels then sharpens."""
+    binary = (mask > 0.5).astype(np.uint8)
+    long_side = max(mask.shape)
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    min_area = (MIN_CARD_SHARE * long_side) ** 2 / CARD_ASPECT
+    quads = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:COLOUR_BLOBS]:
+        if cv2.contourArea(contour) < min_area:
+            break
+        hull = cv2.convexHull(contour)
+        perimeter = cv2.arcLength(hull, True)
+        for share in (0.01, 0.02, 0.03, 0.05, 0.08):
+            approx = cv2.approxPolyDP(hull, share * perimeter, True)
+            if len(approx) <= 4:
+                break
+        if len(approx) == 4:
+            quads.append(approx.reshape(4, 2).astype(np.float32))
+        quads.append(cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32))
+    return quads
+
+
+def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """Canny edges, at half the working size, of the strongest of the Lab channels' gradients at each pixel.
+
+    Half size averages out sensor noise and print texture; the colour channels keep a card on a surface of the same
+    lightness visible, which a grey-level gradient misses."""
+    half = cv2.resize(lab, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    half = np.asarray(cv2.GaussianBlur(half, (5, 5), 0), dtype=np.uint8)
+    gradients = []
+    for channel, gain in enumerate(CHANNEL_GAINS):
+        dx = np.asarray(cv2.Sobel(half[:, :, channel], cv2.CV_16S, 1, 0, scale=gain), dtype=np.int16)
+        dy = np.asarray(cv2.Sobel(half[:, :, channel], cv2.CV_16S, 0, 1, scale=gain), dtype=np.int16)
+        gradients.append((dx, dy, np.abs(dx.astype(np.int32)) + np.abs(dy.astype(np.int32))))
+    best_dx, best_dy, best_magnitude = gradients[0]
+    for dx, dy, magnitude in gradients[1:]:
+        stronger = magnitude > best_magnitude
+        best_dx = np.where(stronger, dx, best_dx)
+        best_dy = np.where(stronger, dy, best_dy)
+        best_magnitude = np.maximum(magnitude, best_magnitude)
+    return np.asarray(cv2.Canny(best_dx, best_dy, CANNY_LOW, CANNY_HIGH, L2gradient=True), dtype=np.uint8)
+
+
+def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
+    """Long straight edges as (N, 3) rows (cos t, sin t, rho) with x cos t + y sin t = rho, longest support first."""
+    long_side = max(edges.shape)
+    segments = cv2.HoughLinesP(
+        edges, 1, math.pi / 180, HOUGH_VOTES, minLineLength=MIN_SEGMENT_SHARE * long_side, maxLineGap=HOUGH_GAP
+    )
+    if segments is None:
+        return np.zeros((0, 3))
+    segments = segments.reshape(-1, 4).astype(np.float64)
+    starts, ends = segments[:, :2], segments[:, 2:]
+    lengths = np.linalg.norm(ends - starts, axis=1)
+    order = np.argsort(-lengths)[:MAX_SEGMENTS]
+    angles = np.arctan2(ends[:, 1] - starts[:, 1], ends[:, 0] - starts[:, 0])[order] + math.pi / 2
+    normals = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    rhos = np.einsum("ij,ij->i", normals, (starts[order] + ends[order]) / 2)
+    lines: list[list[float]] = []  # cos, sin, rho, support
+    for normal, rho, length in zip(normals, rhos, lengths[order], strict=True):
+        for line in lines:
+            dot = normal[0] * line[0] + normal[1] * line[1]
+            if abs(dot) > MERGE_COS and abs(rho * math.copysign(1, dot) - line[2]) < MERGE_PX:
+                line[3] += length
+                break
+        else:
+            lines.append([normal[0], normal[1], rho, length])
+    lines.sort(key=lambda line: -line[3])
+    return np.array(lines[:MAX_LINES])[:, :3] if lines else np.zeros((0, 3))
+
+
+def _quad_hypotheses(
+    lines: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
+) -> list[QuadArray]:
+    """The best-scoring distinct quads made of two near-parallel line pairs, as corners on the small copy."""
+    height, width = edges.shape
+    frame = np.array([[1, 0, 0], [0, 1, 0], [1, 0, width - 1], [0, 1, height - 1]], np.float64)
+    lines = np.vstack([lines, frame])  # a side wholly out of frame can only be stood in for by the frame's edge
+    count = len(lines)
+    first, second = np.triu_indices(count, 1)
+    parallel = np.abs(np.einsum("ij,ij->i", lines[first, :2], lines[second, :2])) > PAIR_COS
+    pairs = np.stack([first[parallel], second[parallel]], axis=1)
+    if len(pairs) < 2:
+        return []
+    one, other = np.triu_indices(len(pairs), 1)
+    a, b = pairs[one], pairs[other]
+    cross = np.abs(np.einsum("ij,ij->i", lines[a[:, 0], :2], lines[b[:, 0], :2])) < CROSS_COS
+    a, b = a[cross], b[cross]
+    if len(a) == 0:
+        return []
+    corners = np.stack(
+        [
+            _meet(lines[a[:, 0]], lines[b[:, 0]]),
+            _meet(lines[b[:, 0]], lines[a[:, 1]]),
+            _meet(lines[a[:, 1]], lines[b[:, 1]]),
+            _meet(lines[b[:, 1]], lines[a[:, 0]]),
+        ],
+        axis=1,
+    )
+    scores = _hypothesis_scores(corners, edges, colours)
+    long_side = max(edges.shape)
+    picked: list[QuadArray] = []
+    for index in np.argsort(-scores):
+        if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
+            break
+        quad = corners[index].astype(np.float32)
+        if all(_corner_distance(quad, other) > DISTINCT_SHARE * long_side for other in picked):
+            picked.append(quad)
+    return picked
+
+
+def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
+    """Largest corner distance between two (4, 2) quads, under the cyclic shift and direction that match best."""
+    return min(
+        float(np.linalg.norm(np.roll(order, shift, axis=0) - first, axis=1).max())
+        for order in (second, second[::-1])
+        for shift in range(4)
+    )
+
+
+def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Intersections of rows of lines (cos, sin, rho), (N, 2); parallel pairs land far away and are scored out."""
+    det = first[:, 0] * second[:, 1] - first[:, 1] * second[:, 0]
+    det = np.where(np.abs(det) < 1e-6, 1e-6, det)
+    x = (first[:, 2] * second[:, 1] - first[:, 1] * second[:, 2]) / det
+    y = (first[:, 0] * second[:, 2] - first[:, 2] * second[:, 0]) / det
+    return np.stack([x, y], axis=1)
+
+
+def _hypothesis_scores(
+    corners: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
+) -> np.ndarray:
+    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
+    colour map that fits best), aspect."""
+    height, width = edges.shape
+    long_side = max(height, width)
+    sides = np.roll(corners, -1, axis=1) - corners
+    lengths = np.linalg.norm(sides, axis=2)
+    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
+    pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
+    aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
+    aspect_fit = np.exp(-((np.log(aspect / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+    near = np.all((corners > -0.6 * long_side) & (corners < 1.6 * long_side), axis=(1, 2))
+    big = np.maximum(pair_a, pair_b) > MIN_CARD_SHARE * long_side
+    valid = convex & near & big & (aspect_fit > 0.2)
+    scores = np.zeros(len(corners))
+    if not valid.any():
+        return scores
+    quads = corners[valid]
+    along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
+    border = _perimeter(quads, along)
+    hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
+    hits = hits > 0
+    support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    visible = inside.mean(axis=1)
+    centre = quads.mean(axis=1, keepdims=True)
+    grid = _grid(quads)
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_fit = np.max([_lookup_mean(colour, grid) * (1 - _lookup_mean(colour, ring)) for colour in colours], axis=0)
+    scores[valid] = support * visible * colour_fit * aspect_fit[valid]
+    return scores
+
+
+def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
+    """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
+    along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
+    steps = (np.roll(quads, -1, axis=1) - quads)[:, :, None, :]
+    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
+
+
+def _grid(quads: np.ndarray) -> np.ndarray:
+    """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
+    u, v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
+    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)  # (G*G, 4)
+    return np.einsum("pk,nkd->npd", weights, quads)
+
+
+def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest-pixel values of a single-channel image at (N, K, 2) points, and which points lie in the frame."""
+    height, width = image.shape
+    x, y = np.rint(points[:, :, 0]).astype(np.int64), np.rint(points[:, :, 1]).astype(np.int64)
+    inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
+    return image[np.clip(y, 0, height - 1), np.clip(x, 0, width - 1)], inside
+
+
+def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Per quad, the mean of the image over its points that lie in the frame (0 when none do)."""
+    values, inside = _lookup(image, points)
+    return (values * inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+
+
+# --- the border in original pixels --------------------------------------------------------------------------------
+
+
+def _refine(
+    image: npt.NDArray[np.uint8], rough: QuadArray, search_shares: tuple[float, ...] = SEARCH_SHARES
+) -> tuple[QuadArray | None, float, float]:
+    """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
+    quad = rough.astype(np.float64)
+    height, width = image.shape[:2]
+    complete, support = 0.0, 0.0
+    for share in search_shares:
+        long_side = _long_side(quad)
+        reach = max(MIN_SEARCH_PX, share * long_side)
+        lines = []
+        seen = 0
+        side_points, side_strong, inside = _edge_points(image, quad, reach)
+        inside_total = int(inside.sum())
+        for index in range(4):
+            start, end = quad[index], quad[(index + 1) % 4]
+            points, strong = side_points[index], side_strong[index]
+            line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
+            if line is None:
+                lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
+                continue
+            point, direction, inliers = line
+            seen += inliers
+            lines.append((point, direction))
+        corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
+        if any(corner is None for corner in corners):
+            return None, 0.0, 0.0
+        new_quad = np.array(corners, np.float64)
+        if not _plausible(new_quad, width, height):
+            return None, 0.0, 0.0
+        quad = new_quad
+        complete = seen / (4 * SIDE_SAMPLES)
+        support = seen / max(inside_total, 1)
+    return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
+
+
+def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    """Where two (point, unit direction) lines meet; None when they are too near parallel to be adjacent sides."""
+    (p, d), (q, e) = first, second
+    cross = d[0] * e[1] - d[1] * e[0]
+    if abs(cross) < math.sin(math.radians(40.0)):
+        return None
+    t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / cross
+    return np.asarray(p + t * d)
+
+
+def _edge_points(
+    image: npt.NDArray[np.uint8], quad: np.ndarray, reach: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Along each side of the quad, the strongest colour step within `reach` px of it, searched along the normal.
+
+    Returns the found points (4, S, 2), which of them are strong enough and inside the frame, and which sampled
+    positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
+    columns, so the smoothing along each side stays within it."""
+    height, width = image.shape[:2]
+    starts, ends = quad, np.roll(quad, -1, axis=0)
+    along = ends - starts
+    directions = along / np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    outward = np.einsum("ij,ij->i", quad.mean(axis=0) - starts, normals) > 0
+    normals[outward] *= -1  # point the normals out of the card
+    # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
+    fractions = np.linspace(0.07, 0.93, SIDE_SAMPLES)
+    positions = starts[:, None, :] + fractions[None, :, None] * along[:, None, :]  # (4, S, 2)
+    inside = (
+        (positions[:, :, 0] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[:, :, 1] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 1] <= height - 1 - FRAME_MARGIN_PX)
+    )
+    steps = max(math.ceil(reach), 2)
+    offsets = np.linspace(-reach, reach, 2 * steps + 1)
+    count = len(offsets)
+    grid = positions[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]  # (4, S, K, 2)
+    grid = grid.transpose(1, 0, 2, 3).reshape(SIDE_SAMPLES, 4 * count, 2).astype(np.float32)
+    samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
+    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32).reshape(SIDE_SAMPLES, 4, count, 3)
+    step = np.linalg.norm(smooth[:, :, 2:] - smooth[:, :, :-2], axis=3).transpose(1, 0, 2)  # (4, S, K - 2)
+    best = np.argmax(step, axis=2)
+    strength = np.take_along_axis(step, best[:, :, None], axis=2)[:, :, 0]
+    # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
+    left = np.take_along_axis(step, np.maximum(best - 1, 0)[:, :, None], axis=2)[:, :, 0]
+    right = np.take_along_axis(step, np.minimum(best + 1, step.shape[2] - 1)[:, :, None], axis=2)[:, :, 0]
+    curvature = left - 2 * strength + right
+    shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
+    offset_step = offsets[1] - offsets[0]
+    found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
+    points = positions + found_offsets[:, :, None] * normals[:, None, :]
+    return points, inside & (strength >= EDGE_MIN_STRENGTH), inside
+
+
+def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """A robust line through the points: Huber fit, then a least-squares refit on its inliers."""
+    fit = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
+    direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
+    normal = np.array((-direction[1], direction[0]))
+    distance = np.abs((points - point) @ normal)
+    inliers = distance <= max(tolerance, 1.0)
+    if inliers.sum() < 4:
+        return None
+    fit = cv2.fitLine(points[inliers].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).reshape(-1)
+    return fit[2:].astype(np.float64), fit[:2].astype(np.float64), int(inliers.sum())
+
+
+def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
+    """Convex, not tiny, and corners not absurdly far outside the frame."""
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    span = max(width, height)
+    if np.any(quad < -span) or np.any(quad[:, 0] > width + span) or np.any(quad[:, 1] > height + span):
+        return False
+    return _long_side(quad) >= 0.05 * span
+
+
+# --- scoring and order --------------------------------------------------------------------------------------------
+
+
+def _long_side(quad: np.ndarray) -> float:
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
+
+
+def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
+    quads = quad[None].astype(np.float64)
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
+    aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+    centre = quads.mean(axis=1, keepdims=True)
+    colour_in = float(_lookup_mean(colour, _grid(quads))[0])
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_out = float(_lookup_mean(colour, ring)[0])
+    edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
+    return float(edges_seen * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+
+
+def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
+    """How well a quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
+
+    The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
+    has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
+    of print or photo inside the card has stock right outside it."""
+    along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
+    depths = (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS))
+    uvs = []
+    for depth in depths:
+        fixed = np.full_like(along, depth)
+        uvs += [(along, fixed), (1 - fixed, along), (along, 1 - fixed), (fixed, along)]
+    grid_u, grid_v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
+    u = np.concatenate([u for u, _ in uvs] + [grid_u])
+    v = np.concatenate([v for _, v in uvs] + [grid_v])
+    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
+    points = (weights @ quad.astype(np.float64)).astype(np.float32)
+    height, width = image.shape[:2]
+    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
+    samples = cv2.remap(
+        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
+    lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
+    band_count = len(depths) * 4 * MARGIN_SAMPLES
+    interior = lab[band_count:][inside[band_count:]]
+    if len(interior) == 0:
+        return 0.0
+    stock = np.median(interior, axis=0)
+    similar = np.exp(-((np.linalg.norm(lab[:band_count] - stock, axis=1) / MARGIN_COLOUR_SCALE) ** 2))
+    similar = similar.reshape(2, len(MARGIN_DEPTHS), 4, MARGIN_SAMPLES)  # in/out, depth, side, sample
+    seen = inside[:band_count].reshape(similar.shape)
+    shares = (similar * seen).sum(axis=(1, 3)) / np.maximum(seen.sum(axis=(1, 3)), 1)  # (2, 4)
+    visible = seen[0].any(axis=(0, 2))
+    if not visible.any():
+        return 0.0
+    return float((shares[0] * (1 - OUTSIDE_WEIGHT * shares[1]))[visible].mean())
+
+
+def _landscape_order(quad: QuadArray) -> QuadArray:
+    """Clockwise on screen (y down), with corner 0 -> 1 along a long side."""
+    x, y = quad[:, 0], quad[:, 1]
+    if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) < 0:
+        quad = quad[::-1]
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    if edges[0] + edges[2] < edges[1] + edges[3]:
+        quad = np.roll(quad, -1, axis=0)
+    return np.ascontiguousarray(quad, dtype=np.float32)
+
+
+def _best_distinct(found: list[LocatedCard], max_cards: int) -> list[LocatedCard]:
+    kept: list[LocatedCard] = []
+    for card in sorted(found, key=lambda card: -card.score):
+        if all(_overlap(card.quad, other.quad) < OVERLAP_LIMIT for other in kept):
+            kept.append(card)
+        if len(kept) == max_cards:
+            break
+    return kept
+
+
+def _overlap(first: QuadArray, second: QuadArray) -> float:
+    area, _ = cv2.intersectConvexConvex(first.reshape(-1, 1, 2), second.reshape(-1, 1, 2))
+    smaller = min(cv2.contourArea(first), cv2.contourArea(second))
+    return float(area) / max(smaller, 1e-9)

@@ -1,0 +1,120 @@
+"""The OpenCV card locator on hand-built warps: a pale card with print and a seal, placed at a known quad."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from engine.card_locate import locate_cards
+
+CARD_W, CARD_H = 880, 600  # 88 x 60 mm at 10 px/mm
+FRAME = (1200, 900)
+TOLERANCE = 0.02  # mean corner distance over the card's width
+
+
+def card_face() -> np.ndarray:
+    """A BGR page: pale cyan-green stock, dark text-like bars, a red seal square and a grey photo box."""
+    card = np.empty((CARD_H, CARD_W, 3), np.uint8)
+    card[:] = (212, 230, 178)  # BGR of the synthetic tint (0.70, 0.90, 0.83)
+    for row in range(6):
+        y = 90 + row * 80
+        cv2.rectangle(card, (60, y), (60 + 90 * (row % 3 + 3), y + 26), (40, 35, 35), -1)
+    cv2.rectangle(card, (80, 420), (260, 560), (50, 40, 205), 6)
+    cv2.rectangle(card, (640, 200), (820, 440), (150, 150, 160), -1)
+    return card
+
+
+def background(kind: str, rng: np.random.Generator) -> np.ndarray:
+    width, height = FRAME
+    if kind == "plain":
+        return np.full((height, width, 3), (60, 90, 140), np.uint8)
+    image = np.full((height, width, 3), 120, np.uint8)
+    for _ in range(25):
+        colour = tuple(int(v) for v in rng.integers(40, 200, 3))
+        centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        cv2.circle(image, centre, int(rng.integers(20, 120)), colour, -1)
+    return image
+
+
+def place(cards: list[np.ndarray], base: np.ndarray) -> np.ndarray:
+    """Warp the card face to each (4, 2) quad (clockwise from the card's top-left) over `base`."""
+    image = base.copy()
+    face = card_face()
+    source = np.array([(0, 0), (CARD_W, 0), (CARD_W, CARD_H), (0, CARD_H)], np.float32)
+    size = (image.shape[1], image.shape[0])
+    for quad in cards:
+        transform = cv2.getPerspectiveTransform(source, quad.astype(np.float32))
+        warped = cv2.warpPerspective(face, transform, size)
+        cover = cv2.warpPerspective(np.full((CARD_H, CARD_W), 255, np.uint8), transform, size)
+        image[cover > 127] = warped[cover > 127]
+    return image
+
+
+def rotated_quad(centre: tuple[float, float], width: float, angle_deg: float) -> np.ndarray:
+    """The card's corners, clockwise from its own top-left, turned `angle_deg` clockwise on screen."""
+    height = width * CARD_H / CARD_W
+    corners = np.array([(-width, -height), (width, -height), (width, height), (-width, height)]) / 2
+    angle = np.radians(angle_deg)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return (corners @ turn.T + centre).astype(np.float32)
+
+
+def error(truth: np.ndarray, quad: np.ndarray) -> float:
+    """Mean corner distance over the card's width, allowing the 0/180-degree ambiguity (shift 0 or 2)."""
+    width = np.linalg.norm(truth[1] - truth[0])
+    return min(float(np.linalg.norm(np.roll(quad, shift, axis=0) - truth, axis=1).mean()) for shift in (0, 2)) / width
+
+
+def best_error(truth: np.ndarray, image: np.ndarray) -> float:
+    found = locate_cards(image)
+    assert found, "no card found"
+    return min(error(truth, card.quad) for card in found)
+
+
+@pytest.mark.parametrize("kind", ["plain", "clutter"])
+def test_a_tilted_card_is_located_within_tolerance(kind):
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    image = place([truth], background(kind, np.random.default_rng(1)))
+    assert best_error(truth, image) < TOLERANCE
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270, 33, 127, 301])
+def test_rotations_keep_landscape_order(angle):
+    truth = rotated_quad((600, 450), 620, angle)
+    card = locate_cards(place([truth], background("plain", np.random.default_rng(2))))[0]
+    assert error(truth, card.quad) < TOLERANCE  # only shifts 0 and 2 allowed: 0 -> 1 runs along a long edge
+    x, y = card.quad[:, 0], card.quad[:, 1]
+    assert float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) > 0  # clockwise on screen
+
+
+def test_two_cards_side_by_side_are_both_found():
+    left = rotated_quad((320, 450), 500, 4)
+    right = rotated_quad((880, 450), 500, 4)
+    image = place([left, right], background("plain", np.random.default_rng(3)))
+    found = locate_cards(image, max_cards=2)
+    assert len(found) == 2
+    for truth in (left, right):
+        assert min(error(truth, card.quad) for card in found) < TOLERANCE
+
+
+def test_a_cut_off_corner_is_extrapolated():
+    truth = rotated_quad((440, 250), 760, 8)  # the top-left corner lies above the frame; every side shows in part
+    assert truth[0, 1] < 0 < truth[3, 0]
+    image = place([truth], background("plain", np.random.default_rng(4)))
+    card = locate_cards(image)[0]
+    assert error(truth, card.quad) < TOLERANCE
+    assert card.border_complete < 1.0
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.random.default_rng(5).integers(0, 256, (900, 1200, 3), dtype=np.uint8),
+        np.full((900, 1200, 3), 255, np.uint8),
+        np.full((900, 1200, 3), (180, 120, 60), np.uint8),
+    ],
+    ids=["noise", "white page", "plain colour"],
+)
+def test_no_card_gives_nothing(image):
+    assert locate_cards(image) == []
