@@ -17,7 +17,7 @@ import numpy.typing as npt
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
-from engine.layout.side import classify_title
+from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, FRONT_SLOTS, TITLE_SLOT, Slot, zone_of
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
@@ -44,6 +44,8 @@ class CardReading:
     """The card's frame turned upright (the card finder cannot tell 0 from 180 degrees)."""
     side: Side | None
     side_confidence: float
+    titled: bool
+    """The page was told by its title; otherwise only by where text sits, which a non-license can imitate."""
     lines: list[TextLine]
     """Recognized lines in card millimetres: the title, one per value strip, and detected lines of DETECTED_ZONES."""
 
@@ -66,12 +68,12 @@ def read_card(
     title = _read_strips(recognizer, card, [TITLE_SLOT], 0.0)
     kind = classify_title(title[0].text, found)
     if kind is None:
-        return CardReading(frame, None, 0.0, title)
+        return CardReading(frame, None, 0.0, False, title)
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
     lines = title + _read_strips(recognizer, card, slots, shift) + _read_detected(recognizer, card, detected)
-    return CardReading(frame, kind.side, kind.confidence, lines)
+    return CardReading(frame, kind.side, kind.confidence, kind.confidence >= TITLED_CONFIDENCE, lines)
 
 
 def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:

@@ -26,6 +26,7 @@ from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import correct_number
 from engine.layout.electronic import parse_electronic
+from engine.layout.fields import is_valid_id
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
@@ -61,9 +62,10 @@ def read_license(
     start = time.perf_counter()
     pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
     timings["read"] = (time.perf_counter() - start) * 1000
-    if not pages:
+    if not pages or not all(reads_well(page) for page in pages):
+        # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
         start = time.perf_counter()
-        pages = read_whole_image(reader, image, options)
+        pages = best_per_side(pages + read_whole_image(reader, image, options))
         timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")
@@ -74,6 +76,22 @@ def read_license(
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
+
+
+def reads_well(page: PageResult) -> bool:
+    """A page read from the right card: its ID number is valid (GB 11643 check digit and a real birth date)."""
+    number = page.fields.get("number")
+    return number is not None and isinstance(number.value, str) and is_valid_id(number.value)
+
+
+def best_per_side(pages: list[PageResult]) -> list[PageResult]:
+    """One page per side: the one that reads well, else the one with more fields."""
+    best: dict[str, PageResult] = {}
+    for page in pages:
+        current = best.get(page.side)
+        if current is None or (reads_well(page), len(page.fields)) > (reads_well(current), len(current.fields)):
+            best[page.side] = page
+    return list(best.values())
 
 
 def read_card_page(
@@ -87,6 +105,9 @@ def read_card_page(
     fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
     fields = correct_number(fields, fill_from_number=side == "front")
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
+    number = fields.get("number")
+    if not reading.titled and not (number is not None and is_valid_id(str(number.value))):
+        return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
     card = to_quad(frame.quad)
     return PageResult(
         side=side,

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.card import CardFrame
+from engine.card_locate import locate_cards
 from engine.card_reader import CardReading, read_card
 from engine.config import EngineConfig
 from engine.errors import ModelFileError
@@ -107,7 +108,7 @@ class Engine:
 
         Raises NoLicenseFound when no page is there, WrongSide when options.side names a page that is not.
         """
-        return read_license(self, image, options or ReadOptions(), locate=_no_cards)
+        return read_license(self, image, options or ReadOptions(), locate=find_cards)
 
 
 def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, height: int) -> None:
@@ -120,6 +121,6 @@ def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, height: int) -> No
         )
 
 
-def _no_cards(image: BGRImage) -> list[CardFrame]:
-    """Placeholder card finder until the OpenCV one lands: always falls back to text geometry."""
-    return []
+def find_cards(image: BGRImage) -> list[CardFrame]:
+    """License pages found by their edges (engine.card_locate), as frames (their 0/180 turn is settled later)."""
+    return [CardFrame(card.quad) for card in locate_cards(image)]

@@ -65,6 +65,7 @@ def _centre_y(line: TextLine) -> float:
     return sum(y for _, y in line.quad) / 4
 
 
+TITLED_CONFIDENCE = 0.95
 # Where the main page prints text that the back page leaves blank (card millimetres): the seal and the date rows.
 FRONT_ONLY_AREA = (2.0, 32.0, 64.5, 50.8)
 
@@ -73,9 +74,9 @@ def classify_title(title: str, found: list[npt.NDArray[np.float32]]) -> PageKind
     """The page from its title's right end (`驾驶证` or `驾驶证副页`), else from where text was detected: the main
     page has the seal and the date rows where the back page has blank ruled lines. None: no license text at all."""
     if "副" in title or "页" in title:
-        return PageKind("back", "normal", 0.95)
+        return PageKind("back", "normal", TITLED_CONFIDENCE)
     if any(word in title for word in ("驾", "驶", "证")):
-        return PageKind("front", "normal", 0.95)
+        return PageKind("front", "normal", TITLED_CONFIDENCE)
     if not found:
         return None
     x0, y0, x1, y1 = FRONT_ONLY_AREA

@@ -48,7 +48,7 @@ BACK_ZONES: tuple[Zone, ...] = (
     Zone("file_number", 53.3, 14.7, 87.5, 20.6),
     # The ruled 记录 area: the first line right of the label, later lines from the margin; a barcode (no text) may
     # fill the bottom of the page.
-    Zone("record", 9.8, 20.6, 87.5, 26.6),
+    Zone("record", 10.5, 20.6, 87.5, 26.6),
     Zone("record2", 0.5, 26.6, 87.5, 52.0),
 )
 
@@ -73,19 +73,19 @@ FRONT_SLOTS: tuple[Slot, ...] = (
     Slot("number", 33.2, 86.0, 12.4, 3.5),
     Slot("name", 10.4, 40.6, 17.9, 3.9),
     Slot("sex", 46.6, 56.0, 17.9, 3.4),
-    Slot("nationality", 62.0, 87.0, 17.9, 3.4),
+    Slot("nationality", 65.0, 87.0, 17.9, 3.4),
     Slot("address", 11.6, 87.0, 23.7, 3.2),
     Slot("address2", 1.5, 64.5, 29.6, 3.2),
     Slot("birth", 34.0, 64.5, 35.1, 3.2),
     Slot("issue_date", 39.0, 64.5, 41.4, 3.2),
     Slot("class", 35.3, 61.8, 47.55, 3.7),
-    Slot("validity", 15.0, 64.5, 53.8, 3.2),
+    Slot("validity", 15.0, 66.0, 53.8, 3.2),
 )
 BACK_SLOTS: tuple[Slot, ...] = (
     Slot("number", 12.8, 86.0, 11.9, 3.5),
     Slot("name", 9.8, 42.5, 17.6, 3.8),
     Slot("file_number", 53.3, 87.0, 17.6, 3.3),
-    Slot("record", 9.8, 87.0, 23.6, 3.1),
+    Slot("record", 10.5, 87.0, 23.6, 3.1),
 )
 # The title's right end: `...驾驶证` on the main page, `...驾驶证副页` on the back page.
 TITLE_SLOT = Slot("title", 56.0, 80.0, 5.3, 4.3)

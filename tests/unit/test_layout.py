@@ -72,7 +72,7 @@ class TextOnlyReader:
         return self.lines
 
     def read_card(self, image, frame):
-        return CardReading(frame, None, 0.0, [])
+        return CardReading(frame, None, 0.0, False, [])
 
 
 def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[dict]:
