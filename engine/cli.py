@@ -9,11 +9,16 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.config import EngineConfig
 from engine.errors import EngineError, InvalidInput
 from engine.manifest import load_manifest
+
+if TYPE_CHECKING:
+    from engine.image import BGRImage
+    from engine.pipeline import Engine
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -52,6 +57,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     ocr = commands.add_parser("ocr", help="print the text lines of each image as one JSON object per line")
     ocr.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    ocr.add_argument(
+        "--debug-dir",
+        type=Path,
+        metavar="DIR",
+        help="also read each image as a license and write the found pages drawn on it and each rectified card",
+    )
     _add_engine_options(ocr)
     ocr.set_defaults(command=_run_ocr)
 
@@ -109,8 +120,23 @@ def _run_ocr(args: argparse.Namespace) -> int:
                 for line in lines
             ],
         }
+        if args.debug_dir is not None:
+            record["debug"] = [str(written) for written in _write_debug(engine, image, path, args.debug_dir)]
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return status
+
+
+def _write_debug(engine: Engine, image: BGRImage, path: Path, directory: Path) -> list[Path]:
+    from engine.debug import write_debug
+    from engine.errors import RecognitionFailed
+    from engine.results import LicenseResult, ReadOptions
+
+    try:
+        result = engine.read_license(image, ReadOptions(return_adjusted_image=True))
+    except RecognitionFailed as error:
+        print(f"dlocr: {path}: {error}", file=sys.stderr)
+        result = LicenseResult(pages=())
+    return write_debug(directory, path.stem, image, result)
 
 
 def _run_models_fetch(args: argparse.Namespace) -> int:

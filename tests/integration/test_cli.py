@@ -50,3 +50,18 @@ def test_unknown_model_set_is_a_one_line_error(tmp_path):
 def test_version():
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("dlocr ")
+
+
+def test_debug_dir_holds_the_found_page_drawn_and_the_rectified_card(tmp_path):
+    from tests.rendering import render_front_page
+
+    image = tmp_path / "front.png"
+    cv2.imwrite(str(image), render_front_page())
+    result = run("ocr", "--debug-dir", str(tmp_path / "debug"), str(image))
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(Path(path).name for path in record["debug"]) == ["front.front.jpg", "front.pages.jpg"]
+    drawn = cv2.imread(str(tmp_path / "debug" / "front.pages.jpg"))
+    assert drawn.shape == cv2.imread(str(image)).shape
+    card = cv2.imread(str(tmp_path / "debug" / "front.front.jpg"))
+    assert 1.3 < card.shape[1] / card.shape[0] < 1.6  # the 88 x 60 mm card, flat
