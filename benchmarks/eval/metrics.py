@@ -49,6 +49,8 @@ class Outcome:
     checks: tuple[FieldCheck, ...]
     latency_s: float
     geometry: dict[str, Any] | None = None
+    card_errors: tuple[CardError, ...] = ()
+    """One per labelled card, when the reader reports the cards it found."""
 
     @property
     def all_correct(self) -> bool:
@@ -57,6 +59,29 @@ class Outcome:
     @property
     def misses(self) -> tuple[FieldCheck, ...]:
         return tuple(check for check in self.checks if not check.correct)
+
+
+# A card counts as found when its corners are this close to the truth, on average, as a share of the card's width.
+CARD_FOUND_ERROR = 0.02
+
+
+@dataclass(frozen=True)
+class CardError:
+    """How far the found page's corners are from the labelled ones (share of card width, inf when not found), and
+    the same error with the found corners turned by 180 degrees: small only there means upside down."""
+
+    side: str
+    error: float
+    turned_error: float
+
+    @property
+    def found(self) -> bool:
+        return self.error < CARD_FOUND_ERROR
+
+    @property
+    def located(self) -> bool:
+        """Found in either orientation: the orientation is then judged separately."""
+        return min(self.error, self.turned_error) < CARD_FOUND_ERROR
 
 
 @dataclass(frozen=True)
@@ -90,6 +115,28 @@ class TierSummary:
     card_level: Rate
     side: Rate
     fields: dict[str, Rate]
+    cards_found: Rate | None = None
+    """Labelled cards whose found corners are within CARD_FOUND_ERROR (None: the reader reports no cards)."""
+    upright: Rate | None = None
+    """Of the cards located in either orientation, those read the right way up."""
+
+
+def card_errors(geometry: dict[str, Any] | None, found: tuple[tuple[str, Any], ...]) -> tuple[CardError, ...]:
+    """Each labelled card against the found page of the same side: mean corner distance over the card's width."""
+    if not geometry:
+        return ()
+    errors = []
+    for card in geometry.get("cards", []):
+        truth = np.array(card["quad"], dtype=np.float64)
+        width = (np.linalg.norm(truth[1] - truth[0]) + np.linalg.norm(truth[2] - truth[3])) / 2
+        quads = [np.array(quad, dtype=np.float64) for side, quad in found if side == card["side"]]
+        if not quads:
+            errors.append(CardError(card["side"], float("inf"), float("inf")))
+            continue
+        error = min(float(np.linalg.norm(quad - truth, axis=1).mean() / width) for quad in quads)
+        turned = min(float(np.linalg.norm(np.roll(quad, 2, axis=0) - truth, axis=1).mean() / width) for quad in quads)
+        errors.append(CardError(card["side"], error, turned))
+    return tuple(errors)
 
 
 def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outcome:
@@ -114,6 +161,7 @@ def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outc
         checks=tuple(checks),
         latency_s=latency_s,
         geometry=label.geometry,
+        card_errors=card_errors(label.geometry, prediction.cards) if prediction.cards is not None else (),
     )
 
 
@@ -206,9 +254,13 @@ def _field_order(key: str) -> tuple[int, int, str]:
 
 
 def _tier_summary(outcomes: list[Outcome]) -> TierSummary:
+    errors = [error for outcome in outcomes for error in outcome.card_errors]
+    located = [error for error in errors if error.located]
     return TierSummary(
         images=len(outcomes),
         card_level=_rate(outcomes, lambda outcome: outcome.all_correct),
         side=_rate(outcomes, lambda outcome: outcome.predicted_side == outcome.expected_side),
         fields=_field_rates(outcomes),
+        cards_found=Rate(sum(error.found for error in errors), len(errors)) if errors else None,
+        upright=Rate(sum(error.found for error in located), len(located)) if located else None,
     )

@@ -27,6 +27,9 @@ class Prediction:
     result: dict[str, Any] | None
     error_code: str | None = None
     error_msg: str | None = None
+    cards: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] | None = None
+    """(side, corners clockwise from the upright card's top-left) of each page found: only in-process readers
+    know them (the API does not return the card), so only they are scored for card finding."""
 
 
 Reader = Callable[[bytes], Prediction]
@@ -57,8 +60,9 @@ def engine_reader() -> Reader:
         try:
             result = read_license(decode_image(data), options)
         except EngineError as error:
-            return Prediction(result=None, error_code=type(error).__name__, error_msg=str(error))
-        return Prediction(result=license_result_to_api(result))
+            return Prediction(result=None, error_code=type(error).__name__, error_msg=str(error), cards=())
+        cards = tuple((page.side, page.card_quad) for page in result.pages if page.card_quad is not None)
+        return Prediction(result=license_result_to_api(result), cards=cards)
 
     return read
 

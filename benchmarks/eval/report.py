@@ -37,9 +37,10 @@ def table(summary: Summary, source: str) -> str:
         f"  {'field':28} {'accuracy':>17}",
     ]
     lines += [f"  {key:28} {_percent(rate)}" for key, rate in summary.fields.items()]
-    lines += ["", f"  {'tier':12} {'images':>6} {'card level':>17} {'side':>17}"]
+    lines += ["", f"  {'tier':12} {'images':>6} {'card level':>17} {'side':>17} {'card quad < 2%':>17} {'upright':>17}"]
     lines += [
         f"  {tier:12} {tier_summary.images:6d} {_percent(tier_summary.card_level)} {_percent(tier_summary.side)}"
+        f" {_percent_or_dash(tier_summary.cards_found)} {_percent_or_dash(tier_summary.upright)}"
         for tier, tier_summary in summary.tiers.items()
     ]
     lines += ["", "  errors: " + (", ".join(f"{code} x{count}" for code, count in summary.errors.items()) or "none")]
@@ -198,6 +199,10 @@ def _show(value: Any) -> str:
     return (
         "(missing)" if value is None else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     )
+
+
+def _percent_or_dash(rate: Rate | None) -> str:
+    return _percent(rate) if rate is not None else f"{'-':>17}"
 
 
 def _percent(rate: Rate) -> str:

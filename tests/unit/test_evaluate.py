@@ -225,3 +225,18 @@ def test_unreachable_server_stops_the_run():
     read = http_reader("http://127.0.0.1:9", timeout_s=2)
     with pytest.raises(ReaderUnavailable, match="cannot reach"):
         read(b"x")
+
+
+def test_card_errors_measure_corners_and_orientation():
+    from benchmarks.eval.metrics import card_errors
+
+    truth = [[100.0, 100.0], [980.0, 100.0], [980.0, 700.0], [100.0, 700.0]]
+    geometry = {"image_size": [1200, 900], "cards": [{"side": "front", "quad": truth}]}
+    near = tuple((x + 8.8, y) for x, y in truth)  # 1% of the 880 px width off
+    upside_down = tuple(map(tuple, truth[2:] + truth[:2]))
+    (found,) = card_errors(geometry, (("front", near),))
+    assert found.found and abs(found.error - 0.01) < 1e-6
+    (turned,) = card_errors(geometry, (("front", upside_down),))
+    assert not turned.found and turned.located
+    (missing,) = card_errors(geometry, (("back", near),))
+    assert not missing.located
