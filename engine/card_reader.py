@@ -28,6 +28,8 @@ from engine.textrec import TextRecognizer
 PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
 DETECTION = DetectionConfig(limit_side_len=640)
+# The card's orientation is voted by this many of its longest lines.
+ORIENTATION_VOTERS = 8
 # A value strip is this many times the value's character height, centred on its row.
 STRIP_HEIGHT = 1.7
 # The print never moves further than this from its nominal place (printer shift plus card-finding error), in mm.
@@ -115,8 +117,10 @@ def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
 
 
 def _upside_down(classifier: LineClassifier, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:
-    """The whole card's vote: every line reads the same way, and long lines the classifier is sure of count most."""
-    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in found]
+    """The whole card's vote: every line reads the same way, and long lines the classifier is sure of count most.
+    The longest lines are enough to settle it."""
+    longest = sorted(found, key=lambda quad: -float(np.linalg.norm(quad[1] - quad[0])))[:ORIENTATION_VOTERS]
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in longest]
     scores = classifier.upside_down(crops)
     return sum(crop.shape[1] * (2 * score - 1) for crop, score in zip(crops, scores, strict=True)) > 0
 

@@ -26,6 +26,8 @@ AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局"
 FILE_NUMBER = re.compile(r"\d{12}")
 # Dot-separated names of some minorities keep their middle dot.
 NAME_EXTRA = "·"
+# Confidence that blank record rows are blank: nothing legible was read there.
+BLANK_RECORD_SCORE = 0.9
 # Two characters of different lines closer than this share of the line height are one printed character.
 OVERLAP = 0.45
 # Characters on one line whose centres are closer than this share of the line height are in the same row.
@@ -121,9 +123,18 @@ def parse_back_card(lines: list[TextLine]) -> dict[str, FieldValue]:
     chars = zones.get("file_number", [])
     if match := FILE_NUMBER.search(_text(chars)):
         fields["file_number"] = _value(match.group(0), chars)
-    if record := _kept(zones.get("record", []) + zones.get("record2", []), _is_printed):
-        fields["record"] = record
+    fields["record"] = _record(zones.get("record", []) + zones.get("record2", []))
     return fields
+
+
+def _record(chars: list[PlacedChar]) -> FieldValue:
+    """The 记录 rows exactly as printed, full-width punctuation kept; `""` when the rows are blank (the page has
+    the field, it is empty). Records are Chinese sentences: a reading without a Chinese character is the ruled
+    lines or a stamp's edge, not a record."""
+    value = _kept(chars, _is_printed)
+    if value is None or not any(_is_cjk(character) for character in str(value.value)):
+        return FieldValue(value="", score=BLANK_RECORD_SCORE, quad=None)
+    return value
 
 
 def _value(text: str, chars: list[PlacedChar], derived: bool = False) -> FieldValue:

@@ -1,0 +1,84 @@
+"""The card-space parser on hand-built lines in card millimetres (no images): characters go to the zone that holds
+them, so labels read with their values drop out, and every print layout comes out in the API's normalized form."""
+
+from engine.layout.card_fields import parse_back_card, parse_front_card
+from engine.results import TextLine
+from tests.rendering import FRONT_PAGE_FIELDS
+
+
+def line(text: str, x0: float, x1: float, y: float, height: float = 3.5) -> TextLine:
+    """A line whose characters spread evenly over x0..x1, centred on y (card millimetres)."""
+    quad = ((x0, y - height / 2), (x1, y - height / 2), (x1, y + height / 2), (x0, y + height / 2))
+    return TextLine(text=text, score=0.99, quad=quad)
+
+
+NEW_FRONT = [
+    line("车驾驶证", 56.0, 80.0, 5.3),
+    line("150402199902223122", 35.0, 72.0, 12.4),
+    line("谢乐桃", 11.0, 24.0, 17.9),
+    line("女", 48.0, 51.5, 17.9),
+    line("中国", 66.5, 74.0, 17.9),
+    line("内蒙古自治区赤峰市33号", 13.5, 52.0, 23.7),
+    line("1999-02-22", 36.0, 58.0, 35.1),
+    line("2015-06-18", 41.0, 62.0, 41.4),
+    line("C1", 44.0, 52.0, 47.5),
+    line("2015-06-18至2021-06-18", 18.0, 64.0, 53.8),
+    line("河北省秦皇", 4.0, 21.0, 36.0),
+    line("岛市公安局", 4.0, 21.0, 42.0),
+    line("交通警察支队", 4.0, 21.0, 48.0),
+]
+
+
+def test_new_print_main_page_reads_every_field():
+    fields = parse_front_card(NEW_FRONT)
+    assert {key: value.value for key, value in fields.items()} == FRONT_PAGE_FIELDS
+
+
+def test_label_read_with_its_value_drops_out_by_position():
+    merged = [tl for tl in NEW_FRONT if tl.text != "谢乐桃"] + [line("娃名谢乐桃", 4.3, 24.0, 17.9)]
+    assert parse_front_card(merged)["name"].value == "谢乐桃"  # the misread label 娃名 sits left of the name zone
+
+
+def test_old_print_period_in_years_and_long_term():
+    old = [tl for tl in NEW_FRONT if not tl.text.startswith("2015-06-18至")]
+    in_years = parse_front_card([*old, line("2015-06-18有效期限6年", 20.0, 60.0, 53.8)])
+    assert (in_years["valid_from"].value, in_years["valid_to"].value) == ("2015-06-18", "2021-06-18")
+    assert in_years["valid_to"].quad is None  # computed, not printed
+    long_term = parse_front_card([*old, line("2015-06-18至长期", 18.0, 50.0, 53.8)])
+    assert long_term["valid_to"].value == "长期"
+
+
+def test_wrapped_address_joins_its_second_line_from_the_margin():
+    wrapped = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    wrapped += [line("内蒙古自治区赤峰市红山区长青街道", 13.5, 84.0, 23.7), line("33号", 4.5, 12.0, 29.6)]
+    assert parse_front_card(wrapped)["address"].value == "内蒙古自治区赤峰市红山区长青街道33号"
+
+
+def test_dotted_underline_and_english_label_words_never_reach_values():
+    noisy = [tl for tl in NEW_FRONT if tl.text not in ("中国", "内蒙古自治区赤峰市33号")]
+    noisy += [line("ality中国", 63.0, 74.0, 17.9), line("内蒙古自治区赤峰市33号...", 13.5, 58.0, 23.7)]
+    fields = parse_front_card(noisy)
+    assert (fields["nationality"].value, fields["address"].value) == ("中国", "内蒙古自治区赤峰市33号")
+
+
+BACK = [
+    line("驾驶证副页", 56.0, 80.0, 5.3),
+    line("150402199902223122", 16.0, 52.0, 11.9),
+    line("谢乐桃", 12.0, 24.0, 17.6),
+    line("150402123456", 55.5, 80.0, 17.6),
+]
+
+
+def test_back_page_with_a_record_keeps_its_full_width_stop():
+    fields = parse_back_card([*BACK, line("实习期至2016年06月17日。", 12.5, 60.0, 23.6)])
+    assert {key: value.value for key, value in fields.items()} == {
+        "number": "150402199902223122",
+        "name": "谢乐桃",
+        "file_number": "150402123456",
+        "record": "实习期至2016年06月17日。",
+    }
+
+
+def test_blank_record_rows_give_an_empty_record_not_the_ruling():
+    assert parse_back_card(BACK)["record"].value == ""
+    assert parse_back_card([*BACK, line("1022520722277", 12.5, 60.0, 23.6)])["record"].value == ""
