@@ -28,6 +28,10 @@ from engine.textrec import TextRecognizer
 PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
 DETECTION = DetectionConfig(limit_side_len=640)
+# A strip ends this many character heights past the last text detected on its row.
+STRIP_END_MARGIN = 1.0
+# Rows that are blank on most cards: read only when the detector saw text on them.
+OFTEN_BLANK = ("address2", "record")
 # The card's orientation is voted by this many of its longest lines.
 ORIENTATION_VOTERS = 8
 # A value strip is this many times the value's character height, centred on its row.
@@ -67,14 +71,15 @@ def read_card(
         size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
         found = [turn_half(size - quad) for quad in found]
 
-    title = _read_strips(recognizer, card, [TITLE_SLOT], 0.0)
+    title = _read_quads(recognizer, card, [(TITLE_SLOT.key, _strip(TITLE_SLOT, 0.0, TITLE_SLOT.x1))])
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
-    lines = title + _read_strips(recognizer, card, slots, shift) + _read_detected(recognizer, card, detected)
+    strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found)) is not None]
+    lines = title + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, kind.confidence >= TITLED_CONFIDENCE, lines)
 
 
@@ -125,18 +130,35 @@ def _upside_down(classifier: LineClassifier, card: npt.NDArray[np.uint8], found:
     return sum(crop.shape[1] * (2 * score - 1) for crop, score in zip(crops, scores, strict=True)) > 0
 
 
-def _read_strips(
-    recognizer: TextRecognizer, card: npt.NDArray[np.uint8], slots: tuple[Slot, ...] | list[Slot], shift: float
-) -> list[TextLine]:
-    quads = [_strip(slot, shift) for slot in slots]
-    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in quads]
-    return _recognized(recognizer, crops, quads, keep_empty=True)
-
-
-def _strip(slot: Slot, shift: float) -> QuadArray:
+def fit_strip(slot: Slot, shift: float, found: list[QuadArray]) -> QuadArray | None:
+    """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
+    recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print),
+    and None for a row that is usually blank (address2, record) when nothing was detected on it."""
     half = STRIP_HEIGHT * slot.size / 2
     top, bottom = slot.y + shift - half, slot.y + shift + half
-    return np.array([[slot.x0, top], [slot.x1, top], [slot.x1, bottom], [slot.x0, bottom]], dtype=np.float32)
+    on_row = [
+        quad
+        for quad in found
+        if top <= float(quad[:, 1].mean()) <= bottom and quad[:, 0].max() > slot.x0 and quad[:, 0].min() < slot.x1
+    ]
+    if not on_row:
+        return None if slot.key in OFTEN_BLANK else _strip(slot, shift, slot.x1)
+    right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
+    return _strip(slot, shift, min(slot.x1, right))
+
+
+def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
+    half = STRIP_HEIGHT * slot.size / 2
+    top, bottom = slot.y + shift - half, slot.y + shift + half
+    return np.array([[slot.x0, top], [right, top], [right, bottom], [slot.x0, bottom]], dtype=np.float32)
+
+
+def _read_quads(
+    recognizer: TextRecognizer, card: npt.NDArray[np.uint8], strips: list[tuple[str, QuadArray]]
+) -> list[TextLine]:
+    quads = [quad for _, quad in strips]
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in quads]
+    return _recognized(recognizer, crops, quads, keep_empty=True)
 
 
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:
