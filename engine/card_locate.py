@@ -63,6 +63,8 @@ INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from it
 FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
+# Each cyclic shift of the corners, both ways round: the orders under which two quads may be the same one.
+CORNER_ORDERS = np.array([np.roll(order, shift) for order in (np.arange(4), np.arange(4)[::-1]) for shift in range(4)])
 
 QuadArray = npt.NDArray[np.float32]
 
@@ -112,7 +114,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         quad, border_complete, edge_support = _refine(image, rough, search_shares)
         if quad is None:
             continue
-        base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
+        base = _score(quad * scale / 2, border_complete, edge_support, colours)
         score = base * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
@@ -245,22 +247,20 @@ def _quad_hypotheses(
     scores = _hypothesis_scores(corners, edges, colours)
     long_side = max(edges.shape)
     picked: list[QuadArray] = []
+    variants = np.zeros((0, 4, 2), np.float32)  # every corner order of every picked quad
     for index in np.argsort(-scores):
         if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
             break
         quad = corners[index].astype(np.float32)
-        if all(_corner_distance(quad, other) > DISTINCT_SHARE * long_side for other in picked):
+        if len(picked) == 0 or _corner_distance(quad, variants) > DISTINCT_SHARE * long_side:
             picked.append(quad)
+            variants = np.concatenate([variants, quad[CORNER_ORDERS]])
     return picked
 
 
-def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
-    """Largest corner distance between two (4, 2) quads, under the cyclic shift and direction that match best."""
-    return min(
-        float(np.linalg.norm(np.roll(order, shift, axis=0) - first, axis=1).max())
-        for order in (second, second[::-1])
-        for shift in range(4)
-    )
+def _corner_distance(quad: np.ndarray, variants: np.ndarray) -> float:
+    """Largest corner distance between a (4, 2) quad and the nearest of (M, 4, 2) reordered quads."""
+    return float(np.sqrt(((variants - quad) ** 2).sum(axis=2)).max(axis=1).min())
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -292,19 +292,30 @@ def _hypothesis_scores(
     scores = np.zeros(len(corners))
     if not valid.any():
         return scores
-    quads = corners[valid]
     along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
-    border = _perimeter(quads, along)
+    border = _perimeter(corners[valid], along)
     hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
     hits = hits > 0
     support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     visible = inside.mean(axis=1)
+    edge_fit = support * visible
+    seen = edge_fit > 0  # the colour lookups are the costly part; a quad with no edge support scores 0 anyway
+    valid[valid] = seen
+    if not valid.any():
+        return scores
+    quads = corners[valid]
+    colour_fit = np.max([inside_in * (1 - out) for inside_in, out in _colour_in_out(quads, colours)], axis=0)
+    scores[valid] = edge_fit[seen] * colour_fit * aspect_fit[valid]
+    return scores
+
+
+def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per colour map, the (N,) mean card colour inside (N, 4, 2) quads and on the rings just outside them."""
     centre = quads.mean(axis=1, keepdims=True)
     grid = _grid(quads)
-    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
-    colour_fit = np.max([_lookup_mean(colour, grid) * (1 - _lookup_mean(colour, ring)) for colour in colours], axis=0)
-    scores[valid] = support * visible * colour_fit * aspect_fit[valid]
-    return scores
+    grown = centre[:, None] + (quads - centre)[:, None] * np.array(OUTER_RINGS)[None, :, None, None]  # (N, R, 4, 2)
+    ring = _perimeter(grown.reshape(-1, 4, 2)).reshape(len(quads), -1, 2)
+    return [(_lookup_mean(colour, grid), _lookup_mean(colour, ring)) for colour in colours]
 
 
 def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
@@ -462,18 +473,18 @@ def _long_side(quad: np.ndarray) -> float:
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
-def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
-    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
-    quads = quad[None].astype(np.float64)
+def _score(
+    quad: np.ndarray, border_complete: float, edge_support: float, colours: list[npt.NDArray[np.float32]]
+) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (in small-copy pixels), by the colour map that fits best."""
     edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    centre = quads.mean(axis=1, keepdims=True)
-    colour_in = float(_lookup_mean(colour, _grid(quads))[0])
-    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
-    colour_out = float(_lookup_mean(colour, ring)[0])
     edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
-    return float(edges_seen * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+    return max(
+        float(edges_seen * aspect_fit * float(colour_in[0]) * (1 - float(colour_out[0]))) ** 0.25
+        for colour_in, colour_out in _colour_in_out(quad[None].astype(np.float64), colours)
+    )
 
 
 def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
