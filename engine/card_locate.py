@@ -110,8 +110,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
     candidates = []
-    for rough, search_shares in roughs:
-        quad, border_complete, edge_support = _refine(image, rough, search_shares)
+    for quad, border_complete, edge_support in _refine(image, roughs):
         if quad is None:
             continue
         base = _score(quad * scale / 2, border_complete, edge_support, colours)
@@ -350,39 +349,53 @@ def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def _refine(
-    image: npt.NDArray[np.uint8], rough: QuadArray, search_shares: tuple[float, ...] = SEARCH_SHARES
-) -> tuple[QuadArray | None, float, float]:
-    """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
-    quad = rough.astype(np.float64)
+    image: npt.NDArray[np.uint8], roughs: list[tuple[QuadArray, tuple[float, ...]]]
+) -> list[tuple[QuadArray | None, float, float]]:
+    """Refit each side of each rough quad to the strongest colour edge near it, one pass per search share.
+
+    Returns per rough quad the refined quad (None when it fell apart), border completeness and edge support. Each
+    pass samples every quad still refined at once, so the per-call costs are paid once per pass, not per quad."""
     height, width = image.shape[:2]
-    complete, support = 0.0, 0.0
-    for share in search_shares:
-        long_side = _long_side(quad)
-        reach = max(MIN_SEARCH_PX, share * long_side)
-        lines = []
-        seen = 0
-        side_points, side_strong, inside = _edge_points(image, quad, reach)
-        inside_total = int(inside.sum())
-        for index in range(4):
-            start, end = quad[index], quad[(index + 1) % 4]
-            points, strong = side_points[index], side_strong[index]
-            line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
-            if line is None:
-                lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
+    quads = [rough.astype(np.float64) for rough, _ in roughs]
+    results: list[tuple[QuadArray | None, float, float]] = [(None, 0.0, 0.0)] * len(roughs)
+    alive = list(range(len(roughs)))
+    complete = [0.0] * len(roughs)
+    support = [0.0] * len(roughs)
+    for round_index in range(max((len(shares) for _, shares in roughs), default=0)):
+        active = [index for index in alive if round_index < len(roughs[index][1])]
+        if not active:
+            continue
+        long_sides = [_long_side(quads[index]) for index in active]
+        reaches = [
+            max(MIN_SEARCH_PX, roughs[index][1][round_index] * long_side)
+            for index, long_side in zip(active, long_sides, strict=True)
+        ]
+        all_points, all_strong, all_inside = _edge_points(image, np.stack([quads[index] for index in active]), reaches)
+        for slot, index in enumerate(active):
+            quad, long_side = quads[index], long_sides[slot]
+            lines = []
+            seen = 0
+            for side in range(4):
+                start, end = quad[side], quad[(side + 1) % 4]
+                points, strong = all_points[slot, side], all_strong[slot, side]
+                line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
+                if line is None:
+                    lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
+                    continue
+                point, direction, inliers = line
+                seen += inliers
+                lines.append((point, direction))
+            corners = [_intersect(lines[side - 1], lines[side]) for side in range(4)]
+            new_quad = None if any(corner is None for corner in corners) else np.array(corners, np.float64)
+            if new_quad is None or not _plausible(new_quad, width, height):
+                alive.remove(index)
                 continue
-            point, direction, inliers = line
-            seen += inliers
-            lines.append((point, direction))
-        corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
-        if any(corner is None for corner in corners):
-            return None, 0.0, 0.0
-        new_quad = np.array(corners, np.float64)
-        if not _plausible(new_quad, width, height):
-            return None, 0.0, 0.0
-        quad = new_quad
-        complete = seen / (4 * SIDE_SAMPLES)
-        support = seen / max(inside_total, 1)
-    return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
+            quads[index] = new_quad
+            complete[index] = seen / (4 * SIDE_SAMPLES)
+            support[index] = seen / max(int(all_inside[slot].sum()), 1)
+    for index in alive:
+        results[index] = (quads[index].astype(np.float32), min(complete[index], 1.0), min(support[index], 1.0))
+    return results
 
 
 def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
@@ -396,49 +409,63 @@ def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, n
 
 
 def _edge_points(
-    image: npt.NDArray[np.uint8], quad: np.ndarray, reach: float
+    image: npt.NDArray[np.uint8], quads: np.ndarray, reaches: list[float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Along each side of the quad, the strongest colour step within `reach` px of it, searched along the normal.
+    """Along each side of (N, 4, 2) quads, the strongest colour step within its quad's reach, searched along the normal.
 
-    Returns the found points (4, S, 2), which of them are strong enough and inside the frame, and which sampled
-    positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
-    columns, so the smoothing along each side stays within it."""
+    Returns the found points (N, 4, S, 2), which of them are strong enough and inside the frame, and which sampled
+    positions lay inside the frame (both (N, 4, S) bool). All sides of all quads are sampled in one remap, side by
+    side in columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    starts, ends = quad, np.roll(quad, -1, axis=0)
+    starts, ends = quads, np.roll(quads, -1, axis=1)
     along = ends - starts
-    directions = along / np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
-    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
-    outward = np.einsum("ij,ij->i", quad.mean(axis=0) - starts, normals) > 0
+    directions = along / np.maximum(np.linalg.norm(along, axis=2, keepdims=True), 1e-9)
+    normals = np.stack([-directions[:, :, 1], directions[:, :, 0]], axis=2)
+    outward = np.einsum("nij,nij->ni", quads.mean(axis=1, keepdims=True) - starts, normals) > 0
     normals[outward] *= -1  # point the normals out of the card
     # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
     fractions = np.linspace(0.07, 0.93, SIDE_SAMPLES)
-    positions = starts[:, None, :] + fractions[None, :, None] * along[:, None, :]  # (4, S, 2)
+    positions = starts[:, :, None, :] + fractions[None, None, :, None] * along[:, :, None, :]  # (N, 4, S, 2)
     inside = (
-        (positions[:, :, 0] >= FRAME_MARGIN_PX)
-        & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
-        & (positions[:, :, 1] >= FRAME_MARGIN_PX)
-        & (positions[:, :, 1] <= height - 1 - FRAME_MARGIN_PX)
+        (positions[..., 0] >= FRAME_MARGIN_PX)
+        & (positions[..., 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[..., 1] >= FRAME_MARGIN_PX)
+        & (positions[..., 1] <= height - 1 - FRAME_MARGIN_PX)
     )
-    steps = max(math.ceil(reach), 2)
-    offsets = np.linspace(-reach, reach, 2 * steps + 1)
-    count = len(offsets)
-    grid = positions[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]  # (4, S, K, 2)
-    grid = grid.transpose(1, 0, 2, 3).reshape(SIDE_SAMPLES, 4 * count, 2).astype(np.float32)
+    offsets = [np.linspace(-reach, reach, 2 * max(math.ceil(reach), 2) + 1) for reach in reaches]
+    counts = np.array([len(row) for row in offsets])
+    widest = int(counts.max())
+    padded = np.zeros((len(quads), widest))
+    for row, values in zip(padded, offsets, strict=True):
+        row[: len(values)] = values
+    used = np.arange(widest)[None, :] < counts[:, None]  # (N, K)
+    grid = positions[:, :, :, None, :] + padded[:, None, None, :, None] * normals[:, :, None, None, :]  # (N, 4, S, K, 2)
+    columns = np.broadcast_to(used[:, None, :], (len(quads), 4, widest))
+    grid = grid.transpose(2, 0, 1, 3, 4)[:, columns].astype(np.float32)  # (S, sum of 4 K, 2)
     samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
     lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
-    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32).reshape(SIDE_SAMPLES, 4, count, 3)
-    step = np.linalg.norm(smooth[:, :, 2:] - smooth[:, :, :-2], axis=3).transpose(1, 0, 2)  # (4, S, K - 2)
-    best = np.argmax(step, axis=2)
-    strength = np.take_along_axis(step, best[:, :, None], axis=2)[:, :, 0]
+    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
+    # Steps over two pixels, also across a side's last columns into the next side's: those are never looked at.
+    steps = np.linalg.norm(smooth[:, 2:] - smooth[:, :-2], axis=2)  # (S, sum of 4 K - 2)
+    # Each side's own steps, padded to the widest reach with -inf so they are never the peak.
+    firsts = np.concatenate([[0], np.cumsum(np.repeat(counts, 4))[:-1]]).reshape(-1, 4)  # (N, 4)
+    lasts = counts - 3  # the last step index of each quad's sides
+    window = np.arange(widest - 2)
+    valid = window[None, :] <= lasts[:, None]  # (N, K - 2)
+    columns_at = np.minimum(window[None, None, :], lasts[:, None, None]) + firsts[:, :, None]  # (N, 4, K - 2)
+    step = np.where(valid[:, None, None, :], steps[:, columns_at].transpose(1, 2, 0, 3), -np.inf)  # (N, 4, S, K - 2)
+    best = np.argmax(step, axis=3)
+    strength = np.take_along_axis(step, best[..., None], axis=3)[..., 0]
     # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
-    left = np.take_along_axis(step, np.maximum(best - 1, 0)[:, :, None], axis=2)[:, :, 0]
-    right = np.take_along_axis(step, np.minimum(best + 1, step.shape[2] - 1)[:, :, None], axis=2)[:, :, 0]
+    left = np.take_along_axis(step, np.maximum(best - 1, 0)[..., None], axis=3)[..., 0]
+    right_at = np.minimum(best + 1, lasts[:, None, None])
+    right = np.take_along_axis(step, right_at[..., None], axis=3)[..., 0]
     curvature = left - 2 * strength + right
     shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
-    offset_step = offsets[1] - offsets[0]
-    found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
-    points = positions + found_offsets[:, :, None] * normals[:, None, :]
+    offset_steps = np.array([row[1] - row[0] for row in offsets])
+    found_offsets = padded[:, :1, None] + (best + 1 + np.clip(shift, -1, 1)) * offset_steps[:, None, None]
+    points = positions + found_offsets[..., None] * normals[:, :, None, :]
     return points, inside & (strength >= EDGE_MIN_STRENGTH), inside
 
 
