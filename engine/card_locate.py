@@ -45,6 +45,7 @@ BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+FIRST_SCORED_BATCH = 128  # line quads colour-scored before checking whether the picks are settled
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
 SCORE_BY_COMPLETE = True
 COLOUR_BLOBS = 3
@@ -243,18 +244,46 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    scores = _hypothesis_scores(corners, edges, colours)
+    edge_fits, aspect_fits = _hypothesis_bounds(corners, edges)
+    # The colour part of the score is in [0, 1], so edge fit x aspect fit bounds it: colour-score the quads in order
+    # of that bound, a growing batch at a time, until the picks are settled above the bound of every quad left.
+    bounds = edge_fits * aspect_fits
+    by_bound = np.argsort(-bounds, kind="stable")
+    scores = np.zeros(len(corners))
+    scored, batch = 0, FIRST_SCORED_BATCH
     long_side = max(edges.shape)
+    while True:
+        batch_indices = by_bound[scored : scored + batch]
+        batch_indices = batch_indices[bounds[batch_indices] > 0]
+        if len(batch_indices):
+            colour_fit = np.max(
+                [inside * (1 - out) for inside, out in _colour_in_out(corners[batch_indices], colours)], axis=0
+            )
+            scores[batch_indices] = edge_fits[batch_indices] * colour_fit * aspect_fits[batch_indices]
+        scored, batch = scored + batch, batch * 2
+        rest_bound = float(bounds[by_bound[scored]]) if scored < len(corners) else 0.0
+        picked, settled = _distinct_picks(corners, scores, long_side, rest_bound)
+        if settled or rest_bound <= 0:
+            return picked
+
+
+def _distinct_picks(
+    corners: np.ndarray, scores: np.ndarray, long_side: float, rest_bound: float
+) -> tuple[list[QuadArray], bool]:
+    """The best-scoring distinct quads, and whether every score walked past lies above `rest_bound` (the bound on
+    the scores not yet known), so that no unscored quad could change the picks."""
     picked: list[QuadArray] = []
     variants = np.zeros((0, 4, 2), np.float32)  # every corner order of every picked quad
-    for index in np.argsort(-scores):
-        if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
+    for index in np.argsort(-scores, kind="stable"):
+        if scores[index] <= rest_bound:
+            return picked, False
+        if len(picked) == REFINED_CANDIDATES:
             break
         quad = corners[index].astype(np.float32)
         if len(picked) == 0 or _corner_distance(quad, variants) > DISTINCT_SHARE * long_side:
             picked.append(quad)
             variants = np.concatenate([variants, quad[CORNER_ORDERS]])
-    return picked
+    return picked, True
 
 
 def _corner_distance(quad: np.ndarray, variants: np.ndarray) -> float:
@@ -271,11 +300,9 @@ def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.stack([x, y], axis=1)
 
 
-def _hypothesis_scores(
-    corners: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
-) -> np.ndarray:
-    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
-    colour map that fits best), aspect."""
+def _hypothesis_bounds(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> tuple[np.ndarray, np.ndarray]:
+    """Of (N, 4, 2) quads, the edge support along the visible border and the aspect fit (both (N,), 0 where the quad
+    is implausible); their product times the colour fit (card colour in, not out) is a quad's card-likeness."""
     height, width = edges.shape
     long_side = max(height, width)
     sides = np.roll(corners, -1, axis=1) - corners
@@ -288,24 +315,13 @@ def _hypothesis_scores(
     near = np.all((corners > -0.6 * long_side) & (corners < 1.6 * long_side), axis=(1, 2))
     big = np.maximum(pair_a, pair_b) > MIN_CARD_SHARE * long_side
     valid = convex & near & big & (aspect_fit > 0.2)
-    scores = np.zeros(len(corners))
-    if not valid.any():
-        return scores
-    along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
-    border = _perimeter(corners[valid], along)
-    hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
-    hits = hits > 0
-    support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
-    visible = inside.mean(axis=1)
-    edge_fit = support * visible
-    seen = edge_fit > 0  # the colour lookups are the costly part; a quad with no edge support scores 0 anyway
-    valid[valid] = seen
-    if not valid.any():
-        return scores
-    quads = corners[valid]
-    colour_fit = np.max([inside_in * (1 - out) for inside_in, out in _colour_in_out(quads, colours)], axis=0)
-    scores[valid] = edge_fit[seen] * colour_fit * aspect_fit[valid]
-    return scores
+    edge_fit = np.zeros(len(corners))
+    if valid.any():
+        along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
+        hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), _perimeter(corners[valid], along))
+        support = ((hits > 0) & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+        edge_fit[valid] = support * inside.mean(axis=1)
+    return edge_fit, np.where(valid, aspect_fit, 0.0)
 
 
 def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> list[tuple[np.ndarray, np.ndarray]]:
