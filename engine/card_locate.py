@@ -454,16 +454,26 @@ def _edge_points(
     padded = np.zeros((len(quads), widest))
     for row, values in zip(padded, offsets, strict=True):
         row[: len(values)] = values
-    used = np.arange(widest)[None, :] < counts[:, None]  # (N, K)
-    grid = positions[:, :, :, None, :] + padded[:, None, None, :, None] * normals[:, :, None, None, :]  # (N, 4, S, K, 2)
-    columns = np.broadcast_to(used[:, None, :], (len(quads), 4, widest))
-    grid = grid.transpose(2, 0, 1, 3, 4)[:, columns].astype(np.float32)  # (S, sum of 4 K, 2)
-    samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # One column per (quad, side, offset), quad by quad and side by side; one row per point along the sides.
+    column_sides = np.repeat(np.arange(4 * len(quads)), np.repeat(counts, 4))
+    column_offsets = np.concatenate([row for row in offsets for _ in range(4)])
+    side_positions = positions.reshape(4 * len(quads), SIDE_SAMPLES, 2)[column_sides]  # (C, S, 2)
+    side_normals = normals.reshape(4 * len(quads), 2)[column_sides]  # (C, 2)
+    map_x, map_y = (
+        np.ascontiguousarray(
+            (side_positions[:, :, axis] + column_offsets[:, None] * side_normals[:, axis, None]).T, np.float32
+        )
+        for axis in (0, 1)
+    )
+    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
-    lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
     smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
-    # Steps over two pixels, also across a side's last columns into the next side's: those are never looked at.
-    steps = np.linalg.norm(smooth[:, 2:] - smooth[:, :-2], axis=2)  # (S, sum of 4 K - 2)
+    # Steps over two pixels, also across a side's last columns into the next side's: those are never looked at. The
+    # hue channels count double (the card differs from most surfaces more in hue than in lightness); doubling is
+    # exact in floats, so it is applied to the differences, not to every sample.
+    change = smooth[:, 2:] - smooth[:, :-2]
+    squares = change * change
+    steps = np.sqrt(squares[:, :, 0] + np.float32(4.0) * squares[:, :, 1] + np.float32(4.0) * squares[:, :, 2])
     # Each side's own steps, padded to the widest reach with -inf so they are never the peak.
     firsts = np.concatenate([[0], np.cumsum(np.repeat(counts, 4))[:-1]]).reshape(-1, 4)  # (N, 4)
     lasts = counts - 3  # the last step index of each quad's sides
