@@ -8,7 +8,9 @@ their border is seen, their aspect, and whether card stock lies just inside each
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -110,12 +112,16 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
+    refined = [(quad, complete, support) for quad, complete, support in _refine(image, roughs) if quad is not None]
+    if not refined:
+        return []
+    quads = [quad for quad, _, _ in refined]
+    bases = _scores(
+        [quad * scale / 2 for quad in quads], [(complete, support) for _, complete, support in refined], colours
+    )
     candidates = []
-    for quad, border_complete, edge_support in _refine(image, roughs):
-        if quad is None:
-            continue
-        base = _score(quad * scale / 2, border_complete, edge_support, colours)
-        score = base * _margin_colour(image, quad) ** 0.25
+    for (quad, border_complete, _), base, margin in zip(refined, bases, _margin_colours(image, quads), strict=True):
+        score = base * margin**0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
     return sorted(candidates, key=lambda card: -card.score)
@@ -365,7 +371,7 @@ def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def _refine(
-    image: npt.NDArray[np.uint8], roughs: list[tuple[QuadArray, tuple[float, ...]]]
+    image: npt.NDArray[np.uint8], roughs: Sequence[tuple[QuadArray, tuple[float, ...]]]
 ) -> list[tuple[QuadArray | None, float, float]]:
     """Refit each side of each rough quad to the strongest colour edge near it, one pass per search share.
 
@@ -526,26 +532,50 @@ def _long_side(quad: np.ndarray) -> float:
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
-def _score(
-    quad: np.ndarray, border_complete: float, edge_support: float, colours: list[npt.NDArray[np.float32]]
-) -> float:
-    """Final card-likeness in [0, 1] of a refined quad (in small-copy pixels), by the colour map that fits best."""
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
-    pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
-    aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
-    return max(
-        float(edges_seen * aspect_fit * float(colour_in[0]) * (1 - float(colour_out[0]))) ** 0.25
-        for colour_in, colour_out in _colour_in_out(quad[None].astype(np.float64), colours)
-    )
+def _scores(
+    quads: list[np.ndarray], edges_found: list[tuple[float, float]], colours: list[npt.NDArray[np.float32]]
+) -> list[float]:
+    """Final card-likeness in [0, 1] of refined (4, 2) quads (in small-copy pixels) given their (border completeness,
+    edge support), each by the colour map that fits it best."""
+    colour_fits = _colour_in_out(np.stack(quads).astype(np.float64), colours)
+    scores = []
+    for index, (quad, (border_complete, edge_support)) in enumerate(zip(quads, edges_found, strict=True)):
+        edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+        pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
+        aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+        edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
+        scores.append(
+            max(
+                float(edges_seen * aspect_fit * float(colour_in[index]) * (1 - float(colour_out[index]))) ** 0.25
+                for colour_in, colour_out in colour_fits
+            )
+        )
+    return scores
 
 
-def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
-    """How well a quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
+def _margin_colours(image: npt.NDArray[np.uint8], quads: list[np.ndarray]) -> list[float]:
+    """How well each quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
 
     The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
     has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
     of print or photo inside the card has stock right outside it."""
+    weights, band_count = _margin_weights()
+    all_points = [(weights @ quad.astype(np.float64)).astype(np.float32) for quad in quads]
+    points = np.stack(all_points)  # (N, P, 2)
+    height, width = image.shape[:2]
+    inside = (
+        (points[..., 0] >= 0) & (points[..., 0] <= width - 1) & (points[..., 1] >= 0) & (points[..., 1] <= height - 1)
+    )
+    samples = cv2.remap(image, points[..., 0], points[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    lab[:, :, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
+    return [_margin_colour(lab[index], inside[index], band_count) for index in range(len(quads))]
+
+
+@functools.cache
+def _margin_weights() -> tuple[np.ndarray, int]:
+    """Bilinear corner weights (P, 4) of the margin bands' points (in/out, depth, side, sample) then the inside grid's,
+    and how many band points come first."""
     along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
     depths = (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS))
     uvs = []
@@ -556,15 +586,12 @@ def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
     u = np.concatenate([u for u, _ in uvs] + [grid_u])
     v = np.concatenate([v for _, v in uvs] + [grid_v])
     weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
-    points = (weights @ quad.astype(np.float64)).astype(np.float32)
-    height, width = image.shape[:2]
-    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
-    samples = cv2.remap(
-        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
-    lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
-    band_count = len(depths) * 4 * MARGIN_SAMPLES
+    weights.setflags(write=False)
+    return weights, len(depths) * 4 * MARGIN_SAMPLES
+
+
+def _margin_colour(lab: np.ndarray, inside: np.ndarray, band_count: int) -> float:
+    """One quad's margin score from its (P, 3) weighted Lab samples and which of them lie in the frame."""
     interior = lab[band_count:][inside[band_count:]]
     if len(interior) == 0:
         return 0.0
