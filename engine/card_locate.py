@@ -336,7 +336,7 @@ def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) ->
     grid = _grid(quads)
     grown = centre[:, None] + (quads - centre)[:, None] * np.array(OUTER_RINGS)[None, :, None, None]  # (N, R, 4, 2)
     ring = _perimeter(grown.reshape(-1, 4, 2)).reshape(len(quads), -1, 2)
-    return [(_lookup_mean(colour, grid), _lookup_mean(colour, ring)) for colour in colours]
+    return list(zip(_lookup_means(colours, grid), _lookup_means(colours, ring), strict=True))
 
 
 def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
@@ -355,16 +355,23 @@ def _grid(quads: np.ndarray) -> np.ndarray:
 
 def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest-pixel values of a single-channel image at (N, K, 2) points, and which points lie in the frame."""
-    height, width = image.shape
+    flat, inside = _pixel_indices(image.shape, points)
+    return np.take(image.reshape(-1), flat), inside
+
+
+def _pixel_indices(shape: tuple[int, ...], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the nearest pixels (clamped to the frame) to (N, K, 2) points, and which lie in the frame."""
+    height, width = shape[:2]
     x, y = np.rint(points[:, :, 0]).astype(np.int64), np.rint(points[:, :, 1]).astype(np.int64)
     inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
-    return image[np.clip(y, 0, height - 1), np.clip(x, 0, width - 1)], inside
+    return np.clip(y, 0, height - 1) * width + np.clip(x, 0, width - 1), inside
 
 
-def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Per quad, the mean of the image over its points that lie in the frame (0 when none do)."""
-    values, inside = _lookup(image, points)
-    return (values * inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+def _lookup_means(images: list[npt.NDArray[np.float32]], points: np.ndarray) -> list[np.ndarray]:
+    """Per image (all of one shape) and quad, the mean over the quad's points that lie in the frame (0 when none)."""
+    flat, inside = _pixel_indices(images[0].shape, points)
+    counts = np.maximum(inside.sum(axis=1), 1)
+    return [(np.take(image.reshape(-1), flat) * inside).sum(axis=1) / counts for image in images]
 
 
 # --- the border in original pixels --------------------------------------------------------------------------------
