@@ -62,6 +62,7 @@ SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of 
 NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
 EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
+HUBER_QUADRATIC_PX = 1.2  # under OpenCV's Huber constant (1.345): residuals below it are weighed as least squares
 INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
 FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
@@ -525,8 +526,16 @@ def _edge_points(
 
 
 def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """A robust line through the points: Huber fit, then a least-squares refit on its inliers."""
-    fit = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
+    """A robust line through the points: Huber fit, then a least-squares refit on its inliers.
+
+    When every point lies within Huber's quadratic zone of the plain least-squares line, that line is the Huber fit's
+    fixed point and every point an inlier, so it is the answer and the costly iterative fit is skipped."""
+    points32 = points.astype(np.float32)
+    fit = cv2.fitLine(points32, cv2.DIST_L2, 0, 0.01, 0.01).reshape(-1)
+    direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
+    if np.abs((points - point) @ np.array((-direction[1], direction[0]))).max() < min(HUBER_QUADRATIC_PX, tolerance):
+        return point, direction, len(points)
+    fit = cv2.fitLine(points32, cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
     direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
     normal = np.array((-direction[1], direction[0]))
     distance = np.abs((points - point) @ normal)
