@@ -68,6 +68,7 @@ FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
 # Each cyclic shift of the corners, both ways round: the orders under which two quads may be the same one.
+NEXT_CORNER = np.array([1, 2, 3, 0])  # indexing with it is np.roll(..., -1) over the corners, without its overhead
 CORNER_ORDERS = np.array([np.roll(order, shift) for order in (np.arange(4), np.arange(4)[::-1]) for shift in range(4)])
 
 QuadArray = npt.NDArray[np.float32]
@@ -320,9 +321,9 @@ def _hypothesis_bounds(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> tup
     is implausible); their product times the colour fit (card colour in, not out) is a quad's card-likeness."""
     height, width = edges.shape
     long_side = max(height, width)
-    sides = np.roll(corners, -1, axis=1) - corners
+    sides = corners[:, NEXT_CORNER] - corners
     lengths = np.linalg.norm(sides, axis=2)
-    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    cross = sides[:, :, 0] * sides[:, NEXT_CORNER][:, :, 1] - sides[:, :, 1] * sides[:, NEXT_CORNER][:, :, 0]
     convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
     pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
     aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
@@ -351,7 +352,7 @@ def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) ->
 def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
     """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
     along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
-    steps = (np.roll(quads, -1, axis=1) - quads)[:, :, None, :]
+    steps = (quads[:, NEXT_CORNER] - quads)[:, :, None, :]
     return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
 
 
@@ -463,7 +464,7 @@ def _edge_points(
     positions lay inside the frame (both (N, 4, S) bool). All sides of all quads are sampled in one remap, side by
     side in columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    starts, ends = quads, np.roll(quads, -1, axis=1)
+    starts, ends = quads, quads[:, NEXT_CORNER]
     along = ends - starts
     directions = along / np.maximum(np.linalg.norm(along, axis=2, keepdims=True), 1e-9)
     normals = np.stack([-directions[:, :, 1], directions[:, :, 0]], axis=2)
@@ -560,7 +561,7 @@ def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
 
 
 def _long_side(quad: np.ndarray) -> float:
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
@@ -572,7 +573,7 @@ def _scores(
     colour_fits = _colour_in_out(np.stack(quads).astype(np.float64), colours)
     scores = []
     for index, (quad, (border_complete, edge_support)) in enumerate(zip(quads, edges_found, strict=True)):
-        edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+        edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
         pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
         aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
         edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
@@ -641,11 +642,11 @@ def _margin_colour(lab: np.ndarray, inside: np.ndarray, band_count: int) -> floa
 def _landscape_order(quad: QuadArray) -> QuadArray:
     """Clockwise on screen (y down), with corner 0 -> 1 along a long side."""
     x, y = quad[:, 0], quad[:, 1]
-    if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) < 0:
+    if float(np.dot(x, y[NEXT_CORNER]) - np.dot(x[NEXT_CORNER], y)) < 0:
         quad = quad[::-1]
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
     if edges[0] + edges[2] < edges[1] + edges[3]:
-        quad = np.roll(quad, -1, axis=0)
+        quad = quad[NEXT_CORNER]
     return np.ascontiguousarray(quad, dtype=np.float32)
 
 
