@@ -145,17 +145,23 @@ def _card_colour_map(lab: npt.NDArray[np.uint8], lenient: bool) -> npt.NDArray[n
 
     Lenient also takes any near-neutral, not dark colour: under a warm cast or in shade the stock turns grey or
     white, but then so does a scanner lid, hence both maps."""
-    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1].astype(np.int16), lab[:, :, 2].astype(np.int16)
-    mask = (green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)
+    # a < CARD_MAX_A, L > CARD_MIN_L, |b - 128| < CARD_MAX_B_OFFSET, as inclusive integer ranges.
+    mask = cv2.inRange(
+        lab,
+        (CARD_MIN_L + 1, 0, 128 - CARD_MAX_B_OFFSET + 1),
+        (255, CARD_MAX_A - 1, 128 + CARD_MAX_B_OFFSET - 1),
+    )
     if lenient:
-        mask |= (
-            (np.abs(green_red - 128) < PALE_MAX_A_OFFSET)
-            & (np.abs(blue_yellow - 128) < PALE_MAX_B_OFFSET)
-            & (light > PALE_MIN_L)
+        pale = cv2.inRange(
+            lab,
+            (PALE_MIN_L + 1, 128 - PALE_MAX_A_OFFSET + 1, 128 - PALE_MAX_B_OFFSET + 1),
+            (255, 128 + PALE_MAX_A_OFFSET - 1, 128 + PALE_MAX_B_OFFSET - 1),
         )
+        mask = cv2.bitwise_or(mask, pale)
     size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return np.asarray(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel), dtype=np.float32)
+    closed = cv2.morphologyEx(np.asarray(mask, np.uint8) & np.uint8(1), cv2.MORPH_CLOSE, kernel)
+    return np.asarray(closed, dtype=np.float32)
 
 
 def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
