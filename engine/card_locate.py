@@ -358,15 +358,24 @@ def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) ->
 def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
     """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
     along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
-    steps = (quads[:, NEXT_CORNER] - quads)[:, :, None, :]
-    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
+    steps = quads[:, NEXT_CORNER] - quads
+    points = np.empty((len(quads), 4, len(along), 2))
+    for axis in (0, 1):  # one coordinate at a time keeps the long axis innermost, which numpy loops over fastest
+        points[..., axis] = quads[:, :, None, axis] + along * steps[:, :, None, axis]
+    return points.reshape(len(quads), -1, 2)
 
 
 def _grid(quads: np.ndarray) -> np.ndarray:
     """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
     u, v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
     weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)  # (G*G, 4)
-    return np.einsum("pk,nkd->npd", weights, quads)
+    points = np.empty((len(quads), len(weights), 2))
+    for axis in (0, 1):  # the weighted corner sum, in einsum's order, with the long axis innermost (far faster)
+        corner = quads[:, :, axis]
+        points[..., axis] = (
+            (weights[:, 0] * corner[:, 0:1] + weights[:, 1] * corner[:, 1:2]) + weights[:, 2] * corner[:, 2:3]
+        ) + weights[:, 3] * corner[:, 3:4]
+    return points
 
 
 def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
