@@ -433,6 +433,8 @@ def _refine(
             searched, np.stack([quads[index] for index in active]) * scale, reaches
         )
         all_points /= scale
+        strong_counts = all_strong.sum(axis=2).tolist()
+        inside_totals = all_inside.sum(axis=(1, 2)).tolist()
         for slot, index in enumerate(active):
             quad, long_side = quads[index], long_sides[slot]
             lines = []
@@ -440,7 +442,7 @@ def _refine(
             for side in range(4):
                 start, end = quad[side], quad[(side + 1) % 4]
                 points, strong = all_points[slot, side], all_strong[slot, side]
-                line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
+                line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong_counts[slot][side] >= 6 else None
                 if line is None:
                     lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
                     continue
@@ -454,7 +456,7 @@ def _refine(
                 continue
             quads[index] = new_quad
             complete[index] = seen / (4 * SIDE_SAMPLES)
-            support[index] = seen / max(int(all_inside[slot].sum()), 1)
+            support[index] = seen / max(inside_totals[slot], 1)
     for index in alive:
         results[index] = (quads[index].astype(np.float32), min(complete[index], 1.0), min(support[index], 1.0))
     return results
