@@ -45,9 +45,9 @@ def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[np.float32], 
     return float(min(distances) / width)
 
 
-def measure(folder: Path) -> dict[str, TierStats]:
+def measure(folder: Path, limit: int | None = None) -> dict[str, TierStats]:
     stats: dict[str, TierStats] = defaultdict(TierStats)
-    for item in read_folder(folder):
+    for item in read_folder(folder)[:limit]:
         if item.label.geometry is None:
             continue
         image = np.asarray(cv2.imread(str(item.image_path), cv2.IMREAD_COLOR), dtype=np.uint8)
@@ -112,8 +112,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="labelled images (dlocr synth --electronic-share 0)")
     parser.add_argument("--worst", action="store_true", help="also list the worst-located images")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N images (quick iterations)")
     args = parser.parse_args()
-    stats = measure(args.folder)
+    stats = measure(args.folder, args.limit)
     print_table(stats)
     if args.worst:
         print_worst(stats)
