@@ -1,16 +1,14 @@
 """Finds driving-license pages in a photo with plain OpenCV (no network): their quadrilaterals in image pixels.
 
 A page is pale cyan-green card stock. Rough quads come from pairs of straight edges and from the outlines of
-card-coloured blobs on a downscaled copy; each is re-fitted to the strongest colour edge near each side, first on
-that copy, then in the original pixels (corners cut off by the frame are extrapolated) and ranked by how much of
+card-coloured blobs on a downscaled copy; each is re-fitted to the strongest colour edge near each side in the
+original pixels (corners cut off by the frame are extrapolated) and the refined quads are ranked by how much of
 their border is seen, their aspect, and whether card stock lies just inside each side and not just outside it.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -18,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 CARD_ASPECT = 88.0 / 60.0  # the license is 88 x 60 mm
-WORK_LONG_SIDE = 640  # px: the blob search and the first, wide edge refit run at this size; the rest in full pixels
+WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitted in the original pixels
 
 # Card stock in OpenCV's 8-bit Lab (a, b offset by 128): greener than neutral, near-neutral on blue-yellow, light.
 # Measured on the synthetic tints (RGB 0.62-0.76, 0.86-0.93, 0.78-0.88) under cast and shade.
@@ -47,7 +45,6 @@ BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
-FIRST_SCORED_BATCH = 128  # line quads colour-scored before checking whether the picks are settled
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
 SCORE_BY_COMPLETE = True
 COLOUR_BLOBS = 3
@@ -62,14 +59,10 @@ SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of 
 NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
 EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
-HUBER_QUADRATIC_PX = 1.2  # under OpenCV's Huber constant (1.345): residuals below it are weighed as least squares
 INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
 FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
-# Each cyclic shift of the corners, both ways round: the orders under which two quads may be the same one.
-NEXT_CORNER = np.array([1, 2, 3, 0])  # indexing with it is np.roll(..., -1) over the corners, without its overhead
-CORNER_ORDERS = np.array([np.roll(order, shift) for order in (np.arange(4), np.arange(4)[::-1]) for shift in range(4)])
 
 QuadArray = npt.NDArray[np.float32]
 
@@ -98,11 +91,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     """Every rough quad refined in full pixels and scored, best first (corner order not yet normalised)."""
     height, width = image.shape[:2]
     scale = min(1.0, WORK_LONG_SIDE / max(height, width))
-    small = (
-        image
-        if scale == 1.0
-        else np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8)
-    )
+    small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
     edges = _edge_map(lab)
     colour_masks = [_card_colour_map(lab, lenient) for lenient in (False, True)]
@@ -118,20 +107,13 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
-    refined = [
-        (quad, complete, support)
-        for quad, complete, support in _refine(image, small, scale, roughs)
-        if quad is not None
-    ]
-    if not refined:
-        return []
-    quads = [quad for quad, _, _ in refined]
-    bases = _scores(
-        [quad * scale / 2 for quad in quads], [(complete, support) for _, complete, support in refined], colours
-    )
     candidates = []
-    for (quad, border_complete, _), base, margin in zip(refined, bases, _margin_colours(image, quads), strict=True):
-        score = base * margin**0.25
+    for rough, search_shares in roughs:
+        quad, border_complete, edge_support = _refine(image, rough, search_shares)
+        if quad is None:
+            continue
+        base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
+        score = base * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
     return sorted(candidates, key=lambda card: -card.score)
@@ -145,23 +127,17 @@ def _card_colour_map(lab: npt.NDArray[np.uint8], lenient: bool) -> npt.NDArray[n
 
     Lenient also takes any near-neutral, not dark colour: under a warm cast or in shade the stock turns grey or
     white, but then so does a scanner lid, hence both maps."""
-    # a < CARD_MAX_A, L > CARD_MIN_L, |b - 128| < CARD_MAX_B_OFFSET, as inclusive integer ranges.
-    mask = cv2.inRange(
-        lab,
-        (CARD_MIN_L + 1, 0, 128 - CARD_MAX_B_OFFSET + 1),
-        (255, CARD_MAX_A - 1, 128 + CARD_MAX_B_OFFSET - 1),
-    )
+    light, green_red, blue_yellow = lab[:, :, 0], lab[:, :, 1].astype(np.int16), lab[:, :, 2].astype(np.int16)
+    mask = (green_red < CARD_MAX_A) & (light > CARD_MIN_L) & (np.abs(blue_yellow - 128) < CARD_MAX_B_OFFSET)
     if lenient:
-        pale = cv2.inRange(
-            lab,
-            (PALE_MIN_L + 1, 128 - PALE_MAX_A_OFFSET + 1, 128 - PALE_MAX_B_OFFSET + 1),
-            (255, 128 + PALE_MAX_A_OFFSET - 1, 128 + PALE_MAX_B_OFFSET - 1),
+        mask |= (
+            (np.abs(green_red - 128) < PALE_MAX_A_OFFSET)
+            & (np.abs(blue_yellow - 128) < PALE_MAX_B_OFFSET)
+            & (light > PALE_MIN_L)
         )
-        mask = cv2.bitwise_or(mask, pale)
     size = max(3, round(CLOSE_SHARE * max(lab.shape[:2])) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    closed = cv2.morphologyEx(np.asarray(mask, np.uint8) & np.uint8(1), cv2.MORPH_CLOSE, kernel)
-    return np.asarray(closed, dtype=np.float32)
+    return np.asarray(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, kernel), dtype=np.float32)
 
 
 def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
@@ -266,51 +242,25 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    edge_fits, aspect_fits = _hypothesis_bounds(corners, edges)
-    # The colour part of the score is in [0, 1], so edge fit x aspect fit bounds it: colour-score the quads in order
-    # of that bound, a growing batch at a time, until the picks are settled above the bound of every quad left.
-    bounds = edge_fits * aspect_fits
-    by_bound = np.argsort(-bounds, kind="stable")
-    scores = np.zeros(len(corners))
-    scored, batch = 0, FIRST_SCORED_BATCH
+    scores = _hypothesis_scores(corners, edges, colours)
     long_side = max(edges.shape)
-    while True:
-        batch_indices = by_bound[scored : scored + batch]
-        batch_indices = batch_indices[bounds[batch_indices] > 0]
-        if len(batch_indices):
-            colour_fit = np.max(
-                [inside * (1 - out) for inside, out in _colour_in_out(corners[batch_indices], colours)], axis=0
-            )
-            scores[batch_indices] = edge_fits[batch_indices] * colour_fit * aspect_fits[batch_indices]
-        scored, batch = scored + batch, batch * 2
-        rest_bound = float(bounds[by_bound[scored]]) if scored < len(corners) else 0.0
-        picked, settled = _distinct_picks(corners, scores, long_side, rest_bound)
-        if settled or rest_bound <= 0:
-            return picked
-
-
-def _distinct_picks(
-    corners: np.ndarray, scores: np.ndarray, long_side: float, rest_bound: float
-) -> tuple[list[QuadArray], bool]:
-    """The best-scoring distinct quads, and whether every score walked past lies above `rest_bound` (the bound on
-    the scores not yet known), so that no unscored quad could change the picks."""
     picked: list[QuadArray] = []
-    variants = np.zeros((0, 4, 2), np.float32)  # every corner order of every picked quad
-    for index in np.argsort(-scores, kind="stable"):
-        if scores[index] <= rest_bound:
-            return picked, False
-        if len(picked) == REFINED_CANDIDATES:
+    for index in np.argsort(-scores):
+        if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
             break
         quad = corners[index].astype(np.float32)
-        if len(picked) == 0 or _corner_distance(quad, variants) > DISTINCT_SHARE * long_side:
+        if all(_corner_distance(quad, other) > DISTINCT_SHARE * long_side for other in picked):
             picked.append(quad)
-            variants = np.concatenate([variants, quad[CORNER_ORDERS]])
-    return picked, True
+    return picked
 
 
-def _corner_distance(quad: np.ndarray, variants: np.ndarray) -> float:
-    """Largest corner distance between a (4, 2) quad and the nearest of (M, 4, 2) reordered quads."""
-    return float(np.sqrt(((variants - quad) ** 2).sum(axis=2)).max(axis=1).min())
+def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
+    """Largest corner distance between two (4, 2) quads, under the cyclic shift and direction that match best."""
+    return min(
+        float(np.linalg.norm(np.roll(order, shift, axis=0) - first, axis=1).max())
+        for order in (second, second[::-1])
+        for shift in range(4)
+    )
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -322,14 +272,16 @@ def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.stack([x, y], axis=1)
 
 
-def _hypothesis_bounds(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> tuple[np.ndarray, np.ndarray]:
-    """Of (N, 4, 2) quads, the edge support along the visible border and the aspect fit (both (N,), 0 where the quad
-    is implausible); their product times the colour fit (card colour in, not out) is a quad's card-likeness."""
+def _hypothesis_scores(
+    corners: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
+) -> np.ndarray:
+    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
+    colour map that fits best), aspect."""
     height, width = edges.shape
     long_side = max(height, width)
-    sides = corners[:, NEXT_CORNER] - corners
+    sides = np.roll(corners, -1, axis=1) - corners
     lengths = np.linalg.norm(sides, axis=2)
-    cross = sides[:, :, 0] * sides[:, NEXT_CORNER][:, :, 1] - sides[:, :, 1] * sides[:, NEXT_CORNER][:, :, 0]
+    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
     convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
     pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
     aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
@@ -337,129 +289,89 @@ def _hypothesis_bounds(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> tup
     near = np.all((corners > -0.6 * long_side) & (corners < 1.6 * long_side), axis=(1, 2))
     big = np.maximum(pair_a, pair_b) > MIN_CARD_SHARE * long_side
     valid = convex & near & big & (aspect_fit > 0.2)
-    edge_fit = np.zeros(len(corners))
-    if valid.any():
-        along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
-        hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), _perimeter(corners[valid], along))
-        support = ((hits > 0) & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
-        edge_fit[valid] = support * inside.mean(axis=1)
-    return edge_fit, np.where(valid, aspect_fit, 0.0)
-
-
-def _colour_in_out(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per colour map, the (N,) mean card colour inside (N, 4, 2) quads and on the rings just outside them."""
+    scores = np.zeros(len(corners))
+    if not valid.any():
+        return scores
+    quads = corners[valid]
+    along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
+    border = _perimeter(quads, along)
+    hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
+    hits = hits > 0
+    support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    visible = inside.mean(axis=1)
     centre = quads.mean(axis=1, keepdims=True)
     grid = _grid(quads)
-    grown = centre[:, None] + (quads - centre)[:, None] * np.array(OUTER_RINGS)[None, :, None, None]  # (N, R, 4, 2)
-    ring = _perimeter(grown.reshape(-1, 4, 2)).reshape(len(quads), -1, 2)
-    return list(zip(_lookup_means(colours, grid), _lookup_means(colours, ring), strict=True))
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_fit = np.max([_lookup_mean(colour, grid) * (1 - _lookup_mean(colour, ring)) for colour in colours], axis=0)
+    scores[valid] = support * visible * colour_fit * aspect_fit[valid]
+    return scores
 
 
 def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
     """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
     along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
-    steps = quads[:, NEXT_CORNER] - quads
-    points = np.empty((len(quads), 4, len(along), 2))
-    for axis in (0, 1):  # one coordinate at a time keeps the long axis innermost, which numpy loops over fastest
-        points[..., axis] = quads[:, :, None, axis] + along * steps[:, :, None, axis]
-    return points.reshape(len(quads), -1, 2)
+    steps = (np.roll(quads, -1, axis=1) - quads)[:, :, None, :]
+    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
 
 
 def _grid(quads: np.ndarray) -> np.ndarray:
     """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
     u, v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
     weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)  # (G*G, 4)
-    points = np.empty((len(quads), len(weights), 2))
-    for axis in (0, 1):  # the weighted corner sum, in einsum's order, with the long axis innermost (far faster)
-        corner = quads[:, :, axis]
-        points[..., axis] = (
-            (weights[:, 0] * corner[:, 0:1] + weights[:, 1] * corner[:, 1:2]) + weights[:, 2] * corner[:, 2:3]
-        ) + weights[:, 3] * corner[:, 3:4]
-    return points
+    return np.einsum("pk,nkd->npd", weights, quads)
 
 
 def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest-pixel values of a single-channel image at (N, K, 2) points, and which points lie in the frame."""
-    flat, inside = _pixel_indices(image.shape, points)
-    return np.take(image.reshape(-1), flat), inside
-
-
-def _pixel_indices(shape: tuple[int, ...], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices of the nearest pixels (clamped to the frame) to (N, K, 2) points, and which lie in the frame."""
-    height, width = shape[:2]
+    height, width = image.shape
     x, y = np.rint(points[:, :, 0]).astype(np.int64), np.rint(points[:, :, 1]).astype(np.int64)
     inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
-    return np.clip(y, 0, height - 1) * width + np.clip(x, 0, width - 1), inside
+    return image[np.clip(y, 0, height - 1), np.clip(x, 0, width - 1)], inside
 
 
-def _lookup_means(images: list[npt.NDArray[np.float32]], points: np.ndarray) -> list[np.ndarray]:
-    """Per image (all of one shape) and quad, the mean over the quad's points that lie in the frame (0 when none)."""
-    flat, inside = _pixel_indices(images[0].shape, points)
-    counts = np.maximum(inside.sum(axis=1), 1)
-    return [(np.take(image.reshape(-1), flat) * inside).sum(axis=1) / counts for image in images]
+def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Per quad, the mean of the image over its points that lie in the frame (0 when none do)."""
+    values, inside = _lookup(image, points)
+    return (values * inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
 
 
 # --- the border in original pixels --------------------------------------------------------------------------------
 
 
 def _refine(
-    image: npt.NDArray[np.uint8],
-    small: npt.NDArray[np.uint8],
-    small_scale: float,
-    roughs: Sequence[tuple[QuadArray, tuple[float, ...]]],
-) -> list[tuple[QuadArray | None, float, float]]:
-    """Refit each side of each rough quad to the strongest colour edge near it, one pass per search share.
-
-    Returns per rough quad the refined quad (None when it fell apart), border completeness and edge support. Each
-    pass samples every quad still refined at once, so the per-call costs are paid once per pass, not per quad."""
+    image: npt.NDArray[np.uint8], rough: QuadArray, search_shares: tuple[float, ...] = SEARCH_SHARES
+) -> tuple[QuadArray | None, float, float]:
+    """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
+    quad = rough.astype(np.float64)
     height, width = image.shape[:2]
-    quads = [rough.astype(np.float64) for rough, _ in roughs]
-    results: list[tuple[QuadArray | None, float, float]] = [(None, 0.0, 0.0)] * len(roughs)
-    alive = list(range(len(roughs)))
-    complete = [0.0] * len(roughs)
-    support = [0.0] * len(roughs)
-    for round_index in range(max((len(shares) for _, shares in roughs), default=0)):
-        active = [index for index in alive if round_index < len(roughs[index][1])]
-        if not active:
-            continue
-        long_sides = [_long_side(quads[index]) for index in active]
-        # The first, wide search runs on the small copy (fewer samples, less noise); later ones in full pixels.
-        searched, scale = (small, small_scale) if round_index == 0 else (image, 1.0)
-        reaches = [
-            max(MIN_SEARCH_PX, roughs[index][1][round_index] * long_side * scale)
-            for index, long_side in zip(active, long_sides, strict=True)
-        ]
-        all_points, all_strong, all_inside = _edge_points(
-            searched, np.stack([quads[index] for index in active]) * scale, reaches
-        )
-        all_points /= scale
-        strong_counts = all_strong.sum(axis=2).tolist()
-        inside_totals = all_inside.sum(axis=(1, 2)).tolist()
-        for slot, index in enumerate(active):
-            quad, long_side = quads[index], long_sides[slot]
-            lines = []
-            seen = 0
-            for side in range(4):
-                start, end = quad[side], quad[(side + 1) % 4]
-                points, strong = all_points[slot, side], all_strong[slot, side]
-                line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong_counts[slot][side] >= 6 else None
-                if line is None:
-                    lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
-                    continue
-                point, direction, inliers = line
-                seen += inliers
-                lines.append((point, direction))
-            corners = [_intersect(lines[side - 1], lines[side]) for side in range(4)]
-            new_quad = None if any(corner is None for corner in corners) else np.array(corners, np.float64)
-            if new_quad is None or not _plausible(new_quad, width, height):
-                alive.remove(index)
+    complete, support = 0.0, 0.0
+    for share in search_shares:
+        long_side = _long_side(quad)
+        reach = max(MIN_SEARCH_PX, share * long_side)
+        lines = []
+        seen = 0
+        side_points, side_strong, inside = _edge_points(image, quad, reach)
+        inside_total = int(inside.sum())
+        for index in range(4):
+            start, end = quad[index], quad[(index + 1) % 4]
+            points, strong = side_points[index], side_strong[index]
+            line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
+            if line is None:
+                lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
                 continue
-            quads[index] = new_quad
-            complete[index] = seen / (4 * SIDE_SAMPLES)
-            support[index] = seen / max(inside_totals[slot], 1)
-    for index in alive:
-        results[index] = (quads[index].astype(np.float32), min(complete[index], 1.0), min(support[index], 1.0))
-    return results
+            point, direction, inliers = line
+            seen += inliers
+            lines.append((point, direction))
+        corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
+        if any(corner is None for corner in corners):
+            return None, 0.0, 0.0
+        new_quad = np.array(corners, np.float64)
+        if not _plausible(new_quad, width, height):
+            return None, 0.0, 0.0
+        quad = new_quad
+        complete = seen / (4 * SIDE_SAMPLES)
+        support = seen / max(inside_total, 1)
+    return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
 
 
 def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
@@ -473,87 +385,55 @@ def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, n
 
 
 def _edge_points(
-    image: npt.NDArray[np.uint8], quads: np.ndarray, reaches: list[float]
+    image: npt.NDArray[np.uint8], quad: np.ndarray, reach: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Along each side of (N, 4, 2) quads, the strongest colour step within its quad's reach, searched along the normal.
+    """Along each side of the quad, the strongest colour step within `reach` px of it, searched along the normal.
 
-    Returns the found points (N, 4, S, 2), which of them are strong enough and inside the frame, and which sampled
-    positions lay inside the frame (both (N, 4, S) bool). All sides of all quads are sampled in one remap, side by
-    side in columns, so the smoothing along each side stays within it."""
+    Returns the found points (4, S, 2), which of them are strong enough and inside the frame, and which sampled
+    positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
+    columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    starts, ends = quads, quads[:, NEXT_CORNER]
+    starts, ends = quad, np.roll(quad, -1, axis=0)
     along = ends - starts
-    directions = along / np.maximum(np.linalg.norm(along, axis=2, keepdims=True), 1e-9)
-    normals = np.stack([-directions[:, :, 1], directions[:, :, 0]], axis=2)
-    outward = np.einsum("nij,nij->ni", quads.mean(axis=1, keepdims=True) - starts, normals) > 0
+    directions = along / np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    outward = np.einsum("ij,ij->i", quad.mean(axis=0) - starts, normals) > 0
     normals[outward] *= -1  # point the normals out of the card
     # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
     fractions = np.linspace(0.07, 0.93, SIDE_SAMPLES)
-    positions = starts[:, :, None, :] + fractions[None, None, :, None] * along[:, :, None, :]  # (N, 4, S, 2)
+    positions = starts[:, None, :] + fractions[None, :, None] * along[:, None, :]  # (4, S, 2)
     inside = (
-        (positions[..., 0] >= FRAME_MARGIN_PX)
-        & (positions[..., 0] <= width - 1 - FRAME_MARGIN_PX)
-        & (positions[..., 1] >= FRAME_MARGIN_PX)
-        & (positions[..., 1] <= height - 1 - FRAME_MARGIN_PX)
+        (positions[:, :, 0] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[:, :, 1] >= FRAME_MARGIN_PX)
+        & (positions[:, :, 1] <= height - 1 - FRAME_MARGIN_PX)
     )
-    offsets = [np.linspace(-reach, reach, 2 * max(math.ceil(reach), 2) + 1) for reach in reaches]
-    counts = np.array([len(row) for row in offsets])
-    widest = int(counts.max())
-    padded = np.zeros((len(quads), widest))
-    for row, values in zip(padded, offsets, strict=True):
-        row[: len(values)] = values
-    # One column per (quad, side, offset), quad by quad and side by side; one row per point along the sides.
-    column_sides = np.repeat(np.arange(4 * len(quads)), np.repeat(counts, 4))
-    column_offsets = np.concatenate([row for row in offsets for _ in range(4)])
-    side_positions = positions.reshape(4 * len(quads), SIDE_SAMPLES, 2)[column_sides]  # (C, S, 2)
-    side_normals = normals.reshape(4 * len(quads), 2)[column_sides]  # (C, 2)
-    map_x, map_y = (
-        np.ascontiguousarray(
-            (side_positions[:, :, axis] + column_offsets[:, None] * side_normals[:, axis, None]).T, np.float32
-        )
-        for axis in (0, 1)
-    )
-    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    steps = max(math.ceil(reach), 2)
+    offsets = np.linspace(-reach, reach, 2 * steps + 1)
+    count = len(offsets)
+    grid = positions[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]  # (4, S, K, 2)
+    grid = grid.transpose(1, 0, 2, 3).reshape(SIDE_SAMPLES, 4 * count, 2).astype(np.float32)
+    samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
-    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
-    # Steps over two pixels, also across a side's last columns into the next side's: those are never looked at. The
-    # hue channels count double (the card differs from most surfaces more in hue than in lightness); doubling is
-    # exact in floats, so it is applied to the differences, not to every sample.
-    change = smooth[:, 2:] - smooth[:, :-2]
-    squares = change * change
-    steps = np.sqrt(squares[:, :, 0] + np.float32(4.0) * squares[:, :, 1] + np.float32(4.0) * squares[:, :, 2])
-    # Each side's own steps, padded to the widest reach with -inf so they are never the peak.
-    firsts = np.concatenate([[0], np.cumsum(np.repeat(counts, 4))[:-1]]).reshape(-1, 4)  # (N, 4)
-    lasts = counts - 3  # the last step index of each quad's sides
-    window = np.arange(widest - 2)
-    valid = window[None, :] <= lasts[:, None]  # (N, K - 2)
-    columns_at = np.minimum(window[None, None, :], lasts[:, None, None]) + firsts[:, :, None]  # (N, 4, K - 2)
-    step = np.where(valid[:, None, None, :], steps[:, columns_at].transpose(1, 2, 0, 3), -np.inf)  # (N, 4, S, K - 2)
-    best = np.argmax(step, axis=3)
-    strength = np.take_along_axis(step, best[..., None], axis=3)[..., 0]
+    lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
+    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32).reshape(SIDE_SAMPLES, 4, count, 3)
+    step = np.linalg.norm(smooth[:, :, 2:] - smooth[:, :, :-2], axis=3).transpose(1, 0, 2)  # (4, S, K - 2)
+    best = np.argmax(step, axis=2)
+    strength = np.take_along_axis(step, best[:, :, None], axis=2)[:, :, 0]
     # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
-    left = np.take_along_axis(step, np.maximum(best - 1, 0)[..., None], axis=3)[..., 0]
-    right_at = np.minimum(best + 1, lasts[:, None, None])
-    right = np.take_along_axis(step, right_at[..., None], axis=3)[..., 0]
+    left = np.take_along_axis(step, np.maximum(best - 1, 0)[:, :, None], axis=2)[:, :, 0]
+    right = np.take_along_axis(step, np.minimum(best + 1, step.shape[2] - 1)[:, :, None], axis=2)[:, :, 0]
     curvature = left - 2 * strength + right
     shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
-    offset_steps = np.array([row[1] - row[0] for row in offsets])
-    found_offsets = padded[:, :1, None] + (best + 1 + np.clip(shift, -1, 1)) * offset_steps[:, None, None]
-    points = positions + found_offsets[..., None] * normals[:, :, None, :]
+    offset_step = offsets[1] - offsets[0]
+    found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
+    points = positions + found_offsets[:, :, None] * normals[:, None, :]
     return points, inside & (strength >= EDGE_MIN_STRENGTH), inside
 
 
 def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """A robust line through the points: Huber fit, then a least-squares refit on its inliers.
-
-    When every point lies within Huber's quadratic zone of the plain least-squares line, that line is the Huber fit's
-    fixed point and every point an inlier, so it is the answer and the costly iterative fit is skipped."""
-    points32 = points.astype(np.float32)
-    fit = cv2.fitLine(points32, cv2.DIST_L2, 0, 0.01, 0.01).reshape(-1)
-    direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
-    if np.abs((points - point) @ np.array((-direction[1], direction[0]))).max() < min(HUBER_QUADRATIC_PX, tolerance):
-        return point, direction, len(points)
-    fit = cv2.fitLine(points32, cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
+    """A robust line through the points: Huber fit, then a least-squares refit on its inliers."""
+    fit = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
     direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
     normal = np.array((-direction[1], direction[0]))
     distance = np.abs((points - point) @ normal)
@@ -578,54 +458,30 @@ def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
 
 
 def _long_side(quad: np.ndarray) -> float:
-    edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
-def _scores(
-    quads: list[np.ndarray], edges_found: list[tuple[float, float]], colours: list[npt.NDArray[np.float32]]
-) -> list[float]:
-    """Final card-likeness in [0, 1] of refined (4, 2) quads (in small-copy pixels) given their (border completeness,
-    edge support), each by the colour map that fits it best."""
-    colour_fits = _colour_in_out(np.stack(quads).astype(np.float64), colours)
-    scores = []
-    for index, (quad, (border_complete, edge_support)) in enumerate(zip(quads, edges_found, strict=True)):
-        edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
-        pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
-        aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-        edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
-        scores.append(
-            max(
-                float(edges_seen * aspect_fit * float(colour_in[index]) * (1 - float(colour_out[index]))) ** 0.25
-                for colour_in, colour_out in colour_fits
-            )
-        )
-    return scores
+def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
+    quads = quad[None].astype(np.float64)
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
+    aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
+    centre = quads.mean(axis=1, keepdims=True)
+    colour_in = float(_lookup_mean(colour, _grid(quads))[0])
+    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
+    colour_out = float(_lookup_mean(colour, ring)[0])
+    edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
+    return float(edges_seen * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
 
 
-def _margin_colours(image: npt.NDArray[np.uint8], quads: list[np.ndarray]) -> list[float]:
-    """How well each quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
+def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
+    """How well a quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
 
     The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
     has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
     of print or photo inside the card has stock right outside it."""
-    weights, band_count = _margin_weights()
-    all_points = [(weights @ quad.astype(np.float64)).astype(np.float32) for quad in quads]
-    points = np.stack(all_points)  # (N, P, 2)
-    height, width = image.shape[:2]
-    inside = (
-        (points[..., 0] >= 0) & (points[..., 0] <= width - 1) & (points[..., 1] >= 0) & (points[..., 1] <= height - 1)
-    )
-    samples = cv2.remap(image, points[..., 0], points[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
-    lab[:, :, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
-    return [_margin_colour(lab[index], inside[index], band_count) for index in range(len(quads))]
-
-
-@functools.cache
-def _margin_weights() -> tuple[np.ndarray, int]:
-    """Bilinear corner weights (P, 4) of the margin bands' points (in/out, depth, side, sample) then the inside grid's,
-    and how many band points come first."""
     along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
     depths = (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS))
     uvs = []
@@ -636,12 +492,15 @@ def _margin_weights() -> tuple[np.ndarray, int]:
     u = np.concatenate([u for u, _ in uvs] + [grid_u])
     v = np.concatenate([v for _, v in uvs] + [grid_v])
     weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
-    weights.setflags(write=False)
-    return weights, len(depths) * 4 * MARGIN_SAMPLES
-
-
-def _margin_colour(lab: np.ndarray, inside: np.ndarray, band_count: int) -> float:
-    """One quad's margin score from its (P, 3) weighted Lab samples and which of them lie in the frame."""
+    points = (weights @ quad.astype(np.float64)).astype(np.float32)
+    height, width = image.shape[:2]
+    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
+    samples = cv2.remap(
+        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
+    lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
+    band_count = len(depths) * 4 * MARGIN_SAMPLES
     interior = lab[band_count:][inside[band_count:]]
     if len(interior) == 0:
         return 0.0
@@ -659,11 +518,11 @@ def _margin_colour(lab: np.ndarray, inside: np.ndarray, band_count: int) -> floa
 def _landscape_order(quad: QuadArray) -> QuadArray:
     """Clockwise on screen (y down), with corner 0 -> 1 along a long side."""
     x, y = quad[:, 0], quad[:, 1]
-    if float(np.dot(x, y[NEXT_CORNER]) - np.dot(x[NEXT_CORNER], y)) < 0:
+    if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) < 0:
         quad = quad[::-1]
-    edges = np.linalg.norm(quad - quad[NEXT_CORNER], axis=1)
+    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
     if edges[0] + edges[2] < edges[1] + edges[3]:
-        quad = quad[NEXT_CORNER]
+        quad = np.roll(quad, -1, axis=0)
     return np.ascontiguousarray(quad, dtype=np.float32)
 
 
