@@ -50,6 +50,14 @@ class CardFrame:
         warped = cv2.warpPerspective(image, to_card, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return np.asarray(warped, dtype=np.uint8)
 
+    def beside(self, gap_mm: float) -> tuple[CardFrame, CardFrame]:
+        """Where a second page would lie left and right of this one, `gap_mm` apart along the card's long edge (the
+        two pages of an open wallet), in the same pose."""
+        step = CARD_WIDTH_MM + gap_mm
+        left = self.to_image(CARD_CORNERS_MM - np.array([step, 0.0], dtype=np.float32))
+        right = self.to_image(CARD_CORNERS_MM + np.array([step, 0.0], dtype=np.float32))
+        return CardFrame(left), CardFrame(right)
+
     def width_px(self) -> float:
         """The card's mean width in photo pixels (the unit of the corner-error metric)."""
         return float((np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3])) / 2)

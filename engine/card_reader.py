@@ -44,6 +44,13 @@ LINE_END_MARGIN = 0.5
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
 
 
+# A guessed page is read only when this share of it is pale, unsaturated card stock (HSV, 8-bit).
+STOCK_PX_PER_MM = 2.0
+STOCK_MIN_VALUE = 140
+STOCK_MAX_SATURATION = 90
+STOCK_MIN_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class CardReading:
     frame: CardFrame
@@ -81,6 +88,18 @@ def read_card(
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found)) is not None]
     lines = title + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, kind.confidence >= TITLED_CONFIDENCE, lines)
+
+
+def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
+    """A cheap look before reading a guessed page: most of it lies in the photo and is pale, unsaturated stock (a
+    wallet's leather or a desk is dark or coloured). Judged on a 2 px/mm rectified copy."""
+    height, width = image.shape[:2]
+    centre = frame.quad.mean(axis=0)
+    if not (0 <= centre[0] < width and 0 <= centre[1] < height):
+        return False
+    small = cv2.cvtColor(frame.rectify(image, STOCK_PX_PER_MM), cv2.COLOR_BGR2HSV)
+    pale = (small[:, :, 2] >= STOCK_MIN_VALUE) & (small[:, :, 1] <= STOCK_MAX_SATURATION)
+    return float(pale.mean()) >= STOCK_MIN_SHARE
 
 
 def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:

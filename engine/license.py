@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.card import CardFrame
-from engine.card_reader import CardReading
+from engine.card_reader import CardReading, looks_like_card_stock
 from engine.errors import NoLicenseFound, WrongSide
 from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
@@ -38,6 +38,8 @@ from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOpti
 CARD_MARGIN_X = 0.08
 CARD_MARGIN_Y = 0.07
 ADJUSTED_JPEG_QUALITY = 90
+# The gap between the two pages of an open wallet (its fold), in card millimetres.
+WALLET_GAP_MM = 12.0
 
 ReadText = Callable[[npt.NDArray[np.uint8]], list[TextLine]]
 LocateCards = Callable[[npt.NDArray[np.uint8]], list[CardFrame]]
@@ -61,6 +63,9 @@ def read_license(
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
+    if len(pages) == 1 and reads_well(pages[0]) and pages[0].card_quad is not None:
+        first = CardFrame(np.array(pages[0].card_quad, dtype=np.float32))
+        pages += [page for page in second_page(reader, image, first, options) if page.side != pages[0].side]
     timings["read"] = (time.perf_counter() - start) * 1000
     if not pages or not all(reads_well(page) for page in pages):
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
@@ -76,6 +81,21 @@ def read_license(
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
+
+
+def second_page(
+    reader: TextReader, image: npt.NDArray[np.uint8], first: CardFrame, options: ReadOptions
+) -> list[PageResult]:
+    """The other page of an open wallet when the card finder found only one: tried left and right of it at the
+    wallet's fold, kept only when it reads well and is the other side."""
+    found = []
+    for frame in first.beside(WALLET_GAP_MM):
+        if not looks_like_card_stock(image, frame):
+            continue
+        page = read_card_page(reader, image, frame, options)
+        if page is not None and reads_well(page):
+            found.append(page)
+    return found[:1]
 
 
 def reads_well(page: PageResult) -> bool:
