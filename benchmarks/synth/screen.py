@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.synth import fonts
 from benchmarks.synth.identity import License
@@ -23,6 +23,9 @@ VALUE_INK = (28, 30, 36)
 FIELD_ROW_PX = 58
 QR_MODULES = 29
 QR_SIZE_PX = 290
+VALUE_LEFT_PX = 230
+# From the QR code's top edge down: its margin, the generation date and the live clock, and the bottom margin.
+CLOCK_BLOCK_PX = 60 + 56 + 50
 
 
 def screen_fields(license: License) -> list[tuple[str, str]]:
@@ -71,29 +74,32 @@ def render_screen(license: License, rng: np.random.Generator) -> RGBImage:
     # The license panel: a white rounded card with a blue band holding the title.
     panel_top = STATUS_BAR_PX + NAV_BAR_PX + 30
     rows = screen_fields(license)
-    row_lines = [2 if label == "住址" and len(value) > 17 else 1 for label, value in rows]
+    # A value wider than the row wraps onto a second line, as the app does (long addresses and authorities).
+    value_width = width - VALUE_LEFT_PX - 36
+    splits = [_wrap_at(draw, value, body, value_width) for _, value in rows]
+    row_lines = [1 if split == len(value) else 2 for (_, value), split in zip(rows, splits, strict=True)]
     panel_bottom = panel_top + 110 + FIELD_ROW_PX * sum(row_lines) + 20
     draw.rounded_rectangle((24, panel_top, width - 24, panel_bottom), radius=22, fill="white")
     draw.rounded_rectangle((24, panel_top, width - 24, panel_top + 90), radius=22, fill=(220, 233, 252))
     draw.text((width / 2, panel_top + 45), "中华人民共和国机动车驾驶证", fill=BLUE, font=title, anchor="mm")
     y = panel_top + 110 + FIELD_ROW_PX // 2
-    for (label, value), lines in zip(rows, row_lines, strict=True):
+    for (label, value), lines, split in zip(rows, row_lines, splits, strict=True):
         draw.text((52, y), label, fill=LABEL_GREY, font=small, anchor="lm")
+        draw.text((VALUE_LEFT_PX, y), value[:split], fill=VALUE_INK, font=body, anchor="lm")
         if lines == 2:
-            draw.text((230, y), value[:17], fill=VALUE_INK, font=body, anchor="lm")
-            draw.text((230, y + FIELD_ROW_PX), value[17:], fill=VALUE_INK, font=body, anchor="lm")
-        else:
-            draw.text((230, y), value, fill=VALUE_INK, font=body, anchor="lm")
+            draw.text((VALUE_LEFT_PX, y + FIELD_ROW_PX), value[split:], fill=VALUE_INK, font=body, anchor="lm")
         y += FIELD_ROW_PX * lines
 
     # QR block with the three finder squares, then the generation date and the live clock under it.
     qr_top = panel_bottom + 40
-    qr_left = (width - QR_SIZE_PX) // 2
+    # The QR code shrinks so the live clock under it stays on the screen after a long (wrapped) panel.
+    qr_size = min(QR_SIZE_PX, height - qr_top - CLOCK_BLOCK_PX)
+    qr_left = (width - qr_size) // 2
     draw.rounded_rectangle(
-        (qr_left - 24, qr_top - 24, qr_left + QR_SIZE_PX + 24, qr_top + QR_SIZE_PX + 24), radius=16, fill="white"
+        (qr_left - 24, qr_top - 24, qr_left + qr_size + 24, qr_top + qr_size + 24), radius=16, fill="white"
     )
-    image.paste(_qr_block(rng), (qr_left, qr_top))
-    text_y = qr_top + QR_SIZE_PX + 60
+    image.paste(_qr_block(rng, qr_size), (qr_left, qr_top))
+    text_y = qr_top + qr_size + 60
     draw.text(
         (width / 2, text_y),
         f"生成时间：{license.generation_date.isoformat()}",
@@ -111,7 +117,15 @@ def render_screen(license: License, rng: np.random.Generator) -> RGBImage:
     return np.asarray(image, dtype=np.uint8).copy()
 
 
-def _qr_block(rng: np.random.Generator) -> Image.Image:
+def _wrap_at(draw: ImageDraw.ImageDraw, value: str, font: ImageFont.FreeTypeFont, max_width: float) -> int:
+    """How many characters of `value` fit on one row (all of them when it fits)."""
+    for end in range(len(value), 0, -1):
+        if draw.textlength(value[:end], font=font) <= max_width:
+            return end
+    return len(value)
+
+
+def _qr_block(rng: np.random.Generator, size: int) -> Image.Image:
     """Random modules with QR finder patterns: reads as a QR code to a detector, encodes nothing."""
     modules = (rng.random((QR_MODULES, QR_MODULES)) < 0.5).astype(np.uint8)
     finder = np.ones((7, 7), np.uint8)
@@ -120,5 +134,5 @@ def _qr_block(rng: np.random.Generator) -> Image.Image:
     for row, col in ((0, 0), (0, QR_MODULES - 7), (QR_MODULES - 7, 0)):
         modules[max(row - 1, 0) : row + 8, max(col - 1, 0) : col + 8] = 0
         modules[row : row + 7, col : col + 7] = finder
-    pixels = cv2.resize((1 - modules) * 255, (QR_SIZE_PX, QR_SIZE_PX), interpolation=cv2.INTER_NEAREST)
+    pixels = cv2.resize((1 - modules) * 255, (size, size), interpolation=cv2.INTER_NEAREST)
     return Image.fromarray(pixels.astype(np.uint8)).convert("RGB")

@@ -162,3 +162,14 @@ def test_screenshots_are_electronic_front_pages_without_card_edges():
 def test_config_rejects_unknown_tiers():
     with pytest.raises(ValueError, match="unknown tier"):
         SynthConfig(n=1, seed=0, tiers=("scan", "underwater"))
+
+
+def test_screenshot_keeps_long_values_and_the_clock_on_screen(licenses):
+    from benchmarks.synth.screen import BLUE, render_screen
+
+    longest = max(licenses, key=lambda lic: len(lic.person.address) + len(lic.authority))
+    image = render_screen(longest, np.random.default_rng(0))
+    # The live clock (blue) is the last line: it must be inside the bottom of the screen, not cut off below it.
+    bottom = image[-140:].astype(int)
+    blue = np.all(np.abs(bottom - np.array(BLUE)) < 40, axis=2)
+    assert blue.sum() > 200
