@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
+from engine.field_decode import decode_field, field_spec
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, FRONT_SLOTS, TITLE_SLOT, Slot, zone_of
@@ -28,6 +29,8 @@ from engine.textrec import TextRecognizer
 PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
 DETECTION = DetectionConfig(limit_side_len=640)
+# Strips decoded again under their field's grammar (engine/field_decode.py).
+GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex")
 # A strip ends this many character heights past the last text detected on its row.
 STRIP_END_MARGIN = 1.0
 # Rows that are blank on most cards: read only when the detector saw text on them.
@@ -175,9 +178,26 @@ def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
 def _read_quads(
     recognizer: TextRecognizer, card: npt.NDArray[np.uint8], strips: list[tuple[str, QuadArray]]
 ) -> list[TextLine]:
+    """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
+    probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
     quads = [quad for _, quad in strips]
-    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in quads]
-    return _recognized(recognizer, crops, quads, keep_empty=True)
+    recognitions = recognizer.recognize([crop_quad(card, quad * PX_PER_MM)[0] for quad in quads])
+    lines = []
+    for (key, quad), rec in zip(strips, recognitions, strict=True):
+        line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
+        if key in GRAMMAR_FIELDS and rec.text.strip():
+            decoded = decode_field(rec.probabilities, recognizer.alphabet, field_spec(key))
+            if decoded.valid and decoded.text != rec.text:
+                same_length = len(decoded.text) == len(rec.text)  # else positions are spread evenly downstream
+                line = TextLine(
+                    decoded.text,
+                    decoded.score,
+                    line.quad,
+                    rec.char_scores if same_length else (),
+                    rec.char_positions if same_length else (),
+                )
+        lines.append(line)
+    return lines
 
 
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:
@@ -186,14 +206,11 @@ def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], foun
 
 
 def _recognized(
-    recognizer: TextRecognizer,
-    crops: list[npt.NDArray[np.uint8]],
-    quads: list[QuadArray],
-    keep_empty: bool = False,
+    recognizer: TextRecognizer, crops: list[npt.NDArray[np.uint8]], quads: list[QuadArray]
 ) -> list[TextLine]:
     recognitions = recognizer.recognize(crops)
     return [
         TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
         for quad, rec in zip(quads, recognitions, strict=True)
-        if keep_empty or rec.text.strip()
+        if rec.text.strip()
     ]
