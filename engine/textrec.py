@@ -51,29 +51,35 @@ def ctc_greedy_decode(
 
     Returns the text, the mean probability of the kept steps (0.0 for empty text), and each kept step's probability.
     """
-    best = probabilities.argmax(axis=1)
-    best_probability = probabilities.max(axis=1)
-    keep = best != BLANK
-    keep[1:] &= best[1:] != best[:-1]
-    characters = [alphabet[index] for index in best[keep]]
-    kept = tuple(float(p) for p in best_probability[keep])
-    score = float(np.mean(kept)) if kept else 0.0
-    return "".join(characters), score, kept
+    return decode_steps(probabilities, kept_steps(probabilities), alphabet)
 
 
 def kept_steps(probabilities: npt.NDArray[np.float32]) -> npt.NDArray[np.intp]:
-    """Indices of the time steps greedy decoding keeps (the same rule as ctc_greedy_decode)."""
+    """Indices of the time steps greedy decoding keeps: each step's best class, repeats collapsed, blanks dropped."""
     best = probabilities.argmax(axis=1)
     keep = best != BLANK
     keep[1:] &= best[1:] != best[:-1]
     return np.flatnonzero(keep)
 
 
-def step_positions(probabilities: npt.NDArray[np.float32], batch_width: int, text_width: int) -> tuple[float, ...]:
-    """Where each kept character sits along its crop: the time steps evenly cover the padded batch width, and the
-    crop fills `text_width` of it. A CTC spike lands inside its character, close enough to tell label from value."""
-    steps = probabilities.shape[0]
-    centres = (kept_steps(probabilities) + 0.5) * batch_width / steps / max(text_width, 1)
+def decode_steps(
+    probabilities: npt.NDArray[np.float32], steps: npt.NDArray[np.intp], alphabet: Sequence[str]
+) -> tuple[str, float, tuple[float, ...]]:
+    """The text, mean score and per-character scores of the kept `steps` (see ctc_greedy_decode)."""
+    kept_probabilities = probabilities[steps]
+    characters = [alphabet[index] for index in kept_probabilities.argmax(axis=1)]
+    kept = tuple(float(p) for p in kept_probabilities.max(axis=1))
+    score = float(np.mean(kept)) if kept else 0.0
+    return "".join(characters), score, kept
+
+
+def step_positions(
+    steps: npt.NDArray[np.intp], step_count: int, batch_width: int, text_width: int
+) -> tuple[float, ...]:
+    """Where each kept character sits along its crop: the `step_count` time steps evenly cover the padded batch
+    width, and the crop fills `text_width` of it. A CTC spike lands inside its character, close enough to tell label
+    from value."""
+    centres = (steps + 0.5) * batch_width / step_count / max(text_width, 1)
     return tuple(float(min(position, 1.0)) for position in centres)
 
 
@@ -119,7 +125,9 @@ class TextRecognizer:
             tensor = np.stack([resize_line(crops[i], height, batch_width) for i in batch])
             probabilities = self._run(tensor)
             for row, index in enumerate(batch):
-                text, score, char_scores = ctc_greedy_decode(probabilities[row], self.alphabet)
-                positions = step_positions(probabilities[row], batch_width, resized_width(crops[index], height))
+                steps = kept_steps(probabilities[row])
+                text, score, char_scores = decode_steps(probabilities[row], steps, self.alphabet)
+                width = resized_width(crops[index], height)
+                positions = step_positions(steps, probabilities.shape[1], batch_width, width)
                 results[index] = Recognition(text, score, char_scores, probabilities[row], positions)
         return [result for result in results if result is not None]
