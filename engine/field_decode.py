@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from engine.layout.fields import CLASS_TOKEN, LONG_TERM, format_date, is_valid_id
+from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, format_date, is_valid_id
 from engine.textrec import BLANK, ctc_greedy_decode
 
 Probabilities = npt.NDArray[np.float32]
@@ -36,8 +36,6 @@ FULL_WIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９－．／", "
 # Separators may differ: a misread "-" as "." still leaves the digits that carry the date.
 PRINTED_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FILE_NUMBER = re.compile(r"\d{12}")
-SEXES = ("男", "女")
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
+from engine.layout.fields import FILE_NUMBER
 from engine.layout.frame import PlacedLine
 from engine.layout.front import field, parse_number
 from engine.layout.labels import find_label, is_label_only, strip_noise, value_of
 from engine.results import FieldValue
-
-FILE_NUMBER = re.compile(r"\d{12}")
 
 
 def parse_back(lines: list[PlacedLine]) -> dict[str, FieldValue]:

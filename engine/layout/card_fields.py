@@ -16,14 +16,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.layout.fields import LONG_TERM, add_years, find_dates, find_id_number, normalize_class, period_years
+from engine.layout.fields import (
+    AUTHORITY_WORDS,
+    FILE_NUMBER,
+    LONG_TERM,
+    SEXES,
+    add_years,
+    find_dates,
+    find_id_number,
+    normalize_class,
+    period_years,
+)
 from engine.layout.zones import BACK_ZONES, FRONT_ZONES, Zone, zone_of
 from engine.results import FieldValue, Quad, TextLine
 
-SEXES = ("男", "女")
-# The seal names a traffic-police unit; a reading lacking all of these is not the authority.
-AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局")
-FILE_NUMBER = re.compile(r"\d{12}")
 # Dot-separated names of some minorities keep their middle dot.
 NAME_EXTRA = "·"
 # Confidence that blank record rows are blank: nothing legible was read there.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from engine.layout.fields import find_dates
+from engine.layout.fields import FILE_NUMBER, find_dates
 from engine.layout.frame import PlacedLine
 from engine.layout.front import field, parse_front
 from engine.layout.labels import Found, find_label, is_label_only, strip_noise, value_of
@@ -13,7 +13,6 @@ from engine.results import FieldValue
 
 TIME = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
 STATUS_SEPARATORS = re.compile(r"[、,，/\s]+")
-FILE_NUMBER = re.compile(r"\d{12}")
 
 
 def value_near(lines: list[PlacedLine], key: str) -> Found | None:

@@ -15,6 +15,11 @@ DATE_PATTERN = re.compile(r"(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
 SINGLE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
 CLASS_TOKEN = re.compile("|".join(sorted(SINGLE_CLASSES, key=len, reverse=True)))
 LONG_TERM = "长期"
+SEXES = ("男", "女")
+FILE_NUMBER = re.compile(r"\d{12}")
+"""The back page's and the e-license's 档案编号: 12 digits."""
+# The seal names a traffic-police unit; a reading lacking all of these is not the authority.
+AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局")
 
 # Characters generic OCR confuses in digit fields, mapped to the digit they almost always are on a license.
 DIGIT_LOOKALIKES = str.maketrans(

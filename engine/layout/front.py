@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from engine.layout.fields import (
+    AUTHORITY_WORDS,
     LONG_TERM,
+    SEXES,
     add_years,
     find_dates,
     find_id_number,
@@ -13,10 +15,6 @@ from engine.layout.fields import (
 from engine.layout.frame import PlacedLine
 from engine.layout.labels import Found, find_label, is_label_only, right_of, strip_noise, value_of
 from engine.results import FieldValue
-
-SEXES = ("男", "女")
-# The seal names a traffic-police unit; a seal reading lacking all of these is not the authority.
-AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局")
 
 
 def field(value: str, found: Found, derived: bool = False) -> FieldValue:
