@@ -57,7 +57,3 @@ class CardFrame:
         left = self.to_image(CARD_CORNERS_MM - np.array([step, 0.0], dtype=np.float32))
         right = self.to_image(CARD_CORNERS_MM + np.array([step, 0.0], dtype=np.float32))
         return CardFrame(left), CardFrame(right)
-
-    def width_px(self) -> float:
-        """The card's mean width in photo pixels (the unit of the corner-error metric)."""
-        return float((np.linalg.norm(self.quad[1] - self.quad[0]) + np.linalg.norm(self.quad[2] - self.quad[3])) / 2)

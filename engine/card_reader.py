@@ -1,9 +1,10 @@
 """Reading one rectified card: find its text, turn it upright, tell the page, then read each value where it is printed.
 
 A generic detector misses pale values and merges labels with values; on a rectified card neither matters, because
-every value has a known row (zones.SLOTS). The detector only finds the print's offset from the card (the printer
-shifts all values together), the card's orientation, and the red seal's lines; each value is then read from a strip
-along its row that starts right of its label. Everything here is in card millimetres.
+every value has a known row (zones.FRONT_SLOTS, zones.BACK_SLOTS). The detector only finds the print's vertical offset
+(the printer shifts all values together), where each row's text ends, the card's orientation, and the red seal's
+lines; each value is then read from a strip along its row that starts right of its label. Everything here is in card
+millimetres.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from engine.config import DetectionConfig
 from engine.field_decode import decode_field, field_spec
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
-from engine.layout.zones import BACK_SLOTS, FRONT_SLOTS, TITLE_SLOT, Slot, zone_of
+from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
@@ -135,8 +136,7 @@ def print_shift(found: list[QuadArray], slots: tuple[Slot, ...]) -> float:
 
 
 def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
-    from engine.layout.zones import BACK_ZONES, FRONT_ZONES
-
+    """The zone of a detected line that is read as detected (DETECTED_ZONES), else None."""
     zones = FRONT_ZONES if side == "front" else BACK_ZONES
     centre_x, centre_y = quad.mean(axis=0)
     key = zone_of(zones, float(centre_x), float(centre_y))
@@ -156,8 +156,7 @@ def fit_strip(slot: Slot, shift: float, found: list[QuadArray]) -> QuadArray | N
     """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
     recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print),
     and None for a row that is usually blank (address2, record) when nothing was detected on it."""
-    half = STRIP_HEIGHT * slot.size / 2
-    top, bottom = slot.y + shift - half, slot.y + shift + half
+    top, bottom = _strip_rows(slot, shift)
     on_row = [
         quad
         for quad in found
@@ -169,9 +168,14 @@ def fit_strip(slot: Slot, shift: float, found: list[QuadArray]) -> QuadArray | N
     return _strip(slot, shift, min(slot.x1, right))
 
 
-def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
+def _strip_rows(slot: Slot, shift: float) -> tuple[float, float]:
+    """Top and bottom of a slot's strip: STRIP_HEIGHT character heights around its row, moved by the print's shift."""
     half = STRIP_HEIGHT * slot.size / 2
-    top, bottom = slot.y + shift - half, slot.y + shift + half
+    return slot.y + shift - half, slot.y + shift + half
+
+
+def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
+    top, bottom = _strip_rows(slot, shift)
     return np.array([[slot.x0, top], [right, top], [right, bottom], [slot.x0, bottom]], dtype=np.float32)
 
 

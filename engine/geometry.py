@@ -64,11 +64,11 @@ def to_quad(quad: QuadArray) -> Quad:
 
 def lengthen(quad: QuadArray, margin: float) -> QuadArray:
     """The quad stretched along its long axis by `margin` times its short side at both ends."""
-    along = quad[1] - quad[0]
-    across = quad[3] - quad[0]
-    if np.linalg.norm(along) < np.linalg.norm(across):
+    along, across = quad[1] - quad[0], quad[3] - quad[0]
+    tall = np.linalg.norm(along) < np.linalg.norm(across)
+    if tall:
         along, across = across, along
-        step = along / max(float(np.linalg.norm(along)), 1e-6) * margin * float(np.linalg.norm(across))
-        return np.array([quad[0] - step, quad[1] - step, quad[2] + step, quad[3] + step], dtype=np.float32)
     step = along / max(float(np.linalg.norm(along)), 1e-6) * margin * float(np.linalg.norm(across))
-    return np.array([quad[0] - step, quad[1] + step, quad[2] + step, quad[3] - step], dtype=np.float32)
+    # Corners 0 and 3 start a wide quad's long edges, corners 0 and 1 a tall one's.
+    signs = np.array([-1, -1, 1, 1] if tall else [-1, 1, 1, -1], dtype=np.float32)[:, None]
+    return np.asarray(quad + signs * step, dtype=np.float32)

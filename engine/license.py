@@ -1,8 +1,8 @@
 """From a photo to license pages: find each card, read it in card space, classify, parse, cross-check.
 
-Cards come from the card finder; when it finds none (the card fills the frame, a screenshot, an odd background) the
-whole image is read once and its text geometry gives the card instead. Electronic licenses (screenshots, no card) are
-parsed from that whole-image reading.
+Cards come from the card finder; when it finds none, or a found card does not read as a license (a sleeve, a
+matching background, a card filling the frame), the whole image is read once and its printed labels place each page
+instead. Electronic licenses (screenshots, no card) are parsed from that whole-image reading.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ ADJUSTED_JPEG_QUALITY = 90
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
-ReadText = Callable[[npt.NDArray[np.uint8]], list[TextLine]]
 LocateCards = Callable[[npt.NDArray[np.uint8]], list[CardFrame]]
 
 
@@ -63,9 +62,8 @@ def read_license(
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
-    if len(pages) == 1 and reads_well(pages[0]) and pages[0].card_quad is not None:
-        first = CardFrame(np.array(pages[0].card_quad, dtype=np.float32))
-        pages += [page for page in second_page(reader, image, first, options) if page.side != pages[0].side]
+    if len(pages) == 1 and reads_well(pages[0]):
+        pages += second_page(reader, image, pages[0], options)
     timings["read"] = (time.perf_counter() - start) * 1000
     if not pages or not all(reads_well(page) for page in pages):
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
@@ -84,23 +82,28 @@ def read_license(
 
 
 def second_page(
-    reader: TextReader, image: npt.NDArray[np.uint8], first: CardFrame, options: ReadOptions
+    reader: TextReader, image: npt.NDArray[np.uint8], first: PageResult, options: ReadOptions
 ) -> list[PageResult]:
     """The other page of an open wallet when the card finder found only one: tried left and right of it at the
     wallet's fold, kept only when it reads well and is the other side."""
-    found = []
-    for frame in first.beside(WALLET_GAP_MM):
+    if first.card_quad is None:
+        return []
+    for frame in CardFrame(np.array(first.card_quad, dtype=np.float32)).beside(WALLET_GAP_MM):
         if not looks_like_card_stock(image, frame):
             continue
         page = read_card_page(reader, image, frame, options)
-        if page is not None and reads_well(page):
-            found.append(page)
-    return found[:1]
+        if page is not None and page.side != first.side and reads_well(page):
+            return [page]
+    return []
 
 
 def reads_well(page: PageResult) -> bool:
     """A page read from the right card: its ID number is valid (GB 11643 check digit and a real birth date)."""
-    number = page.fields.get("number")
+    return has_valid_number(page.fields)
+
+
+def has_valid_number(fields: dict[str, FieldValue]) -> bool:
+    number = fields.get("number")
     return number is not None and isinstance(number.value, str) and is_valid_id(number.value)
 
 
@@ -125,8 +128,7 @@ def read_card_page(
     fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
     fields = correct_number(fields, fill_from_number=side == "front")
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
-    number = fields.get("number")
-    if not reading.titled and not (number is not None and is_valid_id(str(number.value))):
+    if not reading.titled and not has_valid_number(fields):
         return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
     card = to_quad(frame.quad)
     return PageResult(
@@ -137,15 +139,6 @@ def read_card_page(
         card_quad=card,
         adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image else None,
     )
-
-
-def _placed_in_card(line: TextLine, frame: CardFrame) -> PlacedLine:
-    """A card-millimetre line as a PlacedLine: its box in millimetres, its quad mapped to photo pixels."""
-    corners = np.array(line.quad, dtype=np.float32)
-    left, top = corners.min(axis=0)
-    right, bottom = corners.max(axis=0)
-    photo = replace(line, quad=to_quad(frame.to_image(corners)))
-    return PlacedLine(photo, float(left), float(top), float(right), float(bottom))
 
 
 def _in_photo(value: FieldValue, frame: CardFrame) -> FieldValue:
@@ -185,7 +178,8 @@ def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: 
 
 
 def card_from_text(lines: list[PlacedLine], angle: float) -> Quad:
-    """The card's corners estimated from its text block (used until edge-based card detection lands)."""
+    """The card's corners estimated from its text block's extent, when too few printed labels were read to place
+    it by them (layout.anchors)."""
     left = min(line.left for line in lines)
     right = max(line.right for line in lines)
     top = min(line.top for line in lines)

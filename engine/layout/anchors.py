@@ -10,7 +10,9 @@ import numpy.typing as npt
 
 from engine.card import CARD_CORNERS_MM
 from engine.layout.frame import PlacedLine
-from engine.layout.labels import _width
+from engine.layout.labels import printed_width
+
+Point = tuple[float, float]
 
 # Centres of pre-printed texts in card millimetres (label left edge + half its 2.5 mm-per-character width).
 FRONT_ANCHORS: dict[str, tuple[float, float]] = {
@@ -50,17 +52,14 @@ def anchor_points(lines: list[PlacedLine], anchors: dict[str, tuple[float, float
     return pairs
 
 
-Point = tuple[float, float]
-
-
 def _centre_along(line: PlacedLine, start: int, length: int) -> float:
     """Where characters start..start+length sit along the line (0..1): the recognizer's own character positions,
     else an estimate from printed widths."""
     positions = line.line.char_positions
     if len(positions) == len(line.text):
         return float(np.mean(positions[start : start + length]))
-    before = _width(line.text[:start]) if start else 0.0
-    return (before + _width(line.text[start : start + length]) / 2) / _width(line.text)
+    before = printed_width(line.text[:start]) if start else 0.0
+    return (before + printed_width(line.text[start : start + length]) / 2) / printed_width(line.text)
 
 
 def card_corners(lines: list[PlacedLine], back: bool) -> npt.NDArray[np.float32] | None:

@@ -130,14 +130,14 @@ def _split(line: PlacedLine) -> list[PlacedLine]:
     head, tail = line.text[:cut], line.text[cut:]
     if not head.strip(SEPARATORS):
         return [line]
-    share = _width(head) / _width(line.text)
+    share = printed_width(head) / printed_width(line.text)
     middle = line.left + share * (line.right - line.left)
     first = PlacedLine(_piece(line, head.strip(), 0.0, share), line.left, line.top, middle, line.bottom)
     rest = PlacedLine(_piece(line, tail, share, 1.0), middle, line.top, line.right, line.bottom)
     return [first, *_split(rest)]
 
 
-def _width(text: str) -> float:
+def printed_width(text: str) -> float:
     """Printed width in em: CJK characters are full width, digits and Latin letters about half."""
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text) or 1.0
 
@@ -155,25 +155,3 @@ def _piece(line: PlacedLine, text: str, start: float, end: float) -> TextLine:
         along(x3, y3, x2, y2, start),
     )
     return replace(line.line, text=text, quad=quad, char_scores=())
-
-
-def value_pieces(lines: list[PlacedLine]) -> list[PlacedLine]:
-    """Lines cut so that no piece holds a label: split where labels start, then drop each leading label (its box
-    shrinks to the value's part) and the English label words; pieces left empty are dropped."""
-    pieces = []
-    for piece in split_at_labels(lines):
-        label = next((text for text in LABELS_LONGEST_FIRST if piece.text.startswith(text)), None)
-        if label is not None:
-            tail = piece.text[len(label) :]
-            if not tail.strip(SEPARATORS):
-                continue
-            share = _width(label) / _width(piece.text)
-            middle = piece.left + share * (piece.right - piece.left)
-            piece = PlacedLine(_piece(piece, tail, share, 1.0), middle, piece.top, piece.right, piece.bottom)
-        text = strip_noise(piece.text)
-        if text:
-            pieces.append(PlacedLine(replace(piece.line, text=text), piece.left, piece.top, piece.right, piece.bottom))
-    return pieces
-
-
-LABELS_LONGEST_FIRST = tuple(sorted(ALL_LABEL_TEXTS, key=len, reverse=True))

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.layout.frame import PlacedLine
-from engine.results import LicenseType, Side, TextLine
+from engine.results import LicenseType, Side
 
 TITLE = "机动车驾驶证"
 ELECTRONIC_EVIDENCE = ("电子驾驶证", "12123", "累积记分", "累计记分", "当前时间", "生成时间")
@@ -37,32 +37,6 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
     if front >= 3 or (has_title and front >= 1):
         return PageKind("front", "normal", min(1.0, 0.4 + 0.1 * front + 0.2 * has_title))
     return None
-
-
-# On a rectified card the title is the top line; its centre lies above this (card millimetres).
-TITLE_BOTTOM_MM = 9.0
-CARD_TITLE_WORDS = ("驾驶证", "机动车", "人民共和国")
-
-
-def classify_card(lines: list[TextLine]) -> PageKind | None:
-    """Which page a rectified card is, from its title first (`...驾驶证副页` or not), then its labels.
-
-    Lines are in card millimetres. The title is the largest print on the card and is read even where small labels
-    are lost to glare or blur, so it decides alone when it is legible."""
-    title = "".join(line.text for line in lines if _centre_y(line) < TITLE_BOTTOM_MM)
-    text = "".join(line.text for line in lines)
-    back = sum(word in text for word in BACK_EVIDENCE)
-    front = sum(word in text for word in FRONT_EVIDENCE)
-    titled = any(word in title for word in CARD_TITLE_WORDS)
-    if "副页" in title or "副" in title[-3:] or (back >= 1 and front == 0):
-        return PageKind("back", "normal", min(1.0, 0.6 + 0.2 * back + 0.2 * titled))
-    if titled or front >= 2:
-        return PageKind("front", "normal", min(1.0, 0.5 + 0.3 * titled + 0.05 * front))
-    return None
-
-
-def _centre_y(line: TextLine) -> float:
-    return sum(y for _, y in line.quad) / 4
 
 
 TITLED_CONFIDENCE = 0.95
