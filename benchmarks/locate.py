@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from benchmarks.eval.metrics import corner_error
 from benchmarks.labels import read_folder
 from engine.card_locate import LocatedCard, locate_cards
 
@@ -36,13 +37,6 @@ class TierStats:
     all_pages_good: int = 0
     times_ms: list[float] = field(default_factory=list)
     worst: list[tuple[float, str]] = field(default_factory=list)
-
-
-def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[np.float32], shifts: tuple[int, ...]) -> float:
-    """Smallest mean corner distance over the allowed cyclic shifts, over the card's width."""
-    width = (np.linalg.norm(truth[1] - truth[0]) + np.linalg.norm(truth[2] - truth[3])) / 2
-    distances = [np.linalg.norm(np.roll(quad, shift, axis=0) - truth, axis=1).mean() for shift in shifts]
-    return float(min(distances) / width)
 
 
 def measure(folder: Path, limit: int | None = None) -> dict[str, TierStats]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from benchmarks.eval.readers import Prediction, Reader
 from benchmarks.labels import FIELD_ORDER, LabelledImage
@@ -121,6 +122,13 @@ class TierSummary:
     """Of the cards located in either orientation, those read the right way up."""
 
 
+def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[Any], shifts: tuple[int, ...] = (0,)) -> float:
+    """Smallest mean corner distance over the allowed cyclic shifts of `quad`'s corners, over the card's width."""
+    width = (np.linalg.norm(truth[1] - truth[0]) + np.linalg.norm(truth[2] - truth[3])) / 2
+    distances = [np.linalg.norm(np.roll(quad, shift, axis=0) - truth, axis=1).mean() for shift in shifts]
+    return float(min(distances) / width)
+
+
 def card_errors(geometry: dict[str, Any] | None, found: tuple[tuple[str, Any], ...]) -> tuple[CardError, ...]:
     """Each labelled card against the found page of the same side: mean corner distance over the card's width."""
     if not geometry:
@@ -128,13 +136,12 @@ def card_errors(geometry: dict[str, Any] | None, found: tuple[tuple[str, Any], .
     errors = []
     for card in geometry.get("cards", []):
         truth = np.array(card["quad"], dtype=np.float64)
-        width = (np.linalg.norm(truth[1] - truth[0]) + np.linalg.norm(truth[2] - truth[3])) / 2
         quads = [np.array(quad, dtype=np.float64) for side, quad in found if side == card["side"]]
         if not quads:
             errors.append(CardError(card["side"], float("inf"), float("inf")))
             continue
-        error = min(float(np.linalg.norm(quad - truth, axis=1).mean() / width) for quad in quads)
-        turned = min(float(np.linalg.norm(np.roll(quad, 2, axis=0) - truth, axis=1).mean() / width) for quad in quads)
+        error = min(corner_error(truth, quad) for quad in quads)
+        turned = min(corner_error(truth, quad, shifts=(2,)) for quad in quads)
         errors.append(CardError(card["side"], error, turned))
     return tuple(errors)
 
