@@ -36,6 +36,11 @@ GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex"
 STRIP_END_MARGIN = 1.0
 # Rows that are blank on most cards: read only when the detector saw text on them.
 OFTEN_BLANK = ("address2", "record")
+# A row that continues another when that one is full: the address wraps to a second line, and a remainder of a
+# character or two there is often too small for the detector. It is then read for WRAP_READ_CHARS characters.
+CONTINUED_ROWS = {"address2": "address"}
+FULL_ROW_SLACK = 3.0  # a row is full when its text ends within this many character heights of the slot's end
+WRAP_READ_CHARS = 8
 # The card's orientation is voted by this many of its longest lines.
 ORIENTATION_VOTERS = 8
 # A value strip is this many times the value's character height, centred on its row.
@@ -89,7 +94,7 @@ def read_card(
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
-    strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found)) is not None]
+    strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found, slots)) is not None]
     lines = title + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, kind.confidence >= TITLED_CONFIDENCE, lines)
 
@@ -152,20 +157,35 @@ def _upside_down(classifier: LineClassifier, card: npt.NDArray[np.uint8], found:
     return sum(crop.shape[1] * (2 * score - 1) for crop, score in zip(crops, scores, strict=True)) > 0
 
 
-def fit_strip(slot: Slot, shift: float, found: list[QuadArray]) -> QuadArray | None:
+def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slot, ...] = ()) -> QuadArray | None:
     """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
     recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print),
-    and None for a row that is usually blank (address2, record) when nothing was detected on it."""
+    and None for a row that is usually blank (address2, record) when nothing was detected on it, unless the row it
+    continues (CONTINUED_ROWS, looked up in slots) is full."""
+    on_row = _detected_on_row(slot, shift, found)
+    if on_row:
+        right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
+        return _strip(slot, shift, min(slot.x1, right))
+    if slot.key not in OFTEN_BLANK:
+        return _strip(slot, shift, slot.x1)
+    continued = next((other for other in slots if other.key == CONTINUED_ROWS.get(slot.key)), None)
+    if continued is not None and _row_is_full(continued, shift, found):
+        return _strip(slot, shift, min(slot.x1, slot.x0 + WRAP_READ_CHARS * slot.size))
+    return None
+
+
+def _detected_on_row(slot: Slot, shift: float, found: list[QuadArray]) -> list[QuadArray]:
     top, bottom = _strip_rows(slot, shift)
-    on_row = [
+    return [
         quad
         for quad in found
         if top <= float(quad[:, 1].mean()) <= bottom and quad[:, 0].max() > slot.x0 and quad[:, 0].min() < slot.x1
     ]
-    if not on_row:
-        return None if slot.key in OFTEN_BLANK else _strip(slot, shift, slot.x1)
-    right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
-    return _strip(slot, shift, min(slot.x1, right))
+
+
+def _row_is_full(slot: Slot, shift: float, found: list[QuadArray]) -> bool:
+    on_row = _detected_on_row(slot, shift, found)
+    return bool(on_row) and max(float(quad[:, 0].max()) for quad in on_row) >= slot.x1 - FULL_ROW_SLACK * slot.size
 
 
 def _strip_rows(slot: Slot, shift: float) -> tuple[float, float]:

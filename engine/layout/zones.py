@@ -37,8 +37,9 @@ FRONT_ZONES: tuple[Zone, ...] = (
     Zone("birth", 34.0, 32.2, 64.5, 38.2),
     Zone("issue_date", 39.0, 38.2, 64.5, 44.4),
     Zone("class", 34.5, 44.4, 64.5, 50.8),
-    # Old print: 有效起始日期 A  有效期限 N年; new print: 有效期限 A 至 B. Dates and N年 are found by grammar.
-    Zone("validity", 15.0, 50.8, 64.5, 59.5),
+    # Old print: 有效起始日期 A  有效期限 N年; new print: 有效期限 A 至 B. Dates and N年 are found by grammar. The
+    # new print's second date can run up to the photo's left edge (~70 mm).
+    Zone("validity", 15.0, 50.8, 69.5, 59.5),
 )
 
 # Back page (副页).
@@ -79,7 +80,7 @@ FRONT_SLOTS: tuple[Slot, ...] = (
     Slot("birth", 34.0, 64.5, 35.1, 3.2),
     Slot("issue_date", 39.0, 64.5, 41.4, 3.2),
     Slot("class", 35.3, 61.8, 47.55, 3.7),
-    Slot("validity", 15.0, 66.0, 53.8, 3.2),
+    Slot("validity", 15.0, 69.5, 53.8, 3.2),
 )
 BACK_SLOTS: tuple[Slot, ...] = (
     Slot("number", 12.8, 86.0, 11.9, 3.5),

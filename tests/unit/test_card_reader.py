@@ -1,0 +1,40 @@
+"""Where value strips are read on a rectified card (card millimetres)."""
+
+import numpy as np
+
+from engine.card_reader import fit_strip
+from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
+
+SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
+
+
+def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
+    return np.array([[x0, y - height / 2], [x1, y - height / 2], [x1, y + height / 2], [x0, y + height / 2]], np.float32)
+
+
+def test_a_strip_ends_one_character_past_the_last_text_on_its_row():
+    address = SLOTS["address"]
+    strip = fit_strip(address, 0.0, [line(12.0, 50.0, address.y)], FRONT_SLOTS)
+    assert strip is not None
+    assert strip[1, 0] == 50.0 + address.size
+
+
+def test_second_address_line_is_skipped_when_nothing_is_there_and_the_first_is_short():
+    address = SLOTS["address"]
+    assert fit_strip(SLOTS["address2"], 0.0, [line(12.0, 60.0, address.y)], FRONT_SLOTS) is None
+
+
+def test_second_address_line_is_read_when_the_first_is_full():
+    """A wrapped remainder of one or two characters is often too small for the detector to see."""
+    address, second = SLOTS["address"], SLOTS["address2"]
+    strip = fit_strip(second, 0.0, [line(12.0, 82.0, address.y)], FRONT_SLOTS)
+    assert strip is not None
+    assert strip[0, 0] == second.x0
+    assert second.x0 < strip[1, 0] < second.x1
+
+
+def test_validity_strip_and_zone_reach_the_photo_edge():
+    """The new print's second date ends near the photo; cutting it yields a wrong day, not a missing one."""
+    validity_zone = next(zone for zone in FRONT_ZONES if zone.key == "validity")
+    assert SLOTS["validity"].x1 >= 69.0
+    assert validity_zone.x1 >= SLOTS["validity"].x1
