@@ -9,7 +9,8 @@ SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
 
 
 def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
-    return np.array([[x0, y - height / 2], [x1, y - height / 2], [x1, y + height / 2], [x0, y + height / 2]], np.float32)
+    top, bottom = y - height / 2, y + height / 2
+    return np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float32)
 
 
 def test_a_strip_ends_one_character_past_the_last_text_on_its_row():
