@@ -24,7 +24,7 @@ from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
-from engine.layout.crosscheck import correct_number
+from engine.layout.crosscheck import correct_fields
 from engine.layout.electronic import parse_electronic
 from engine.layout.fields import is_valid_id
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
@@ -126,7 +126,7 @@ def read_card_page(
         return None
     frame, lines, side = reading.frame, reading.lines, reading.side
     fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
-    fields = correct_number(fields, fill_from_number=side == "front")
+    fields = correct_fields(fields, front=side == "front")
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
     if not reading.titled and not has_valid_number(fields):
         return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
@@ -161,7 +161,7 @@ def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: 
         if kind is None:
             continue
         if kind.license_type == "electronic":
-            fields = correct_number(parse_electronic(group), fill_from_number=True)
+            fields = correct_fields(parse_electronic(group), front=True)
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
             continue
         corners = card_corners(group, back=kind.side == "back")
@@ -169,7 +169,7 @@ def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: 
         page = read_card_page(reader, image, frame, options)
         if page is None:
             fields = parse_back(group) if kind.side == "back" else parse_front(group)
-            fields = correct_number(fields, fill_from_number=kind.side == "front")
+            fields = correct_fields(fields, front=kind.side == "front")
             card = to_quad(frame.quad)
             adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
             page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)

@@ -1,11 +1,13 @@
-"""Cross-field correction: the ID number's check digit, its birth and sex digits, and the date order, used to fix
-a single misread character when exactly one candidate satisfies them. Never invents an unsupported value."""
+"""Cross-field correction: the ID number's check digit, its birth and sex digits, and the validity period's length,
+used to fix a single misread character when exactly one candidate satisfies them. Never invents an unsupported
+value."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
-from engine.layout.fields import birth_from_id, is_valid_id, sex_from_id
+from engine.layout.fields import add_years, birth_from_id, is_date, is_valid_id, sex_from_id
 from engine.results import FieldValue
 
 # Characters a recognizer confuses in ID numbers (digits and the final X), each with its likely true readings.
@@ -24,6 +26,13 @@ CONFUSIONS = {
 }
 # A corrected field keeps at most this confidence: it was inferred, not read cleanly.
 CORRECTED_SCORE = 0.8
+# A license runs 6 years, its renewal 10, then for life (长期) (道路交通安全法实施条例 第二十六条).
+VALID_YEARS = (6, 10)
+
+
+def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
+    """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills."""
+    return correct_validity(correct_number(fields, fill_from_number=front))
 
 
 def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dict[str, FieldValue]:
@@ -57,6 +66,43 @@ def _consistent(number: str, birth: str | None, sex: str | None) -> bool:
     if not is_valid_id(number):
         return False
     return (birth is None or birth_from_id(number) == birth) and (sex is None or sex_from_id(number) == sex)
+
+
+def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Fix one misread digit of valid_from or valid_to when the two dates are not 6 or 10 years apart and exactly one
+    single-digit change makes them so. Renewals keep the first issue's anniversary, so when both dates could take
+    the change, the one whose month and day then agree with issue_date's wins."""
+    start, end = _text(fields.get("valid_from")), _text(fields.get("valid_to"))
+    if start is None or end is None or not (is_date(start) and is_date(end)):
+        return fields
+    if any(add_years(start, years) == end for years in VALID_YEARS):
+        return fields
+    candidates = [("valid_to", add_years(start, years)) for years in VALID_YEARS]
+    candidates += [("valid_from", add_years(end, -years)) for years in VALID_YEARS]
+    issued = _text(fields.get("issue_date"))
+    candidates = [
+        (key, value)
+        for key, value in candidates
+        if _differs_once(value, _text(fields[key]) or "") and (key == "valid_to" or _could_start(value, issued))
+    ]
+    if len(candidates) > 1 and issued is not None:
+        anniversary = [
+            (key, value) for key, value in candidates if (value if key == "valid_from" else start)[5:] == issued[5:]
+        ]
+        candidates = anniversary or candidates
+    if len(candidates) != 1:
+        return fields
+    key, value = candidates[0]
+    return {**fields, key: replace(fields[key], value=value, score=min(fields[key].score, CORRECTED_SCORE))}
+
+
+def _could_start(valid_from: str, issued: str | None) -> bool:
+    """A license's validity starts on or after its first issue and not after today."""
+    return (issued is None or not is_date(issued) or valid_from >= issued) and valid_from <= date.today().isoformat()
+
+
+def _differs_once(first: str, second: str) -> bool:
+    return len(first) == len(second) and sum(a != b for a, b in zip(first, second, strict=True)) == 1
 
 
 def _single_changes(number: str) -> list[str]:

@@ -87,6 +87,14 @@ def normalize_class(text: str) -> str | None:
     return "".join(tokens) if tokens else None
 
 
+def is_date(text: str) -> bool:
+    """`text` is a real calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def add_years(start: str, years: int) -> str:
     """`start` (YYYY-MM-DD) plus whole years, keeping month and day (29 Feb falls back to 28 Feb)."""
     begin = date.fromisoformat(start)

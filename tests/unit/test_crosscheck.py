@@ -1,0 +1,53 @@
+"""Cross-field corrections on hand-built field tables."""
+
+import pytest
+
+from engine.layout.crosscheck import CORRECTED_SCORE, correct_fields, correct_validity
+from engine.layout.fields import is_date
+from engine.results import FieldValue
+
+
+def page(**values: str) -> dict[str, FieldValue]:
+    return {key: FieldValue(value, 0.99, None) for key, value in values.items()}
+
+
+def values(fields: dict[str, FieldValue]) -> dict[str, str]:
+    return {key: str(field.value) for key, field in fields.items()}
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ({"valid_from": "2014-06-06", "valid_to": "2070-06-06"}, {"valid_to": "2020-06-06"}),  # 6 years, 2 as 7
+        ({"valid_from": "2020-06-04", "valid_to": "2040-06-04"}, {"valid_to": "2030-06-04"}),  # 10 years
+        ({"valid_from": "2021-11-23", "valid_to": "2031-11-02"}, {}),  # two digits off: left alone
+        ({"valid_from": "2016-05-05", "valid_to": "2024-05-05"}, {}),  # 2022 or 2026: ambiguous, left alone
+        ({"valid_from": "2022-07-07", "valid_to": "2028-07-07"}, {}),  # consistent
+        ({"valid_from": "2022-07-07", "valid_to": "长期"}, {}),
+    ],
+)
+def test_validity_period_fixes_one_digit_when_exactly_one_change_fits(read, fixed):
+    corrected = correct_validity(page(**read))
+    assert values(corrected) == {**read, **fixed}
+    for key in fixed:
+        assert corrected[key].score == CORRECTED_SCORE
+
+
+def test_the_issue_dates_anniversary_tells_which_date_was_misread():
+    """07-01 vs 07-07: either valid_to's day or valid_from's is wrong; the first issue's day says which."""
+    read = {"valid_from": "2022-07-07", "valid_to": "2028-07-01"}
+    assert values(correct_validity(page(issue_date="2016-07-07", **read)))["valid_to"] == "2028-07-07"
+    assert values(correct_validity(page(issue_date="2016-07-01", **read)))["valid_from"] == "2022-07-01"
+    unchanged = correct_validity(page(**read))
+    assert values(unchanged) == read
+
+
+def test_correct_fields_fills_birth_and_sex_on_the_main_page_only():
+    number = "11010519491231002X"
+    assert values(correct_fields(page(number=number), front=True))["birth"] == "1949-12-31"
+    assert "birth" not in correct_fields(page(number=number), front=False)
+
+
+@pytest.mark.parametrize(("text", "valid"), [("2024-02-29", True), ("2023-02-29", False), ("2024-2-09", False)])
+def test_is_date(text, valid):
+    assert is_date(text) is valid
