@@ -31,7 +31,7 @@ PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
 DETECTION = DetectionConfig(limit_side_len=640)
 # Strips decoded again under their field's grammar (engine/field_decode.py).
-GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex")
+GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex", "validity")
 # A strip ends this many character heights past the last text detected on its row.
 STRIP_END_MARGIN = 1.0
 # Rows that are blank on most cards: read only when the detector saw text on them.

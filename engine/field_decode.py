@@ -36,6 +36,10 @@ FULL_WIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９－．／", "
 # Separators may differ: a misread "-" as "." still leaves the digits that carry the date.
 PRINTED_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+OLD_PERIOD_LABEL = "有效期限"
+VALIDITY_ROW = re.compile(
+    rf"\d{{4}}-\d{{2}}-\d{{2}}(?:至(?:\d{{4}}-\d{{2}}-\d{{2}}|{LONG_TERM})|[{OLD_PERIOD_LABEL}]*(?:6年|10年|{LONG_TERM}))"
+)
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,19 @@ def is_validity_end(value: str) -> bool:
     return value == LONG_TERM or is_iso_date(value)
 
 
+def normalize_validity(text: str) -> str:
+    """A validity row without spaces, each date in it as YYYY-MM-DD."""
+    compact = re.sub(r"\s", "", text.translate(FULL_WIDTH_TO_ASCII))
+    return PRINTED_DATE.sub(lambda match: format_date(*match.groups()) or match.group(0), compact)
+
+
+def is_validity_row(value: str) -> bool:
+    """`A至B` or `A至长期` (new print), `A有效期限N年` or `A有效期限长期` (old print, its label in the row; a label
+    character or two may fall outside the strip), every date real and N 6 or 10."""
+    match = VALIDITY_ROW.fullmatch(value)
+    return match is not None and all(is_iso_date(date) for date in ISO_DATE.findall(value))
+
+
 def is_valid_class(value: str) -> bool:
     """Whole class tokens only (C1, A2D, B1E), none twice. fields.normalize_class is lenient; this is strict."""
     tokens = CLASS_TOKEN.findall(value)
@@ -295,6 +312,9 @@ def keep_text(text: str) -> str:
 ID_NUMBER_SPEC = FieldSpec("number", DIGITS + "Xx", str.upper, is_valid_id)
 DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_iso_date)
 VALIDITY_END_SPEC = FieldSpec("valid_to", DIGITS + DATE_SEPARATORS + LONG_TERM, normalize_printed_date, is_validity_end)
+VALIDITY_ROW_SPEC = FieldSpec(
+    "validity", DIGITS + DATE_SEPARATORS + "至年" + LONG_TERM + OLD_PERIOD_LABEL, normalize_validity, is_validity_row
+)
 CLASS_SPEC = FieldSpec("class", "ABCDEFMNP123456", keep_text, is_valid_class)
 SEX_SPEC = FieldSpec("sex", "".join(SEXES), keep_text, is_sex)
 FILE_NUMBER_SPEC = FieldSpec("file_number", DIGITS, keep_text, is_file_number)
@@ -306,6 +326,7 @@ SPECS_BY_FIELD = {
     "issue_date": DATE_SPEC,
     "valid_from": DATE_SPEC,
     "valid_to": VALIDITY_END_SPEC,
+    "validity": VALIDITY_ROW_SPEC,  # the main page's whole validity row, as the card reader reads it
     "class": CLASS_SPEC,
     "sex": SEX_SPEC,
     "file_number": FILE_NUMBER_SPEC,

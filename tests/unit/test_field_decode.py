@@ -221,3 +221,41 @@ def test_charset_columns_are_cached_per_alphabet_object():
     assert characters == ["", "0", "1", "X"]
     other = build_alphabet(list("X10"))
     assert charset_columns(other, "01X")[1] == ["", "X", "1", "0"]
+
+
+VALIDITY_ALPHABET = build_alphabet(list("0123456789-至长期年有效限升专 "))
+
+
+def validity_matrix(steps: list[Step]) -> np.ndarray:
+    index = {character: position for position, character in enumerate(VALIDITY_ALPHABET)}
+    probabilities = np.zeros((len(steps), len(VALIDITY_ALPHABET)), dtype=np.float64)
+    for row, step in enumerate(steps):
+        for character, probability in step.items():
+            probabilities[row, index[character]] = probability
+        probabilities[row, BLANK] = 1.0 - sum(step.values())
+    return probabilities
+
+
+def test_validity_row_grammar_reads_a_period_whose_year_sign_looks_like_another_character():
+    """Old print `有效期限 6年`: 年 narrowly read as 升, a character no validity row has."""
+    steps = [*spell("2022-07-15 有效期限 6"), {"升": 0.5, "年": 0.4}, {}]
+    probabilities = validity_matrix(steps)
+    assert ctc_greedy_decode(probabilities, VALIDITY_ALPHABET)[0].endswith("6升")
+    decoding = decode_field(probabilities, VALIDITY_ALPHABET, field_spec("validity"))
+    assert decoding.valid
+    assert decoding.text == "2022-07-15有效期限6年"
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("2019-09-21至长期", True),
+        ("2022-07-15至2028-07-15", True),
+        ("2022-07-15效期限10年", True),  # the label's first character outside the strip
+        ("2022-07-15至2028-02-30", False),  # no such day
+        ("2022-07-15至", False),
+        ("2022-07-15有效期限7年", False),  # periods are 6 or 10 years
+    ],
+)
+def test_validity_row_grammar(text, valid):
+    assert field_spec("validity").validate(text) is valid
