@@ -1,5 +1,6 @@
 """Cross-field correction: the ID number's check digit, its birth and sex digits, and the validity period's length,
-used to fix a single misread character when exactly one candidate satisfies them. Never invents an unsupported
+used to fix a single misread character when exactly one candidate satisfies them; place names in the address and
+the issuing authority, fixed to the nearest listed name when one is clearly nearest. Never invents an unsupported
 value."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from engine.layout.fields import add_years, birth_from_id, is_date, is_valid_id, sex_from_id
+from engine.layout.places import correct_address_head, correct_authority
 from engine.results import FieldValue
 
 # Characters a recognizer confuses in ID numbers (digits and the final X), each with its likely true readings.
@@ -32,7 +34,25 @@ VALID_YEARS = (6, 10)
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
     """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills."""
-    return correct_validity(correct_number(fields, fill_from_number=front))
+    return correct_places(correct_validity(correct_number(fields, fill_from_number=front)))
+
+
+def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The issuing authority and the address's place head as the nearest listed names (layout/places.py). The ID
+    number's region breaks ties; the authority's city also vouches for a change of the address's head, and the
+    address's place breaks a tie of the authority left open."""
+    number = _text(fields.get("number"))
+    id_regions = [number[:6]] if number is not None and is_valid_id(number) else []
+    authority, address = _text(fields.get("issuing_authority")), _text(fields.get("address"))
+    named = correct_authority(authority, id_regions) if authority else None
+    head = correct_address_head(address, id_regions + ([named.code] if named else [])) if address else None
+    if authority and named is None and head is not None:
+        named = correct_authority(authority, [head.code, *id_regions])
+    fixed = dict(fields)
+    for key, correction in (("issuing_authority", named), ("address", head)):
+        if correction is not None and correction.text != _text(fields[key]):
+            fixed[key] = replace(fields[key], value=correction.text, score=min(fields[key].score, CORRECTED_SCORE))
+    return fixed
 
 
 def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dict[str, FieldValue]:

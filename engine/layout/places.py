@@ -1,0 +1,200 @@
+"""Place names: an address starts with its province, city and county, and the issuing authority is a city's traffic
+police. Both are drawn from a closed list (GB/T 2260, engine/data/divisions.csv), so a misread place name is fixed
+by the nearest name on the list when that name is clearly nearest (for an address: and in a city the license names
+elsewhere).
+
+Nearest means fewest edits (Levenshtein). A longer name that fits almost as well beats a shorter one that fits
+exactly (广东省广州市天可区 is 广东省广州市天河区, not 广东省广州市 followed by 天可区). A tie between different names
+is broken by the ID number's region code when it names exactly one of them (people mostly live and get their
+license where their ID was issued), and otherwise left alone: a place that is not on the list (renamed since, or a
+new district) must not be turned into its neighbour.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
+# Codes whose level has no name of its own: a municipality's districts, a province's directly governed counties.
+PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划")
+# The four municipalities' traffic police are bureaus of their own (seal texts as printed on their licenses).
+MUNICIPAL_AUTHORITIES = {
+    "11": "北京市公安局公安交通管理局",
+    "12": "天津市公安局交通警察总队",
+    "31": "上海市公安局交通警察总队",
+    "50": "重庆市公安局交通巡逻警察总队",
+}
+CITY_AUTHORITY_SUFFIX = "交通警察支队"
+# Prefectures that are not cities (地区, 盟) have a public security office, not a bureau.
+OFFICE_PREFECTURES = ("地区", "盟")
+# A correction may change at most this share of the name it puts in (rounded down), and a name must keep at least
+# MIN_MATCHED of its characters.
+MAX_EDIT_SHARE = 1 / 3
+MIN_MATCHED = 4
+# The text compared with a name's head may be this many characters longer or shorter than the head.
+PREFIX_SLACK = 2
+# An authority's shared tail may be misread this much (share of its length) and still count as there.
+MAX_TAIL_EDIT_SHARE = 1 / 2
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    """As written at the head of an address (河北省秦皇岛市海港区) or as an authority's seal reads."""
+    code: str
+    """The GB/T 2260 code it stands for: 6 digits for a county, the first 4 or 2 for a city or a province."""
+    tail: str = ""
+    """The end of `name` that many places share (公安局交通警察支队): it tells no place from another, so it is
+    only required to be roughly there, and the place is matched by the rest of the name, its head."""
+
+    @property
+    def head(self) -> str:
+        return self.name[: len(self.name) - len(self.tail)]
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str
+    code: str
+    """The code of the place the corrected text names (for later choices, such as the authority's city)."""
+
+
+@cache
+def address_heads() -> tuple[Place, ...]:
+    """Every province + city + county, province + city, and municipality + district name, in every spelling the
+    list has had (a renamed county keeps its old name on older licenses)."""
+    names = _divisions()
+    heads = set()
+    for code, spellings in names.items():
+        if code.endswith("0000"):
+            continue
+        for name in _named(spellings):
+            for province in names.get(code[:2] + "0000", ("",)):
+                if code.endswith("00"):
+                    heads.add(Place(province + name, code[:4]))
+                    continue
+                for city in names.get(code[:4] + "00", ("",)):
+                    heads.add(Place(province + ("" if city in PLACEHOLDERS else city) + name, code))
+    return tuple(sorted(heads, key=lambda place: (place.code, place.name)))
+
+
+@cache
+def authorities() -> tuple[Place, ...]:
+    """The traffic police detachment of every prefecture (and county-level city governed by its province), and the
+    municipalities' bureaus."""
+    names = _divisions()
+    found = {Place(name, code, name[len("北京市") :]) for code, name in MUNICIPAL_AUTHORITIES.items()}
+    for code, spellings in names.items():
+        if code[:2] in MUNICIPAL_AUTHORITIES or code.endswith("0000"):
+            continue
+        directly_governed = code[4:] != "00" and "省直辖县级行政区划" in names.get(code[:4] + "00", ())
+        if not (code.endswith("00") or directly_governed):
+            continue
+        for name, province in ((name, province) for name in _named(spellings) for province in names[code[:2] + "0000"]):
+            office = "公安处" if name.endswith(OFFICE_PREFECTURES) else "公安局"
+            tail = office + CITY_AUTHORITY_SUFFIX
+            found.add(Place(province + name + tail, code if directly_governed else code[:4], tail))
+    return tuple(sorted(found, key=lambda place: (place.code, place.name)))
+
+
+def correct_address_head(address: str, region_hints: Sequence[str]) -> Correction | None:
+    """The address with its place head replaced by the nearest listed one; None when no listed name clearly fits.
+    The text is unchanged (but the code known) when it already starts with a listed name. `region_hints` are codes
+    of places the license names elsewhere (the ID number's region, the authority's city): the first breaks a tie,
+    and a change must name a place in one of their cities, because the list lacks names given since it was made and
+    a new district one character away from a listed one (济南市钢城区, 2019, and 历城区) must stay as read."""
+    chosen = _clear_winner(_head_matches(address, address_heads()), region_hints[0] if region_hints else None)
+    if chosen is None:
+        return None
+    place, length = chosen
+    corrected = place.name + address[length:]
+    if corrected != address and not any(place.code[:4] == hint[:4] for hint in region_hints):
+        return None
+    return Correction(corrected, place.code)
+
+
+def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction | None:
+    """The nearest listed authority to a seal's reading; None when none clearly fits. `region_hints`, most trusted
+    first, are codes (the address's county, the ID number's region) that break a tie."""
+    matches = [
+        (score, place, length)
+        for score, place, length in _head_matches(authority, authorities())
+        if Levenshtein.distance(place.tail, authority[length:]) <= len(place.tail) * MAX_TAIL_EDIT_SHARE
+    ]
+    for hint in [*region_hints, None]:
+        if (chosen := _clear_winner(matches, hint)) is not None:
+            return Correction(chosen[0].name, chosen[0].code)
+    return None
+
+
+def _head_matches(text: str, places: Sequence[Place]) -> list[tuple[int, Place, int]]:
+    """(score, place, length) for every place whose head is close enough to text[:length] for some length within
+    PREFIX_SLACK of the head's. The score is the head's length less twice its edits: a long head that fits almost
+    as well beats a short one that fits exactly."""
+    if not text:
+        return []
+    shortest, longest = (len(place.head) for place in (min(places, key=_size), max(places, key=_size)))
+    lengths = range(max(1, shortest - PREFIX_SLACK), min(len(text), longest + PREFIX_SLACK) + 1)
+    if not lengths:
+        return []
+    prefixes = [text[:length] for length in lengths]
+    heads = [place.head for place in places]
+    distances = process.cdist(prefixes, heads, scorer=Levenshtein.distance, dtype=np.int32)
+    head_lengths = np.array([len(head) for head in heads])
+    out_of_reach = np.abs(np.array(lengths)[:, None] - head_lengths[None, :]) > PREFIX_SLACK
+    distances[out_of_reach] = np.iinfo(np.int32).max
+    rows = distances.argmin(axis=0)
+    edits = distances[rows, np.arange(len(places))]
+    close = (edits <= np.floor(head_lengths * MAX_EDIT_SHARE)) & (
+        head_lengths - edits >= np.minimum(head_lengths, MIN_MATCHED)
+    )
+    return [
+        (int(head_lengths[index] - 2 * edits[index]), places[int(index)], lengths[int(rows[index])])
+        for index in np.flatnonzero(close)
+    ]
+
+
+def _size(place: Place) -> int:
+    return len(place.head)
+
+
+def _clear_winner(scored: list[tuple[int, Place, int]], region: str | None) -> tuple[Place, int] | None:
+    """The best-scored place when it is the only one with that score, or when the region code picks one of the
+    tied places (the longest code that matches decides)."""
+    if not scored:
+        return None
+    top = max(score for score, _, _ in scored)
+    tied = [(place, length) for score, place, length in scored if score == top]
+    if len({place.name for place, _ in tied}) == 1:
+        return tied[0]
+    if region is None:
+        return None
+    for width in (6, 4, 2):
+        matching = [(place, length) for place, length in tied if place.code[:width] == region[:width]]
+        if len({place.name for place, _ in matching}) == 1:
+            return matching[0]
+        if matching:
+            return None
+    return None
+
+
+def _named(spellings: tuple[str, ...]) -> list[str]:
+    return [name for name in spellings if name not in PLACEHOLDERS]
+
+
+@cache
+def _divisions() -> dict[str, tuple[str, ...]]:
+    """Every name each code has had."""
+    names: dict[str, list[str]] = {}
+    with DIVISIONS_FILE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            names.setdefault(row["code"], []).append(row["name"])
+    return {code: tuple(spellings) for code, spellings in names.items()}

@@ -1,0 +1,82 @@
+"""Place-name correction of addresses and issuing authorities against the GB/T 2260 list."""
+
+import pytest
+
+from engine.layout.crosscheck import CORRECTED_SCORE, correct_places
+from engine.layout.places import address_heads, authorities, correct_address_head, correct_authority
+from engine.results import FieldValue
+
+
+def test_the_list_names_counties_cities_and_every_prefectures_authority():
+    heads = {place.name: place.code for place in address_heads()}
+    assert heads["河北省秦皇岛市海港区"] == "130302"
+    assert heads["北京市东城区"] == "110101"  # a municipality has no city level
+    assert heads["湖北省仙桃市"] == "429004"  # a county-level city governed by its province
+    assert heads["山东省莱芜市"] == "3712"  # merged into 济南 in 2019: older licenses still print it
+    named = {place.name for place in authorities()}
+    assert {"河北省秦皇岛市公安局交通警察支队", "北京市公安局公安交通管理局", "上海市公安局交通警察总队"} <= named
+    assert "新疆维吾尔自治区阿克苏地区公安处交通警察支队" in named  # a 地区 has an office, not a bureau
+
+
+@pytest.mark.parametrize(
+    ("read", "hints", "expected"),
+    [
+        ("河北省石家庄市浴华区南湖路190号", ["130108"], "河北省石家庄市裕华区南湖路190号"),
+        ("黑龙江省哈尔松北区和平路156号", ["230109"], "黑龙江省哈尔滨市松北区和平路156号"),  # 滨市 dropped
+        ("广东省广州市天可区天河路1号", ["440106"], "广东省广州市天河区天河路1号"),  # the county, not only the city
+        ("河北省石家庄市裕华区南湖路190号", ["130108"], "河北省石家庄市裕华区南湖路190号"),  # right as read
+    ],
+)
+def test_a_misread_address_head_becomes_the_nearest_listed_place(read, hints, expected):
+    correction = correct_address_head(read, hints)
+    assert correction is not None
+    assert correction.text == expected
+
+
+def test_an_address_head_tie_is_left_alone_without_a_hint():
+    """浴华区 is one character from both 裕华区 and 新华区 of 石家庄."""
+    assert correct_address_head("河北省石家庄市浴华区南湖路190号", []) is None
+
+
+def test_an_address_is_not_moved_to_a_city_the_license_does_not_name():
+    """济南市钢城区 (2019) is not on the list and is one character from 历城区: only another field may vouch."""
+    assert correct_address_head("山东省济南市钢城区凤城街1号", ["510107"]) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("上海市公安局交通警案总队", "上海市公安局交通警察总队"),
+        ("北京市公安局公安交通管理周", "北京市公安局公安交通管理局"),
+        ("安徽省合肥通警察支队", "安徽省合肥市公安局交通警察支队"),  # a seal line's ends lost
+        ("青海省西洋市公安局之通察支队", "青海省西宁市公安局交通警察支队"),
+    ],
+)
+def test_a_misread_authority_becomes_the_nearest_listed_one(read, expected):
+    correction = correct_authority(read, [])
+    assert correction is not None
+    assert correction.text == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "宁业民自话区市公安局交通警察支队",  # the city lost entirely: 银川, 吴忠, 固原 or 中卫
+        "市公安局通警察支队",  # no place at all
+    ],
+)
+def test_an_authority_too_far_from_any_listed_one_is_left_alone(read):
+    assert correct_authority(read, []) is None
+
+
+def test_correct_places_fixes_both_fields_and_lowers_their_scores():
+    fields = {
+        "number": FieldValue("130108199001011235", 0.99, None),
+        "address": FieldValue("河北省石家庄市浴华区南湖路190号", 0.95, None),
+        "issuing_authority": FieldValue("河北省石家庄市公安局交通警案支队", 0.9, None),
+    }
+    fixed = correct_places(fields)
+    assert fixed["address"].value == "河北省石家庄市裕华区南湖路190号"
+    assert fixed["issuing_authority"].value == "河北省石家庄市公安局交通警察支队"
+    assert fixed["address"].score == CORRECTED_SCORE
+    assert fixed["number"] is fields["number"]
