@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
-from engine.field_decode import decode_field, field_spec
+from engine.field_decode import decode_field, field_spec, probation_record
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
@@ -220,6 +220,8 @@ def _read_quads(
                     rec.char_scores if same_length else (),
                     rec.char_positions if same_length else (),
                 )
+        elif key == "record" and (note := probation_record(rec.probabilities, recognizer.alphabet, rec.text)):
+            line = TextLine(note, rec.score, line.quad)  # positions are spread evenly downstream
         lines.append(line)
     return lines
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
 
 from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, format_date, is_valid_id
 from engine.textrec import BLANK, ctc_greedy_decode
@@ -37,6 +38,13 @@ FULL_WIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９－．／", "
 PRINTED_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OLD_PERIOD_LABEL = "有效期限"
+# The back page's usual record, the end of the first license's probation (12 months after first issue).
+PROBATION_NOTE = "实习期至{year}年{month}月{day}日。"
+LOOSE_RECORD_DATE = re.compile(r"期?至?(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
+PROBATION_MAX_EDITS = 4
+# How much less probable (natural log) than the greedy reading the note may be and still be taken: the line is on
+# a license's record row, where this note is by far the most common text.
+PROBATION_MAX_LOG_RATIO = 10.0
 VALIDITY_ROW = re.compile(
     rf"\d{{4}}-\d{{2}}-\d{{2}}(?:至(?:\d{{4}}-\d{{2}}-\d{{2}}|{LONG_TERM})|[{OLD_PERIOD_LABEL}]*(?:6年|10年|{LONG_TERM}))"
 )
@@ -256,6 +264,67 @@ def decode_field(
         return FieldDecoding(chosen.value, per_character_score(chosen), True, candidates)
     best = candidates[0]
     return FieldDecoding(best.value, per_character_score(best) * INVALID_SCORE_FACTOR, False, candidates)
+
+
+def ctc_log_likelihood(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> float:
+    """log P(text) under (T, C) CTC probabilities (blank at column 0): the sum over every path that collapses to
+    `text`, by the forward algorithm in log space. -inf when a character is not in the alphabet or the line is too
+    short for the text."""
+    index = _alphabet_index(alphabet)
+    if any(character not in index for character in text):
+        return -math.inf
+    labels = [BLANK]
+    for character in text:
+        labels += [index[character], BLANK]
+    states = len(labels)
+    with np.errstate(divide="ignore"):
+        emissions = np.log(np.asarray(probabilities, dtype=np.float64)[:, labels])
+    # A state may be entered from itself, the state before, or (a character after a different one) two before.
+    skip = np.array([i >= 2 and labels[i] != BLANK and labels[i] != labels[i - 2] for i in range(states)])
+    forward = np.full(states, -np.inf)
+    forward[0] = emissions[0, 0]
+    if states > 1:
+        forward[1] = emissions[0, 1]
+    for step in range(1, emissions.shape[0]):
+        before = np.concatenate(([-np.inf], forward[:-1]))
+        two_before = np.where(skip, np.concatenate(([-np.inf, -np.inf], forward[:-2])), -np.inf)
+        forward = np.logaddexp(np.logaddexp(forward, before), two_before) + emissions[step]
+    return float(np.logaddexp(forward[-1], forward[-2]) if states > 1 else forward[-1])
+
+
+_alphabet_indexes: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
+
+
+def _alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
+    """Column of each character (the first, if listed twice); cached per alphabet object like charset_columns."""
+    entry = _alphabet_indexes.get(id(alphabet))
+    if entry is None or entry[0] is not alphabet:
+        columns: dict[str, int] = {}
+        for column, character in enumerate(alphabet):
+            if column != BLANK:
+                columns.setdefault(character, column)
+        entry = (alphabet, columns)
+        _alphabet_indexes[id(alphabet)] = entry
+    return entry[1]
+
+
+def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """The probation note `实习期至YYYY年MM月DD日。` when a record line reads like it (its date readable, the rest
+    within a few characters) and the line's probabilities do not speak against it by more than
+    PROBATION_MAX_LOG_RATIO: a faint first character or the small full stop the greedy reading drops. None when the
+    line is not such a note or already reads exactly so."""
+    match = LOOSE_RECORD_DATE.search(text)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    printed = format_date(year, month, day)
+    if printed is None:
+        return None
+    note = PROBATION_NOTE.format(year=printed[:4], month=printed[5:7], day=printed[8:])
+    if note == text or Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
+        return None
+    ratio = ctc_log_likelihood(probabilities, alphabet, note) - ctc_log_likelihood(probabilities, alphabet, text)
+    return note if ratio >= -PROBATION_MAX_LOG_RATIO else None
 
 
 def normalize_printed_date(text: str) -> str:

@@ -17,12 +17,14 @@ from engine.field_decode import (
     best_candidate,
     charset_columns,
     ctc_beam_search,
+    ctc_log_likelihood,
     decode_field,
     field_spec,
     greedy_decode_restricted,
     is_valid_class,
     normalize_printed_date,
     per_character_score,
+    probation_record,
     restrict_to_charset,
 )
 from engine.layout.fields import birth_from_id, id_check_character, is_valid_id
@@ -259,3 +261,60 @@ def test_validity_row_grammar_reads_a_period_whose_year_sign_looks_like_another_
 )
 def test_validity_row_grammar(text, valid):
     assert field_spec("validity").validate(text) is valid
+
+
+@pytest.mark.parametrize("text", ["1", "11", "12", "男"])
+def test_ctc_log_likelihood_sums_every_path_of_the_text(text):
+    columns = [BLANK, INDEX["1"], INDEX["2"], INDEX["男"]]
+    small = np.zeros((4, len(ALPHABET)))
+    rng = np.random.default_rng(3)
+    small[:, columns] = rng.dirichlet(np.ones(len(columns)), size=4)
+    # Brute force over the four live classes only (the others have probability 0).
+    live = small[:, columns]
+    total = 0.0
+    for path in itertools.product(range(len(columns)), repeat=4):
+        labels = [columns[c] for c in path]
+        collapsed = [ALPHABET[c] for i, c in enumerate(labels) if c != BLANK and (i == 0 or labels[i - 1] != c)]
+        if "".join(collapsed) == text:
+            total += float(np.prod([live[i, c] for i, c in enumerate(path)]))
+    assert ctc_log_likelihood(small, ALPHABET, text) == pytest.approx(np.log(total))
+
+
+def test_ctc_log_likelihood_of_a_character_outside_the_alphabet_is_minus_infinity():
+    assert ctc_log_likelihood(matrix(spell("12")), ALPHABET, "1女2") == -np.inf
+    assert ctc_log_likelihood(matrix(spell("12")), ALPHABET, "1我") == -np.inf
+
+
+RECORD_ALPHABET = build_alphabet(list("0123456789实习期至年月日。买"))
+
+
+def record_matrix(steps: list[Step]) -> np.ndarray:
+    index = {character: position for position, character in enumerate(RECORD_ALPHABET)}
+    probabilities = np.zeros((len(steps), len(RECORD_ALPHABET)), dtype=np.float64)
+    for row, step in enumerate(steps):
+        for character, probability in step.items():
+            probabilities[row, index[character]] = probability
+        probabilities[row, BLANK] = 1.0 - sum(step.values())
+    return probabilities
+
+
+def test_probation_record_restores_a_faint_full_stop():
+    steps = [*spell("实习期至2020年08月07日"), {"。": 0.07}, {}]
+    probabilities = record_matrix(steps)
+    greedy = ctc_greedy_decode(probabilities, RECORD_ALPHABET)[0]
+    assert greedy == "实习期至2020年08月07日"
+    assert probation_record(probabilities, RECORD_ALPHABET, greedy) == "实习期至2020年08月07日。"
+
+
+def test_probation_record_leaves_a_line_that_says_otherwise():
+    """实买期至: the line is sure of 买, and nothing supports 习 there."""
+    steps = spell("实买期至2020年08月07日。", confidence=0.999999)
+    probabilities = record_matrix(steps)
+    greedy = ctc_greedy_decode(probabilities, RECORD_ALPHABET)[0]
+    assert probation_record(probabilities, RECORD_ALPHABET, greedy) is None
+
+
+@pytest.mark.parametrize("text", ["实习期至2020年08月07日。", "增驾B2", "实习期至2020年13月07日"])
+def test_probation_record_is_none_for_the_note_itself_and_for_other_records(text):
+    probabilities = record_matrix(spell("实习期至2020年08月07日。"))
+    assert probation_record(probabilities, RECORD_ALPHABET, text) is None
