@@ -9,6 +9,7 @@ millimetres.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -17,14 +18,14 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
-from engine.field_decode import decode_field, field_spec, probation_record
+from engine.field_decode import USUAL_NATIONALITIES, decode_field, expected_reading, field_spec, probation_record
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
-from engine.textrec import TextRecognizer
+from engine.textrec import Recognition, TextRecognizer
 
 # The card is read at this resolution: 3.2 mm values come out ~38 px tall, close to the recognizer's 48.
 PX_PER_MM = 12.0
@@ -34,6 +35,8 @@ DETECTION = DetectionConfig(limit_side_len=640)
 GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex", "validity")
 # A strip ends this many character heights past the last text detected on its row.
 STRIP_END_MARGIN = 1.0
+# Short rows read whole: a faint last character the detector missed would otherwise fall past the strip's end.
+WHOLE_ROWS = ("sex", "nationality")
 # Rows that are blank on most cards: read only when the detector saw text on them.
 OFTEN_BLANK = ("address2", "record")
 # A row that continues another when that one is full: the address wraps to a second line, and a remainder of a
@@ -163,6 +166,8 @@ def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slo
     and None for a row that is usually blank (address2, record) when nothing was detected on it, unless the row it
     continues (CONTINUED_ROWS, looked up in slots) is full."""
     on_row = _detected_on_row(slot, shift, found)
+    if slot.key in WHOLE_ROWS:
+        return _strip(slot, shift, slot.x1)
     if on_row:
         right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
         return _strip(slot, shift, min(slot.x1, right))
@@ -220,10 +225,19 @@ def _read_quads(
                     rec.char_scores if same_length else (),
                     rec.char_positions if same_length else (),
                 )
-        elif key == "record" and (note := probation_record(rec.probabilities, recognizer.alphabet, rec.text)):
-            line = TextLine(note, rec.score, line.quad)  # positions are spread evenly downstream
+        elif (usual := _usual_reading(key, rec, recognizer.alphabet)) is not None:
+            line = TextLine(usual, rec.score, line.quad)  # positions are spread evenly downstream
         lines.append(line)
     return lines
+
+
+def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str]) -> str | None:
+    """The text a row usually holds, when the strip's reading misses part of it (field_decode.expected_reading)."""
+    if key == "record":
+        return probation_record(rec.probabilities, alphabet, rec.text)
+    if key == "nationality" and rec.text.strip():
+        return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
+    return None
 
 
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:

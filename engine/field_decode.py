@@ -42,9 +42,11 @@ OLD_PERIOD_LABEL = "有效期限"
 PROBATION_NOTE = "实习期至{year}年{month}月{day}日。"
 LOOSE_RECORD_DATE = re.compile(r"期?至?(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
 PROBATION_MAX_EDITS = 4
-# How much less probable (natural log) than the greedy reading the note may be and still be taken: the line is on
-# a license's record row, where this note is by far the most common text.
-PROBATION_MAX_LOG_RATIO = 10.0
+# How much less probable (natural log) than the greedy reading a row's usual text may be and still be taken: on its
+# row that text is by far the most common one, so weak evidence for it is enough.
+EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
+# What the nationality row holds on nearly every license issued in China.
+USUAL_NATIONALITIES = ("中国",)
 VALIDITY_ROW = re.compile(
     rf"\d{{4}}-\d{{2}}-\d{{2}}(?:至(?:\d{{4}}-\d{{2}}-\d{{2}}|{LONG_TERM})|[{OLD_PERIOD_LABEL}]*(?:6年|10年|{LONG_TERM}))"
 )
@@ -311,20 +313,32 @@ def _alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
 def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
     """The probation note `实习期至YYYY年MM月DD日。` when a record line reads like it (its date readable, the rest
     within a few characters) and the line's probabilities do not speak against it by more than
-    PROBATION_MAX_LOG_RATIO: a faint first character or the small full stop the greedy reading drops. None when the
-    line is not such a note or already reads exactly so."""
+    EXPECTED_TEXT_MAX_LOG_RATIO: a faint first character or the small full stop the greedy reading drops. None when
+    the line is not such a note or already reads exactly so."""
     match = LOOSE_RECORD_DATE.search(text)
     if match is None:
         return None
-    year, month, day = match.groups()
-    printed = format_date(year, month, day)
+    printed = format_date(*match.groups())
     if printed is None:
         return None
     note = PROBATION_NOTE.format(year=printed[:4], month=printed[5:7], day=printed[8:])
-    if note == text or Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
+    if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
         return None
-    ratio = ctc_log_likelihood(probabilities, alphabet, note) - ctc_log_likelihood(probabilities, alphabet, text)
-    return note if ratio >= -PROBATION_MAX_LOG_RATIO else None
+    return expected_reading(probabilities, alphabet, text, (note,))
+
+
+def expected_reading(
+    probabilities: Probabilities, alphabet: Sequence[str], text: str, expected: Sequence[str]
+) -> str | None:
+    """The most probable of the texts a row usually holds (中国 for nationality, the probation note for a record),
+    when the greedy reading `text` is none of them and the line's probabilities put it at most
+    EXPECTED_TEXT_MAX_LOG_RATIO below `text`; else None."""
+    if text in expected or not expected:
+        return None
+    scored = [(ctc_log_likelihood(probabilities, alphabet, candidate), candidate) for candidate in expected]
+    best_score, best = max(scored)
+    read = ctc_log_likelihood(probabilities, alphabet, text)
+    return best if best_score - read >= -EXPECTED_TEXT_MAX_LOG_RATIO else None
 
 
 def normalize_printed_date(text: str) -> str:

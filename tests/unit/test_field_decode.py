@@ -13,12 +13,14 @@ from engine.field_decode import (
     ID_NUMBER_SPEC,
     INVALID_SCORE_FACTOR,
     SEX_SPEC,
+    USUAL_NATIONALITIES,
     VALIDITY_END_SPEC,
     best_candidate,
     charset_columns,
     ctc_beam_search,
     ctc_log_likelihood,
     decode_field,
+    expected_reading,
     field_spec,
     greedy_decode_restricted,
     is_valid_class,
@@ -37,12 +39,13 @@ VALID_ID = "150402199902223122"
 Step = dict[str, float]
 
 
-def matrix(steps: list[Step]) -> np.ndarray:
-    """(T, C) probabilities: each step's named characters, the rest of its mass on the blank."""
-    probabilities = np.zeros((len(steps), len(ALPHABET)), dtype=np.float64)
+def matrix(steps: list[Step], alphabet: list[str] = ALPHABET) -> np.ndarray:
+    """(T, C) probabilities over `alphabet`: each step's named characters, the rest of its mass on the blank."""
+    index = {character: position for position, character in enumerate(alphabet)}
+    probabilities = np.zeros((len(steps), len(alphabet)), dtype=np.float64)
     for row, step in enumerate(steps):
         for character, probability in step.items():
-            probabilities[row, INDEX[character]] = probability
+            probabilities[row, index[character]] = probability
         probabilities[row, BLANK] = 1.0 - sum(step.values())
     return probabilities
 
@@ -228,20 +231,10 @@ def test_charset_columns_are_cached_per_alphabet_object():
 VALIDITY_ALPHABET = build_alphabet(list("0123456789-至长期年有效限升专 "))
 
 
-def validity_matrix(steps: list[Step]) -> np.ndarray:
-    index = {character: position for position, character in enumerate(VALIDITY_ALPHABET)}
-    probabilities = np.zeros((len(steps), len(VALIDITY_ALPHABET)), dtype=np.float64)
-    for row, step in enumerate(steps):
-        for character, probability in step.items():
-            probabilities[row, index[character]] = probability
-        probabilities[row, BLANK] = 1.0 - sum(step.values())
-    return probabilities
-
-
 def test_validity_row_grammar_reads_a_period_whose_year_sign_looks_like_another_character():
     """Old print `有效期限 6年`: 年 narrowly read as 升, a character no validity row has."""
     steps = [*spell("2022-07-15 有效期限 6"), {"升": 0.5, "年": 0.4}, {}]
-    probabilities = validity_matrix(steps)
+    probabilities = matrix(steps, VALIDITY_ALPHABET)
     assert ctc_greedy_decode(probabilities, VALIDITY_ALPHABET)[0].endswith("6升")
     decoding = decode_field(probabilities, VALIDITY_ALPHABET, field_spec("validity"))
     assert decoding.valid
@@ -288,19 +281,9 @@ def test_ctc_log_likelihood_of_a_character_outside_the_alphabet_is_minus_infinit
 RECORD_ALPHABET = build_alphabet(list("0123456789实习期至年月日。买"))
 
 
-def record_matrix(steps: list[Step]) -> np.ndarray:
-    index = {character: position for position, character in enumerate(RECORD_ALPHABET)}
-    probabilities = np.zeros((len(steps), len(RECORD_ALPHABET)), dtype=np.float64)
-    for row, step in enumerate(steps):
-        for character, probability in step.items():
-            probabilities[row, index[character]] = probability
-        probabilities[row, BLANK] = 1.0 - sum(step.values())
-    return probabilities
-
-
 def test_probation_record_restores_a_faint_full_stop():
     steps = [*spell("实习期至2020年08月07日"), {"。": 0.07}, {}]
-    probabilities = record_matrix(steps)
+    probabilities = matrix(steps, RECORD_ALPHABET)
     greedy = ctc_greedy_decode(probabilities, RECORD_ALPHABET)[0]
     assert greedy == "实习期至2020年08月07日"
     assert probation_record(probabilities, RECORD_ALPHABET, greedy) == "实习期至2020年08月07日。"
@@ -309,12 +292,29 @@ def test_probation_record_restores_a_faint_full_stop():
 def test_probation_record_leaves_a_line_that_says_otherwise():
     """实买期至: the line is sure of 买, and nothing supports 习 there."""
     steps = spell("实买期至2020年08月07日。", confidence=0.999999)
-    probabilities = record_matrix(steps)
+    probabilities = matrix(steps, RECORD_ALPHABET)
     greedy = ctc_greedy_decode(probabilities, RECORD_ALPHABET)[0]
     assert probation_record(probabilities, RECORD_ALPHABET, greedy) is None
 
 
 @pytest.mark.parametrize("text", ["实习期至2020年08月07日。", "增驾B2", "实习期至2020年13月07日"])
 def test_probation_record_is_none_for_the_note_itself_and_for_other_records(text):
-    probabilities = record_matrix(spell("实习期至2020年08月07日。"))
+    probabilities = matrix(spell("实习期至2020年08月07日。"), RECORD_ALPHABET)
     assert probation_record(probabilities, RECORD_ALPHABET, text) is None
+
+
+NATION_ALPHABET = build_alphabet(list("中国美日本/CHN"))
+
+
+def test_expected_reading_completes_a_faint_nationality():
+    """中 read, 国 too faint for the greedy path but not absent."""
+    probabilities = matrix([{"中": 0.95}, {}, {"国": 0.2}, {"国": 0.1}, {}], NATION_ALPHABET)
+    greedy = ctc_greedy_decode(probabilities, NATION_ALPHABET)[0]
+    assert greedy == "中"
+    assert expected_reading(probabilities, NATION_ALPHABET, greedy, USUAL_NATIONALITIES) == "中国"
+
+
+@pytest.mark.parametrize("printed", ["美国", "中国/CHN", "中国"])
+def test_expected_reading_keeps_what_the_line_clearly_says(printed):
+    probabilities = matrix(spell(printed, confidence=0.999), NATION_ALPHABET)
+    assert expected_reading(probabilities, NATION_ALPHABET, printed, USUAL_NATIONALITIES) is None
