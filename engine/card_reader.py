@@ -18,7 +18,14 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
-from engine.field_decode import USUAL_NATIONALITIES, decode_field, expected_reading, field_spec, probation_record
+from engine.field_decode import (
+    USUAL_NATIONALITIES,
+    address_room_reading,
+    decode_field,
+    expected_reading,
+    field_spec,
+    probation_record,
+)
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
@@ -235,6 +242,8 @@ def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str]) -> str |
     """The text a row usually holds, when the strip's reading misses part of it (field_decode.expected_reading)."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
+    if key in ("address", "address2"):
+        return address_room_reading(rec.probabilities, alphabet, rec.text)
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
     return None

@@ -45,6 +45,12 @@ PROBATION_MAX_EDITS = 4
 # How much less probable (natural log) than the greedy reading a row's usual text may be and still be taken: on its
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
+# Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
+# 门 (as 1, 01, or 门1).
+ROOM_REWRITES = (
+    (re.compile(r"(楼\d{1,2}?)0?1(\d{3,4}[号室])"), r"\1门\2"),
+    (re.compile(r"(\d门)1(\d{4}[号室])"), r"\1\2"),
+)
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
 VALIDITY_ROW = re.compile(
@@ -325,6 +331,14 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
     if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
         return None
     return expected_reading(probabilities, alphabet, text, (note,))
+
+
+def address_room_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """An address line whose `...号楼U门R号` reads with a room number of five digits or more: the thin 门 of the
+    print read as 1 or 01, or as 门1. The rewrite that gives a room of 3-4 digits, when the line supports it
+    (expected_reading); None when there is nothing to rewrite."""
+    rewrites = {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES} - {text}
+    return expected_reading(probabilities, alphabet, text, sorted(rewrites)) if rewrites else None
 
 
 def expected_reading(

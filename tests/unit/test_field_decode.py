@@ -15,6 +15,7 @@ from engine.field_decode import (
     SEX_SPEC,
     USUAL_NATIONALITIES,
     VALIDITY_END_SPEC,
+    address_room_reading,
     best_candidate,
     charset_columns,
     ctc_beam_search,
@@ -318,3 +319,26 @@ def test_expected_reading_completes_a_faint_nationality():
 def test_expected_reading_keeps_what_the_line_clearly_says(printed):
     probabilities = matrix(spell(printed, confidence=0.999), NATION_ALPHABET)
     assert expected_reading(probabilities, NATION_ALPHABET, printed, USUAL_NATIONALITIES) is None
+
+
+ROOM_ALPHABET = build_alphabet(list("0123456789号楼门室"))
+
+
+@pytest.mark.parametrize(
+    ("read", "steps", "expected"),
+    [
+        # 门 read as 1, the line unsure of it.
+        ("13号楼512204号", [*spell("13号楼5"), {"1": 0.6, "门": 0.3}, {}, *spell("2204号")], "13号楼5门2204号"),
+        # 门 read, then its right stroke as an extra 1.
+        ("4门11703号", [*spell("4门"), {"1": 0.7}, {}, *spell("1703号")], "4门1703号"),
+    ],
+)
+def test_address_room_reading_restores_a_thin_door_character(read, steps, expected):
+    probabilities = matrix(steps, ROOM_ALPHABET)
+    assert ctc_greedy_decode(probabilities, ROOM_ALPHABET)[0] == read
+    assert address_room_reading(probabilities, ROOM_ALPHABET, read) == expected
+
+
+@pytest.mark.parametrize("read", ["7号楼1门502号", "1门1502号", "3号楼2门1201号"])
+def test_address_room_reading_leaves_plausible_rooms_alone(read):
+    assert address_room_reading(matrix(spell(read), ROOM_ALPHABET), ROOM_ALPHABET, read) is None
