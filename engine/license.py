@@ -24,7 +24,7 @@ from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
-from engine.layout.crosscheck import correct_fields
+from engine.layout.crosscheck import correct_fields, same_holder
 from engine.layout.electronic import parse_electronic
 from engine.layout.fields import is_valid_id
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
@@ -73,12 +73,21 @@ def read_license(
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")
     pages.sort(key=lambda page: page.side != "front")
+    pages = same_holder_on_both(pages)
     if options.side in ("front", "back"):
         chosen = [page for page in pages if page.side == options.side]
         if not chosen:
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
+
+
+def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
+    """A paper license's two pages, front first, with their number and name made to agree (crosscheck.same_holder)."""
+    if [(page.side, page.license_type) for page in pages] != [("front", "normal"), ("back", "normal")]:
+        return pages
+    front, back = same_holder(pages[0].fields, pages[1].fields)
+    return [replace(pages[0], fields=front), replace(pages[1], fields=back)]
 
 
 def second_page(

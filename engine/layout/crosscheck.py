@@ -88,6 +88,43 @@ def _consistent(number: str, birth: str | None, sex: str | None) -> bool:
     return (birth is None or birth_from_id(number) == birth) and (sex is None or sex_from_id(number) == sex)
 
 
+def same_holder(
+    front: dict[str, FieldValue], back: dict[str, FieldValue]
+) -> tuple[dict[str, FieldValue], dict[str, FieldValue]]:
+    """Both pages of one license name the same person: where their number or name differ, the better reading goes
+    on both. A valid ID number beats an invalid one (two valid ones that differ are left alone); a name that holds
+    the other's characters in order beats it (a faint character lost), else the more confident one."""
+    front, back = dict(front), dict(back)
+    for key, better in (("number", _better_number), ("name", _better_name)):
+        first, second = front.get(key), back.get(key)
+        if first is None or second is None or first.value == second.value:
+            continue
+        chosen = better(first, second)
+        if chosen is not None:
+            front[key] = first if chosen is first else replace(chosen, score=min(chosen.score, CORRECTED_SCORE))
+            back[key] = second if chosen is second else replace(chosen, score=min(chosen.score, CORRECTED_SCORE))
+    return front, back
+
+
+def _better_number(first: FieldValue, second: FieldValue) -> FieldValue | None:
+    valid = [value for value in (first, second) if isinstance(value.value, str) and is_valid_id(value.value)]
+    return valid[0] if len(valid) == 1 else None
+
+
+def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:
+    one, other = str(first.value), str(second.value)
+    if _holds_in_order(one, other):
+        return first
+    if _holds_in_order(other, one):
+        return second
+    return first if first.score >= second.score else second
+
+
+def _holds_in_order(longer: str, shorter: str) -> bool:
+    remaining = iter(longer)
+    return len(longer) > len(shorter) and all(character in remaining for character in shorter)
+
+
 def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """Fix one misread digit of valid_from or valid_to when the two dates are not 6 or 10 years apart and exactly one
     single-digit change makes them so. Renewals keep the first issue's anniversary, so when both dates could take

@@ -116,7 +116,7 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
         return None
     place, length = chosen
     corrected = place.name + address[length:]
-    if corrected != address and not any(place.code[:4] == hint[:4] for hint in region_hints):
+    if corrected != address and not any(place.code.startswith(hint[:4]) for hint in region_hints):
         return None
     return Correction(corrected, place.code)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.layout.crosscheck import CORRECTED_SCORE, correct_fields, correct_validity
+from engine.layout.crosscheck import CORRECTED_SCORE, correct_fields, correct_validity, same_holder
 from engine.layout.fields import is_date
 from engine.results import FieldValue
 
@@ -51,3 +51,33 @@ def test_correct_fields_fills_birth_and_sex_on_the_main_page_only():
 @pytest.mark.parametrize(("text", "valid"), [("2024-02-29", True), ("2023-02-29", False), ("2024-2-09", False)])
 def test_is_date(text, valid):
     assert is_date(text) is valid
+
+
+@pytest.mark.parametrize(
+    ("front_name", "back_name", "both"),
+    [
+        ("肖", "肖蓉轩", "肖蓉轩"),  # faint characters lost on one page
+        ("许娜霞", "许娜", "许娜霞"),
+        ("闫伟", "闫伟", "闫伟"),
+    ],
+)
+def test_both_pages_of_a_license_get_the_same_name(front_name, back_name, both):
+    front, back = same_holder(page(name=front_name), page(name=back_name))
+    assert front["name"].value == back["name"].value == both
+
+
+def test_the_more_confident_name_wins_when_neither_holds_the_other():
+    front = {"name": FieldValue("薛杰珺", 0.97, None)}
+    back = {"name": FieldValue("蘇杰", 0.71, None)}
+    fixed_front, fixed_back = same_holder(front, back)
+    assert fixed_back["name"].value == "薛杰珺"
+    assert fixed_back["name"].score == CORRECTED_SCORE
+    assert fixed_front["name"] is front["name"]
+
+
+def test_a_valid_id_number_goes_on_both_pages_but_two_valid_ones_stay():
+    valid, other_valid, invalid = "11010519491231002X", "130108199001011235", "11010519491231002Y"
+    front, back = same_holder(page(number=valid), page(number=invalid))
+    assert back["number"].value == valid
+    front, back = same_holder(page(number=valid), page(number=other_valid))
+    assert (front["number"].value, back["number"].value) == (valid, other_valid)
