@@ -32,6 +32,10 @@ from engine.results import FieldValue, Quad, TextLine
 
 # Dot-separated names of some minorities keep their middle dot.
 NAME_EXTRA = "·"
+# The labels left and right of the name on each page: a card found a millimetre off lets their nearest characters
+# into the name's strip (名胡欣, 彭瑞辉档).
+FRONT_NAME_NEIGHBOURS = ("姓名", "性别")
+BACK_NAME_NEIGHBOURS = ("姓名", "档案编号")
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
 # Two characters of different lines closer than this share of the line height are one printed character.
@@ -100,7 +104,7 @@ def parse_front_card(lines: list[TextLine]) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     if number := _id_number(zones.get("number", [])):
         fields["number"] = number
-    if name := _kept(zones.get("name", []), _is_name_character):
+    if name := _name(zones.get("name", []), FRONT_NAME_NEIGHBOURS):
         fields["name"] = name
     if sex := _first_of(zones.get("sex", []), SEXES):
         fields["sex"] = sex
@@ -124,7 +128,7 @@ def parse_back_card(lines: list[TextLine]) -> dict[str, FieldValue]:
     fields: dict[str, FieldValue] = {}
     if number := _id_number(zones.get("number", [])):
         fields["number"] = number
-    if name := _kept(zones.get("name", []), _is_name_character):
+    if name := _name(zones.get("name", []), BACK_NAME_NEIGHBOURS):
         fields["name"] = name
     chars = zones.get("file_number", [])
     if match := FILE_NUMBER.search(_text(chars)):
@@ -168,6 +172,18 @@ def _text(chars: list[PlacedChar]) -> str:
 
 def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | None:
     kept = [char for char in chars if keep(char.text)]
+    return _value(_text(kept), kept) if kept else None
+
+
+def _name(chars: list[PlacedChar], neighbours: tuple[str, str]) -> FieldValue | None:
+    """The name's characters without the ends of the labels beside it: a leading end of the label before (名, 姓名),
+    a trailing start of the label after (档, 性别). A name is never only label characters."""
+    kept = [char for char in chars if _is_name_character(char.text)]
+    before, after = neighbours
+    leading = next((size for size in range(len(before), 0, -1) if _text(kept[:size]) == before[-size:]), 0)
+    trailing = next((size for size in range(len(after), 0, -1) if _text(kept[-size:]) == after[:size]), 0)
+    if len(kept) - leading - trailing >= 1:
+        kept = kept[leading : len(kept) - trailing]
     return _value(_text(kept), kept) if kept else None
 
 

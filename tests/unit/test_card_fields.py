@@ -82,3 +82,13 @@ def test_back_page_with_a_record_keeps_its_full_width_stop():
 def test_blank_record_rows_give_an_empty_record_not_the_ruling():
     assert parse_back_card(BACK)["record"].value == ""
     assert parse_back_card([*BACK, line("1022520722277", 12.5, 60.0, 23.6)])["record"].value == ""
+
+
+def test_label_ends_inside_the_name_strip_are_dropped():
+    """A card found a millimetre off lets 名 (of 姓名) or 档 (of 档案编号) into the name's zone."""
+    front = [tl for tl in NEW_FRONT if tl.text != "谢乐桃"] + [line("名谢乐桃", 10.5, 24.0, 17.9)]
+    assert parse_front_card(front)["name"].value == "谢乐桃"
+    back = [line("谢乐桃档", 10.5, 42.0, 17.6)]
+    assert parse_back_card(back)["name"].value == "谢乐桃"
+    only_label = [line("名", 10.5, 14.0, 17.6)]
+    assert parse_back_card(only_label)["name"].value == "名"  # never emptied to nothing
