@@ -84,6 +84,8 @@ def print_table(stats: dict[str, TierStats]) -> None:
         f"{'p95 ms':>8}"
     )
     for name, tier in sorted(stats.items()):
+        if not tier.errors:
+            continue  # screenshots: no card to find
         good = sum(error < GOOD_ERROR for error in tier.errors) / max(tier.cards, 1)
         pages = tier.all_pages_good / max(tier.images, 1)
         median = statistics.median(tier.errors)
