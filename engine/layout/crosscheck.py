@@ -79,6 +79,23 @@ def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dic
             fixed["sex"] = FieldValue(derived, min(fixed["number"].score, CORRECTED_SCORE), None)
         if "birth" not in fixed and (derived := birth_from_id(value)):
             fixed["birth"] = FieldValue(derived, min(fixed["number"].score, CORRECTED_SCORE), None)
+    if is_valid_id(number.value):
+        fixed.update(_from_valid_number(number.value, fixed))
+    return fixed
+
+
+def _from_valid_number(number: str, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A number read valid outright vouches for its birth and sex digits: the check digit catches every single
+    misread digit, so a printed birth date a digit or two away from them, or the other sex, is what was misread."""
+    fixed = {}
+    birth, derived_birth = fields.get("birth"), birth_from_id(number)
+    if birth is not None and derived_birth is not None and birth.value != derived_birth:
+        text = str(birth.value)
+        if len(text) == len(derived_birth) and sum(a != b for a, b in zip(text, derived_birth, strict=True)) <= 2:
+            fixed["birth"] = replace(birth, value=derived_birth, score=min(birth.score, CORRECTED_SCORE))
+    sex, derived_sex = fields.get("sex"), sex_from_id(number)
+    if sex is not None and derived_sex is not None and sex.value != derived_sex:
+        fixed["sex"] = replace(sex, value=derived_sex, score=min(sex.score, CORRECTED_SCORE))
     return fixed
 
 

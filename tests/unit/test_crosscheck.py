@@ -81,3 +81,16 @@ def test_a_valid_id_number_goes_on_both_pages_but_two_valid_ones_stay():
     assert back["number"].value == valid
     front, back = same_holder(page(number=valid), page(number=other_valid))
     assert (front["number"].value, back["number"].value) == (valid, other_valid)
+
+
+def test_a_number_read_valid_fixes_a_birth_date_a_digit_or_two_away_and_the_sex():
+    number = "11010519491231002X"  # born 1949-12-31, female
+    fixed = values(correct_fields(page(number=number, birth="1949-12-81", sex="男"), front=True))
+    assert (fixed["birth"], fixed["sex"]) == ("1949-12-31", "女")
+    far = values(correct_fields(page(number=number, birth="1950-02-21"), front=True))
+    assert far["birth"] == "1950-02-21"  # three digits away: not a misread of this number's date
+
+
+def test_an_invalid_number_vouches_for_nothing():
+    fixed = values(correct_fields(page(number="11010519491231002Y", birth="1949-12-81"), front=True))
+    assert fixed["birth"] == "1949-12-81"
