@@ -110,7 +110,7 @@ def parse_front_card(lines: list[TextLine]) -> dict[str, FieldValue]:
         fields["sex"] = sex
     if nationality := _nationality(zones.get("nationality", [])):
         fields["nationality"] = nationality
-    if address := _kept(zones.get("address", []) + zones.get("address2", []), _is_printed):
+    if address := _address(zones.get("address", []) + zones.get("address2", [])):
         fields["address"] = address
     for key in ("birth", "issue_date"):
         if date := _first_date(zones.get(key, [])):
@@ -175,6 +175,15 @@ def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | 
     return _value(_text(kept), kept) if kept else None
 
 
+def _address(chars: list[PlacedChar]) -> FieldValue | None:
+    """The address's printed characters, less a trailing 一 after its last unit (号, 室, 组): the dashed rule under
+    the value read as a character."""
+    kept = [char for char in chars if _is_printed(char.text)]
+    while len(kept) >= 2 and kept[-1].text == RULE_AS_ONE and kept[-2].text in ADDRESS_UNIT_ENDS:
+        kept.pop()
+    return _value(_text(kept), kept) if kept else None
+
+
 def _name(chars: list[PlacedChar], neighbours: tuple[str, str]) -> FieldValue | None:
     """The name's characters without the ends of the labels beside it: a leading end of the label before (名, 姓名),
     a trailing start of the label after (档, 性别). A name is never only label characters."""
@@ -203,6 +212,8 @@ def _is_printed(character: str) -> bool:
 
 
 RULE_READINGS = ".-_~·"
+RULE_AS_ONE = "一"
+ADDRESS_UNIT_ENDS = "号室组"
 
 
 def _id_number(chars: list[PlacedChar]) -> FieldValue | None:

@@ -92,3 +92,12 @@ def test_label_ends_inside_the_name_strip_are_dropped():
     assert parse_back_card(back)["name"].value == "谢乐桃"
     only_label = [line("名", 10.5, 14.0, 17.6)]
     assert parse_back_card(only_label)["name"].value == "名"  # never emptied to nothing
+
+
+def test_the_rule_under_an_address_read_as_one_is_dropped():
+    with_rule = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")] + [
+        line("内蒙古自治区赤峰市33号一", 13.5, 56.0, 23.7)
+    ]
+    assert parse_front_card(with_rule)["address"].value == "内蒙古自治区赤峰市33号"
+    inside = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")] + [line("北京市东城区一号", 13.5, 50.0, 23.7)]
+    assert parse_front_card(inside)["address"].value == "北京市东城区一号"  # a real 一 stays
