@@ -91,17 +91,18 @@ def authorities() -> tuple[Place, ...]:
     """The traffic police detachment of every prefecture (and county-level city governed by its province), and the
     municipalities' bureaus."""
     names = _divisions()
-    found = {Place(name, code, name[len("北京市") :]) for code, name in MUNICIPAL_AUTHORITIES.items()}
+    # A municipality's name ends at its first 市 (北京市): the rest is its bureau's own name.
+    found = {Place(name, code, name[name.index("市") + 1 :]) for code, name in MUNICIPAL_AUTHORITIES.items()}
     for code, spellings in names.items():
         if code[:2] in MUNICIPAL_AUTHORITIES or code.endswith("0000"):
             continue
         directly_governed = code[4:] != "00" and "省直辖县级行政区划" in names.get(code[:4] + "00", ())
         if not (code.endswith("00") or directly_governed):
             continue
-        for name, province in ((name, province) for name in _named(spellings) for province in names[code[:2] + "0000"]):
-            office = "公安处" if name.endswith(OFFICE_PREFECTURES) else "公安局"
-            tail = office + CITY_AUTHORITY_SUFFIX
-            found.add(Place(province + name + tail, code if directly_governed else code[:4], tail))
+        for name in _named(spellings):
+            tail = ("公安处" if name.endswith(OFFICE_PREFECTURES) else "公安局") + CITY_AUTHORITY_SUFFIX
+            for province in names[code[:2] + "0000"]:
+                found.add(Place(province + name + tail, code if directly_governed else code[:4], tail))
     return tuple(sorted(found, key=lambda place: (place.code, place.name)))
 
 
