@@ -172,9 +172,9 @@ def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slo
     recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print),
     and None for a row that is usually blank (address2, record) when nothing was detected on it, unless the row it
     continues (CONTINUED_ROWS, looked up in slots) is full."""
-    on_row = _detected_on_row(slot, shift, found)
     if slot.key in WHOLE_ROWS:
         return _strip(slot, shift, slot.x1)
+    on_row = _detected_on_row(slot, shift, found)
     if on_row:
         right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
         return _strip(slot, shift, min(slot.x1, right))

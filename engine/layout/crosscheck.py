@@ -5,6 +5,7 @@ value."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -89,10 +90,12 @@ def _from_valid_number(number: str, fields: dict[str, FieldValue]) -> dict[str, 
     misread digit, so a printed birth date a digit or two away from them, or the other sex, is what was misread."""
     fixed = {}
     birth, derived_birth = fields.get("birth"), birth_from_id(number)
-    if birth is not None and derived_birth is not None and birth.value != derived_birth:
-        text = str(birth.value)
-        if len(text) == len(derived_birth) and sum(a != b for a, b in zip(text, derived_birth, strict=True)) <= 2:
-            fixed["birth"] = replace(birth, value=derived_birth, score=min(birth.score, CORRECTED_SCORE))
+    if (
+        birth is not None
+        and derived_birth is not None
+        and 0 < _differing_characters(str(birth.value), derived_birth) <= 2
+    ):
+        fixed["birth"] = replace(birth, value=derived_birth, score=min(birth.score, CORRECTED_SCORE))
     sex, derived_sex = fields.get("sex"), sex_from_id(number)
     if sex is not None and derived_sex is not None and sex.value != derived_sex:
         fixed["sex"] = replace(sex, value=derived_sex, score=min(sex.score, CORRECTED_SCORE))
@@ -157,7 +160,8 @@ def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     candidates = [
         (key, value)
         for key, value in candidates
-        if _differs_once(value, _text(fields[key]) or "") and (key == "valid_to" or _could_start(value, issued))
+        if _differing_characters(value, _text(fields[key]) or "") == 1
+        and (key == "valid_to" or _could_start(value, issued))
     ]
     if len(candidates) > 1 and issued is not None:
         anniversary = [
@@ -175,8 +179,11 @@ def _could_start(valid_from: str, issued: str | None) -> bool:
     return (issued is None or not is_date(issued) or valid_from >= issued) and valid_from <= date.today().isoformat()
 
 
-def _differs_once(first: str, second: str) -> bool:
-    return len(first) == len(second) and sum(a != b for a, b in zip(first, second, strict=True)) == 1
+def _differing_characters(first: str, second: str) -> int | float:
+    """How many positions two equally long texts differ at; infinity when their lengths differ."""
+    if len(first) != len(second):
+        return math.inf
+    return sum(a != b for a, b in zip(first, second, strict=True))
 
 
 def _single_changes(number: str) -> list[str]:
