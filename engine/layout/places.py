@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -67,6 +68,24 @@ class Correction:
     """The code of the place the corrected text names (for later choices, such as the authority's city)."""
 
 
+@dataclass(frozen=True)
+class HeadIndex:
+    """A list of places as the matcher needs it, built once: their heads, the heads' lengths, and the shortest and
+    longest head (the prefix lengths worth trying)."""
+
+    places: tuple[Place, ...]
+    heads: list[str]
+    lengths: npt.NDArray[np.int_]
+    shortest: int
+    longest: int
+
+    @classmethod
+    def of(cls, places: tuple[Place, ...]) -> HeadIndex:
+        heads = [place.head for place in places]
+        lengths = np.array([len(head) for head in heads])
+        return cls(places, heads, lengths, int(lengths.min()), int(lengths.max()))
+
+
 @cache
 def address_heads() -> tuple[Place, ...]:
     """Every province + city + county, province + city, and municipality + district name, in every spelling the
@@ -112,7 +131,7 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     of places the license names elsewhere (the ID number's region, the authority's city): the first breaks a tie,
     and a change must name a place in one of their cities, because the list lacks names given since it was made and
     a new district one character away from a listed one (济南市钢城区, 2019, and 历城区) must stay as read."""
-    chosen = _clear_winner(_head_matches(address, address_heads()), region_hints[0] if region_hints else None)
+    chosen = _clear_winner(_head_matches(address, _address_index()), region_hints[0] if region_hints else None)
     if chosen is None:
         return None
     place, length = chosen
@@ -127,7 +146,7 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     first, are codes (the address's county, the ID number's region) that break a tie."""
     matches = [
         (score, place, length)
-        for score, place, length in _head_matches(authority, authorities())
+        for score, place, length in _head_matches(authority, _authority_index())
         if Levenshtein.distance(place.tail, authority[length:]) <= len(place.tail) * MAX_TAIL_EDIT_SHARE
     ]
     for hint in [*region_hints, None]:
@@ -136,35 +155,39 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     return None
 
 
-def _head_matches(text: str, places: Sequence[Place]) -> list[tuple[int, Place, int]]:
+def _head_matches(text: str, index: HeadIndex) -> list[tuple[int, Place, int]]:
     """(score, place, length) for every place whose head is close enough to text[:length] for some length within
     PREFIX_SLACK of the head's. The score is the head's length less twice its edits: a long head that fits almost
     as well beats a short one that fits exactly."""
     if not text:
         return []
-    shortest, longest = (len(place.head) for place in (min(places, key=_size), max(places, key=_size)))
-    lengths = range(max(1, shortest - PREFIX_SLACK), min(len(text), longest + PREFIX_SLACK) + 1)
+    lengths = range(max(1, index.shortest - PREFIX_SLACK), min(len(text), index.longest + PREFIX_SLACK) + 1)
     if not lengths:
         return []
     prefixes = [text[:length] for length in lengths]
-    heads = [place.head for place in places]
-    distances = process.cdist(prefixes, heads, scorer=Levenshtein.distance, dtype=np.int32)
-    head_lengths = np.array([len(head) for head in heads])
+    distances = process.cdist(prefixes, index.heads, scorer=Levenshtein.distance, dtype=np.int32)
+    head_lengths = index.lengths
     out_of_reach = np.abs(np.array(lengths)[:, None] - head_lengths[None, :]) > PREFIX_SLACK
     distances[out_of_reach] = np.iinfo(np.int32).max
     rows = distances.argmin(axis=0)
-    edits = distances[rows, np.arange(len(places))]
+    edits = distances[rows, np.arange(len(index.places))]
     close = (edits <= np.floor(head_lengths * MAX_EDIT_SHARE)) & (
         head_lengths - edits >= np.minimum(head_lengths, MIN_MATCHED)
     )
     return [
-        (int(head_lengths[index] - 2 * edits[index]), places[int(index)], lengths[int(rows[index])])
-        for index in np.flatnonzero(close)
+        (int(head_lengths[place] - 2 * edits[place]), index.places[int(place)], lengths[int(rows[place])])
+        for place in np.flatnonzero(close)
     ]
 
 
-def _size(place: Place) -> int:
-    return len(place.head)
+@cache
+def _address_index() -> HeadIndex:
+    return HeadIndex.of(address_heads())
+
+
+@cache
+def _authority_index() -> HeadIndex:
+    return HeadIndex.of(authorities())
 
 
 def _clear_winner(scored: list[tuple[int, Place, int]], region: str | None) -> tuple[Place, int] | None:
