@@ -66,6 +66,16 @@ OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the sa
 
 QuadArray = npt.NDArray[np.float32]
 
+NEXT_CORNER = [1, 2, 3, 0]  # quads[:, NEXT_CORNER] pairs each corner with the next (np.roll is slow on tiny arrays)
+# The eight ways to pair one quad's corners with another's: four cyclic shifts, in either direction.
+CORNER_MATCHES = np.array(
+    [[(corner - shift) % 4 for corner in range(4)] for shift in range(4)]
+    + [[3 - (corner - shift) % 4 for corner in range(4)] for shift in range(4)]
+)
+BORDER_ALONG = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # edge support is sampled off the rounded corners
+RING_ALONG = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False)
+RING_SCALES = np.array(OUTER_RINGS)
+
 
 @dataclass(frozen=True)
 class LocatedCard:
@@ -112,7 +122,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         quad, border_complete, edge_support = _refine(image, rough, search_shares)
         if quad is None:
             continue
-        base = max(_score(quad * scale / 2, border_complete, edge_support, colour) for colour in colours)
+        base = _score(quad * scale / 2, border_complete, edge_support, colours)
         score = base * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
@@ -249,18 +259,16 @@ def _quad_hypotheses(
         if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
             break
         quad = corners[index].astype(np.float32)
-        if all(_corner_distance(quad, other) > DISTINCT_SHARE * long_side for other in picked):
+        if not picked or _corner_distances(quad, np.array(picked)).min() > DISTINCT_SHARE * long_side:
             picked.append(quad)
     return picked
 
 
-def _corner_distance(first: np.ndarray, second: np.ndarray) -> float:
-    """Largest corner distance between two (4, 2) quads, under the cyclic shift and direction that match best."""
-    return min(
-        float(np.linalg.norm(np.roll(order, shift, axis=0) - first, axis=1).max())
-        for order in (second, second[::-1])
-        for shift in range(4)
-    )
+def _corner_distances(quad: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(M,): largest corner distance from a (4, 2) quad to each of (M, 4, 2) others, under the cyclic shift and
+    direction that match best."""
+    offsets = others[:, CORNER_MATCHES] - quad  # (M, 8, 4, 2)
+    return np.sqrt((offsets * offsets).sum(axis=3)).max(axis=2).min(axis=1)
 
 
 def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -279,9 +287,10 @@ def _hypothesis_scores(
     colour map that fits best), aspect."""
     height, width = edges.shape
     long_side = max(height, width)
-    sides = np.roll(corners, -1, axis=1) - corners
-    lengths = np.linalg.norm(sides, axis=2)
-    cross = sides[:, :, 0] * np.roll(sides, -1, axis=1)[:, :, 1] - sides[:, :, 1] * np.roll(sides, -1, axis=1)[:, :, 0]
+    sides = corners[:, NEXT_CORNER] - corners
+    lengths = np.sqrt((sides * sides).sum(axis=2))
+    next_sides = sides[:, NEXT_CORNER]
+    cross = sides[:, :, 0] * next_sides[:, :, 1] - sides[:, :, 1] * next_sides[:, :, 0]
     convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
     pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
     aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
@@ -293,45 +302,68 @@ def _hypothesis_scores(
     if not valid.any():
         return scores
     quads = corners[valid]
-    along = np.linspace(0.08, 0.92, BORDER_SAMPLES)  # off the rounded corners
-    border = _perimeter(quads, along)
-    hits, inside = _lookup(cv2.dilate(edges, np.ones((3, 3), np.uint8)), border)
-    hits = hits > 0
+    pixels, inside = _pixel_index(edges.shape, _perimeter(quads, BORDER_ALONG))
+    hits = cv2.dilate(edges, np.ones((3, 3), np.uint8)).ravel()[pixels] > 0
     support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     visible = inside.mean(axis=1)
-    centre = quads.mean(axis=1, keepdims=True)
-    grid = _grid(quads)
-    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
-    colour_fit = np.max([_lookup_mean(colour, grid) * (1 - _lookup_mean(colour, ring)) for colour in colours], axis=0)
+    # Only quads with some edge support can score above 0: the colour lookups are skipped for the rest.
+    supported = support > 0
+    colour_fit = np.zeros(len(quads))
+    colour_fit[supported] = _colour_fits(quads[supported], colours).max(axis=0)
     scores[valid] = support * visible * colour_fit * aspect_fit[valid]
     return scores
 
 
-def _perimeter(quads: np.ndarray, along: np.ndarray | None = None) -> np.ndarray:
+def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> np.ndarray:
+    """(C, N): for each colour map, how much card colour lies inside each of (N, 4, 2) quads and not in rings just
+    outside it."""
+    centre = quads.mean(axis=1, keepdims=True)
+    grown = centre[:, None] + (quads - centre)[:, None] * RING_SCALES[None, :, None, None]  # (N, R, 4, 2)
+    ring = _perimeter(grown.reshape(-1, 4, 2), RING_ALONG).reshape(
+        len(quads), len(RING_SCALES) * 4 * len(RING_ALONG), 2
+    )
+    grid_pixels, grid_inside = _pixel_index(colours[0].shape, _grid(quads))
+    ring_pixels, ring_inside = _pixel_index(colours[0].shape, ring)
+    return np.array(
+        [
+            _mean_inside(colour.ravel()[grid_pixels], grid_inside)
+            * (1 - _mean_inside(colour.ravel()[ring_pixels], ring_inside))
+            for colour in colours
+        ]
+    )
+
+
+def _perimeter(quads: np.ndarray, along: np.ndarray) -> np.ndarray:
     """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
-    along = np.linspace(0.0, 1.0, BORDER_SAMPLES, endpoint=False) if along is None else along
-    steps = (np.roll(quads, -1, axis=1) - quads)[:, :, None, :]
-    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), -1, 2)
+    steps = (quads[:, NEXT_CORNER] - quads)[:, :, None, :]
+    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), 4 * len(along), 2)
+
+
+def _corner_weights(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(P, 4) bilinear weights of a quad's corners for points at (u, v) in the unit square, u along side 0 -> 1."""
+    return np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
+
+
+GRID_U, GRID_V = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
+GRID_WEIGHTS = _corner_weights(GRID_U, GRID_V)  # (G * G, 4): an even grid over a quad's inside
 
 
 def _grid(quads: np.ndarray) -> np.ndarray:
     """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
-    u, v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
-    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)  # (G*G, 4)
-    return np.einsum("pk,nkd->npd", weights, quads)
+    return np.einsum("pk,nkd->npd", GRID_WEIGHTS, quads)
 
 
-def _lookup(image: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest-pixel values of a single-channel image at (N, K, 2) points, and which points lie in the frame."""
-    height, width = image.shape
-    x, y = np.rint(points[:, :, 0]).astype(np.int64), np.rint(points[:, :, 1]).astype(np.int64)
+def _pixel_index(shape: tuple[int, ...], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the nearest pixels to (N, K, 2) points in an image of this shape (clamped to its edge), and
+    which points lie in the frame: one index serves every map of the same size."""
+    height, width = shape[:2]
+    x, y = np.rint(points[:, :, 0]).astype(np.intp), np.rint(points[:, :, 1]).astype(np.intp)
     inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
-    return image[np.clip(y, 0, height - 1), np.clip(x, 0, width - 1)], inside
+    return np.clip(y, 0, height - 1) * width + np.clip(x, 0, width - 1), inside
 
 
-def _lookup_mean(image: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Per quad, the mean of the image over its points that lie in the frame (0 when none do)."""
-    values, inside = _lookup(image, points)
+def _mean_inside(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Per row, the mean of the values at points in the frame (0 when none are)."""
     return (values * inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
 
 
@@ -462,18 +494,17 @@ def _long_side(quad: np.ndarray) -> float:
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
 
 
-def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour: npt.NDArray[np.float32]) -> float:
-    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels)."""
-    quads = quad[None].astype(np.float64)
+def _score(
+    quad: np.ndarray, border_complete: float, edge_support: float, colours: list[npt.NDArray[np.float32]]
+) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), by the colour map that fits it
+    best."""
     edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    centre = quads.mean(axis=1, keepdims=True)
-    colour_in = float(_lookup_mean(colour, _grid(quads))[0])
-    ring = np.concatenate([_perimeter(centre + (quads - centre) * grow) for grow in OUTER_RINGS], axis=1)
-    colour_out = float(_lookup_mean(colour, ring)[0])
+    colour_fit = float(_colour_fits(quad[None].astype(np.float64), colours).max())
     edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
-    return float(edges_seen * aspect_fit * colour_in * (1 - colour_out)) ** 0.25
+    return float(edges_seen * aspect_fit * colour_fit) ** 0.25
 
 
 def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
