@@ -302,7 +302,7 @@ def _hypothesis_scores(
     if not valid.any():
         return scores
     quads = corners[valid]
-    pixels, inside = _pixel_index(edges.shape, _perimeter(quads, BORDER_ALONG))
+    pixels, inside = _pixel_index(edges.shape, *_perimeter(quads, BORDER_ALONG))
     hits = cv2.dilate(edges, np.ones((3, 3), np.uint8)).ravel()[pixels] > 0
     support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     visible = inside.mean(axis=1)
@@ -319,11 +319,12 @@ def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> n
     outside it."""
     centre = quads.mean(axis=1, keepdims=True)
     grown = centre[:, None] + (quads - centre)[:, None] * RING_SCALES[None, :, None, None]  # (N, R, 4, 2)
-    ring = _perimeter(grown.reshape(-1, 4, 2), RING_ALONG).reshape(
-        len(quads), len(RING_SCALES) * 4 * len(RING_ALONG), 2
+    ring_x, ring_y = (
+        coords.reshape(len(quads), len(RING_SCALES) * coords.shape[1])
+        for coords in _perimeter(grown.reshape(-1, 4, 2), RING_ALONG)
     )
-    grid_pixels, grid_inside = _pixel_index(colours[0].shape, _grid(quads))
-    ring_pixels, ring_inside = _pixel_index(colours[0].shape, ring)
+    grid_pixels, grid_inside = _pixel_index(colours[0].shape, *_grid(quads))
+    ring_pixels, ring_inside = _pixel_index(colours[0].shape, ring_x, ring_y)
     return np.array(
         [
             _mean_inside(colour.ravel()[grid_pixels], grid_inside)
@@ -333,10 +334,19 @@ def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> n
     )
 
 
-def _perimeter(quads: np.ndarray, along: np.ndarray) -> np.ndarray:
-    """(N, 4 * K, 2) points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
-    steps = (quads[:, NEXT_CORNER] - quads)[:, :, None, :]
-    return (quads[:, :, None, :] + along[None, None, :, None] * steps).reshape(len(quads), 4 * len(along), 2)
+# Point sets below are kept as separate x and y arrays, each (N quads, P points): array ops then run along long
+# rows instead of over (x, y) pairs, which is several times faster in NumPy.
+
+
+def _perimeter(quads: np.ndarray, along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y (N, 4 * K) of points along the sides of (N, 4, 2) quads, at fractions `along` of each side."""
+    return _along_sides(quads[:, :, 0], along), _along_sides(quads[:, :, 1], along)
+
+
+def _along_sides(corners: np.ndarray, along: np.ndarray) -> np.ndarray:
+    """One coordinate (N, 4 * K) of points along the sides, from that coordinate of the corners (N, 4)."""
+    steps = corners[:, NEXT_CORNER] - corners
+    return (corners[:, :, None] + along * steps[:, :, None]).reshape(len(corners), 4 * len(along))
 
 
 def _corner_weights(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -348,16 +358,24 @@ GRID_U, GRID_V = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 
 GRID_WEIGHTS = _corner_weights(GRID_U, GRID_V)  # (G * G, 4): an even grid over a quad's inside
 
 
-def _grid(quads: np.ndarray) -> np.ndarray:
-    """(N, G * G, 2) points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
-    return np.einsum("pk,nkd->npd", GRID_WEIGHTS, quads)
+def _grid(quads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y (N, G * G) of points spread over the inside of (N, 4, 2) quads (bilinear between the corners)."""
+    return _bilinear(quads[:, :, 0], GRID_WEIGHTS), _bilinear(quads[:, :, 1], GRID_WEIGHTS)
 
 
-def _pixel_index(shape: tuple[int, ...], points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices of the nearest pixels to (N, K, 2) points in an image of this shape (clamped to its edge), and
+def _bilinear(corners: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One coordinate (N, P) of the points with corner weights (P, 4), from that coordinate of the corners (N, 4)."""
+    total = weights[:, 0] * corners[:, :1]
+    for corner in range(1, 4):
+        total += weights[:, corner] * corners[:, corner : corner + 1]
+    return total
+
+
+def _pixel_index(shape: tuple[int, ...], x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the nearest pixels to points (x, y) in an image of this shape (clamped to its edge), and
     which points lie in the frame: one index serves every map of the same size."""
     height, width = shape[:2]
-    x, y = np.rint(points[:, :, 0]).astype(np.intp), np.rint(points[:, :, 1]).astype(np.intp)
+    x, y = np.rint(x).astype(np.intp), np.rint(y).astype(np.intp)
     inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
     return np.clip(y, 0, height - 1) * width + np.clip(x, 0, width - 1), inside
 
