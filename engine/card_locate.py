@@ -55,6 +55,9 @@ MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
 
 SIDE_SAMPLES = 48  # points searched along each side
+# Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
+SIDE_FRACTIONS = np.linspace(0.07, 0.93, SIDE_SAMPLES)
+SEARCH_ROWS = np.arange(4 * SIDE_SAMPLES)  # one search line per side sample
 SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
 NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
@@ -443,15 +446,12 @@ def _edge_points(
     positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
     columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    starts, ends = quad, np.roll(quad, -1, axis=0)
-    along = ends - starts
-    directions = along / np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    along = quad[NEXT_CORNER] - quad
+    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
     normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
-    outward = np.einsum("ij,ij->i", quad.mean(axis=0) - starts, normals) > 0
+    outward = ((quad.mean(axis=0) - quad) * normals).sum(axis=1) > 0
     normals[outward] *= -1  # point the normals out of the card
-    # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
-    fractions = np.linspace(0.07, 0.93, SIDE_SAMPLES)
-    positions = starts[:, None, :] + fractions[None, :, None] * along[:, None, :]  # (4, S, 2)
+    positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
     inside = (
         (positions[:, :, 0] >= FRAME_MARGIN_PX)
         & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
@@ -461,24 +461,36 @@ def _edge_points(
     steps = max(math.ceil(reach), 2)
     offsets = np.linspace(-reach, reach, 2 * steps + 1)
     count = len(offsets)
-    grid = positions[:, :, None, :] + offsets[None, None, :, None] * normals[:, None, None, :]  # (4, S, K, 2)
-    grid = grid.transpose(1, 0, 2, 3).reshape(SIDE_SAMPLES, 4 * count, 2).astype(np.float32)
-    samples = cv2.remap(image, grid[:, :, 0], grid[:, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # The search lines as rows (S, 4 * K): sample s of every side, then the next sample.
+    map_x, map_y = (
+        (positions[:, :, axis].T[:, :, None] + offsets * normals[None, :, axis, None])
+        .reshape(SIDE_SAMPLES, 4 * count)
+        .astype(np.float32)
+        for axis in (0, 1)
+    )
+    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
-    lab[:, :, 1:] *= np.float32(2.0)  # the card differs from most surfaces more in hue than in lightness
-    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32).reshape(SIDE_SAMPLES, 4, count, 3)
-    step = np.linalg.norm(smooth[:, :, 2:] - smooth[:, :, :-2], axis=3).transpose(1, 0, 2)  # (4, S, K - 2)
-    best = np.argmax(step, axis=2)
-    strength = np.take_along_axis(step, best[:, :, None], axis=2)[:, :, 0]
+    smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
+    light, green_red, blue_yellow = (plane.reshape(4 * SIDE_SAMPLES, count) for plane in cv2.split(smooth))
+    # The card differs from most surfaces more in hue than in lightness: a and b steps count double.
+    light_step = light[:, 2:] - light[:, :-2]
+    green_red_step = (green_red[:, 2:] - green_red[:, :-2]) * np.float32(2.0)
+    blue_yellow_step = (blue_yellow[:, 2:] - blue_yellow[:, :-2]) * np.float32(2.0)
+    step = np.sqrt(
+        light_step * light_step + green_red_step * green_red_step + blue_yellow_step * blue_yellow_step
+    )  # (S * 4, K - 2)
+    best = np.argmax(step, axis=1)
+    strength = step[SEARCH_ROWS, best]
     # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
-    left = np.take_along_axis(step, np.maximum(best - 1, 0)[:, :, None], axis=2)[:, :, 0]
-    right = np.take_along_axis(step, np.minimum(best + 1, step.shape[2] - 1)[:, :, None], axis=2)[:, :, 0]
+    left = step[SEARCH_ROWS, np.maximum(best - 1, 0)]
+    right = step[SEARCH_ROWS, np.minimum(best + 1, count - 3)]
     curvature = left - 2 * strength + right
     shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
     offset_step = offsets[1] - offsets[0]
-    found_offsets = offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step
+    found_offsets = (offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step).reshape(SIDE_SAMPLES, 4).T
+    strong = (strength >= EDGE_MIN_STRENGTH).reshape(SIDE_SAMPLES, 4).T
     points = positions + found_offsets[:, :, None] * normals[:, None, :]
-    return points, inside & (strength >= EDGE_MIN_STRENGTH), inside
+    return points, inside & strong, inside
 
 
 def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
