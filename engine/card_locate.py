@@ -126,6 +126,8 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         if quad is None:
             continue
         base = _score(quad * scale / 2, border_complete, edge_support, colours)
+        if base < MIN_SCORE:
+            continue  # the margin factor is at most 1: no need to measure it
         score = base * _margin_colour(image, quad) ** 0.25
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
@@ -520,8 +522,14 @@ def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
 
 
 def _long_side(quad: np.ndarray) -> float:
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    edges = _side_lengths(quad)
     return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
+
+
+def _side_lengths(quad: np.ndarray) -> np.ndarray:
+    """(4,) lengths of a (4, 2) quad's sides, side i running from corner i to corner i + 1."""
+    sides = quad - quad[NEXT_CORNER]
+    return np.sqrt((sides * sides).sum(axis=1))
 
 
 def _score(
@@ -529,12 +537,28 @@ def _score(
 ) -> float:
     """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), by the colour map that fits it
     best."""
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    edges = _side_lengths(quad)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
     colour_fit = float(_colour_fits(quad[None].astype(np.float64), colours).max())
     edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
     return float(edges_seen * aspect_fit * colour_fit) ** 0.25
+
+
+def _margin_weights() -> np.ndarray:
+    """(P, 4) corner weights of the margin samples: bands at each depth inside, then outside, each side in turn
+    (side 0 -> 1 first), and last the inside grid."""
+    along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
+    uvs = []
+    for depth in (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS)):
+        fixed = np.full_like(along, depth)
+        uvs += [(along, fixed), (1 - fixed, along), (along, 1 - fixed), (fixed, along)]
+    u = np.concatenate([u for u, _ in uvs] + [GRID_U])
+    v = np.concatenate([v for _, v in uvs] + [GRID_V])
+    return _corner_weights(u, v)
+
+
+MARGIN_WEIGHTS = _margin_weights()
 
 
 def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
@@ -543,17 +567,7 @@ def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
     The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
     has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
     of print or photo inside the card has stock right outside it."""
-    along = np.linspace(0.1, 0.9, MARGIN_SAMPLES)
-    depths = (*MARGIN_DEPTHS, *(-depth for depth in MARGIN_DEPTHS))
-    uvs = []
-    for depth in depths:
-        fixed = np.full_like(along, depth)
-        uvs += [(along, fixed), (1 - fixed, along), (along, 1 - fixed), (fixed, along)]
-    grid_u, grid_v = (value.reshape(-1) for value in np.meshgrid(*(np.linspace(0.1, 0.9, INSIDE_GRID),) * 2))
-    u = np.concatenate([u for u, _ in uvs] + [grid_u])
-    v = np.concatenate([v for _, v in uvs] + [grid_v])
-    weights = np.stack([(1 - u) * (1 - v), u * (1 - v), u * v, (1 - u) * v], axis=1)
-    points = (weights @ quad.astype(np.float64)).astype(np.float32)
+    points = (MARGIN_WEIGHTS @ quad.astype(np.float64)).astype(np.float32)
     height, width = image.shape[:2]
     inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
     samples = cv2.remap(
@@ -561,7 +575,7 @@ def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
     )
     lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
     lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
-    band_count = len(depths) * 4 * MARGIN_SAMPLES
+    band_count = len(MARGIN_WEIGHTS) - len(GRID_WEIGHTS)
     interior = lab[band_count:][inside[band_count:]]
     if len(interior) == 0:
         return 0.0
@@ -579,11 +593,11 @@ def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
 def _landscape_order(quad: QuadArray) -> QuadArray:
     """Clockwise on screen (y down), with corner 0 -> 1 along a long side."""
     x, y = quad[:, 0], quad[:, 1]
-    if float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)) < 0:
+    if float(np.dot(x, y[NEXT_CORNER]) - np.dot(x[NEXT_CORNER], y)) < 0:
         quad = quad[::-1]
-    edges = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    edges = _side_lengths(quad)
     if edges[0] + edges[2] < edges[1] + edges[3]:
-        quad = np.roll(quad, -1, axis=0)
+        quad = quad[NEXT_CORNER]
     return np.ascontiguousarray(quad, dtype=np.float32)
 
 
