@@ -377,12 +377,13 @@ def _bilinear(corners: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _pixel_index(shape: tuple[int, ...], x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices of the nearest pixels to points (x, y) in an image of this shape (clamped to its edge), and
-    which points lie in the frame: one index serves every map of the same size."""
+    """Flat indices of the nearest pixels to points (x, y) in an image of this shape, and which points lie in the
+    frame: one index serves every map of the same size. Points out of the frame read pixel 0; every caller masks
+    them out."""
     height, width = shape[:2]
     x, y = np.rint(x).astype(np.intp), np.rint(y).astype(np.intp)
     inside = (x >= 1) & (x < width - 1) & (y >= 1) & (y < height - 1)
-    return np.clip(y, 0, height - 1) * width + np.clip(x, 0, width - 1), inside
+    return (y * width + x) * inside, inside
 
 
 def _mean_inside(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
