@@ -45,6 +45,7 @@ BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+ROUGH_DUPLICATE_SHARE = 0.005  # of the long side: a rough quad this near an earlier one refits to the same card
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
 SCORE_BY_COMPLETE = True
 COLOUR_BLOBS = 3
@@ -121,7 +122,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
     candidates = []
-    for rough, search_shares in roughs:
+    for rough, search_shares in _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width)):
         quad, border_complete, edge_support = _refine(image, rough, search_shares)
         if quad is None:
             continue
@@ -132,6 +133,19 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         if score >= MIN_SCORE:
             candidates.append(LocatedCard(quad, score, border_complete))
     return sorted(candidates, key=lambda card: -card.score)
+
+
+def _distinct_roughs(
+    roughs: list[tuple[QuadArray, tuple[float, ...]]], limit: float
+) -> list[tuple[QuadArray, tuple[float, ...]]]:
+    """The rough quads less any whose corners all lie within `limit` px of an earlier one refitted with the same
+    search range: the strict and lenient colour blobs, and a blob and a line-pair quad, often outline one card."""
+    kept: list[tuple[QuadArray, tuple[float, ...]]] = []
+    for quad, search_shares in roughs:
+        same_search = [other for other, other_shares in kept if other_shares == search_shares]
+        if not same_search or _corner_distances(quad, np.array(same_search)).min() > limit:
+            kept.append((quad, search_shares))
+    return kept
 
 
 # --- rough quads from lines on the small copy ---------------------------------------------------------------------
