@@ -69,6 +69,7 @@ MIN_SCORE = 0.35
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
 
 QuadArray = npt.NDArray[np.float32]
+Rough = tuple[QuadArray, tuple[float, ...]]  # a rough quad and the search shares of its refit passes
 
 NEXT_CORNER = [1, 2, 3, 0]  # quads[:, NEXT_CORNER] pairs each corner with the next (np.roll is slow on tiny arrays)
 # The eight ways to pair one quad's corners with another's: four cyclic shifts, in either direction.
@@ -117,7 +118,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     ]
     lines = _border_lines(edges)
     blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
-    roughs = [(quad, SEARCH_SHARES) for quad in blobs]
+    roughs: list[Rough] = [(quad, SEARCH_SHARES) for quad in blobs]
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
@@ -135,12 +136,10 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     return sorted(candidates, key=lambda card: -card.score)
 
 
-def _distinct_roughs(
-    roughs: list[tuple[QuadArray, tuple[float, ...]]], limit: float
-) -> list[tuple[QuadArray, tuple[float, ...]]]:
+def _distinct_roughs(roughs: list[Rough], limit: float) -> list[Rough]:
     """The rough quads less any whose corners all lie within `limit` px of an earlier one refitted with the same
     search range: the strict and lenient colour blobs, and a blob and a line-pair quad, often outline one card."""
-    kept: list[tuple[QuadArray, tuple[float, ...]]] = []
+    kept: list[Rough] = []
     for quad, search_shares in roughs:
         same_search = [other for other, other_shares in kept if other_shares == search_shares]
         if not same_search or _corner_distances(quad, np.array(same_search)).min() > limit:
