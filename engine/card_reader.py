@@ -27,6 +27,7 @@ from engine.field_decode import (
     probation_record,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
+from engine.layout.fields import find_id_number
 from engine.layout.side import TITLED_CONFIDENCE, classify_title
 from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
 from engine.results import Side, TextLine
@@ -101,12 +102,22 @@ def read_card(
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
+    titled = kind.confidence >= TITLED_CONFIDENCE
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
-    detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found, slots)) is not None]
-    lines = title + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
-    return CardReading(frame, kind.side, kind.confidence, kind.confidence >= TITLED_CONFIDENCE, lines)
+    read_first = title
+    if not titled:
+        # A page told only by where its text sits counts only with an ID number (license.read_card_page): read that
+        # row first, and stop there when it holds none (an app screenshot's card, a photo box, a sleeve).
+        number = _read_quads(recognizer, card, [strip for strip in strips if strip[0] == "number"])
+        if not any(find_id_number(line.text) for line in number):
+            return CardReading(frame, None, 0.0, False, title + number)
+        read_first = title + number
+        strips = [strip for strip in strips if strip[0] != "number"]
+    detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
+    lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
+    return CardReading(frame, kind.side, kind.confidence, titled, lines)
 
 
 def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
