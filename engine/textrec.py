@@ -18,6 +18,8 @@ import numpy.typing as npt
 from engine.config import RecognitionConfig
 
 BLANK = 0
+# A batch is padded to its widest line; lines join a batch only while that costs at most this share more compute.
+MAX_BATCH_GROWTH = 0.1
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,21 @@ def width_batches(crops: Sequence[npt.NDArray[np.uint8]], batch_size: int) -> li
     return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
 
+def padded_batches(widths: Sequence[int], batch_size: int, max_growth: float = MAX_BATCH_GROWTH) -> list[list[int]]:
+    """Indices of lines grouped by their input width, narrowest first: a line joins the current batch only when it
+    is at most `max_growth` wider than the batch's first line, so padding the batch to its widest line wastes
+    little compute (a card's strips in batches of six by width order cost ~14% more)."""
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    batches: list[list[int]] = []
+    for index in order:
+        batch = batches[-1] if batches else None
+        if batch is None or len(batch) == batch_size or widths[index] > widths[batch[0]] * (1 + max_growth):
+            batches.append([index])
+        else:
+            batch.append(index)
+    return batches
+
+
 class TextRecognizer:
     """Runs a CTC recognizer over line crops; `recognize(crops)` keeps the input order."""
 
@@ -119,9 +136,11 @@ class TextRecognizer:
     def recognize(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[Recognition]:
         results: list[Recognition | None] = [None] * len(crops)
         height = self.config.image_height
-        for batch in width_batches(crops, self.config.batch_size):
-            widest = max(crops[i].shape[1] / max(crops[i].shape[0], 1) for i in batch)
-            batch_width = min(max(self.config.image_width, math.ceil(height * widest)), self.config.max_width)
+        # Lines narrower than the base width are padded to it, as the models were trained.
+        base, limit = self.config.image_width, self.config.max_width
+        widths = [min(max(base, resized_width(crop, height)), limit) for crop in crops]
+        for batch in padded_batches(widths, self.config.batch_size):
+            batch_width = max(widths[i] for i in batch)
             tensor = np.stack([resize_line(crops[i], height, batch_width) for i in batch])
             probabilities = self._run(tensor)
             for row, index in enumerate(batch):

@@ -8,6 +8,7 @@ from engine.textrec import (
     TextRecognizer,
     build_alphabet,
     ctc_greedy_decode,
+    padded_batches,
     parse_dictionary,
     resize_line,
     width_batches,
@@ -62,6 +63,13 @@ def test_resize_line_keeps_aspect_and_pads_right_with_zeros():
 def test_batches_group_similar_widths():
     crops = [np.zeros((10, width, 3), dtype=np.uint8) for width in (100, 10, 90, 20, 15)]
     assert width_batches(crops, 2) == [[1, 4], [3, 2], [0]]
+
+
+def test_padded_batches_keep_lines_of_similar_width_together():
+    # Base-width lines share a batch; a line over 10% wider than a batch's first starts its own; six at most.
+    widths = [320, 900, 320, 340, 1000, 320]
+    assert padded_batches(widths, 6) == [[0, 2, 5, 3], [1], [4]]
+    assert padded_batches([320] * 7, 6) == [[0, 1, 2, 3, 4, 5], [6]]
 
 
 def test_recognizer_keeps_input_order_and_widens_batches_for_long_lines():
