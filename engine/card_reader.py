@@ -136,7 +136,9 @@ def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The card in grey with its 1st..99th brightness percentiles stretched to full range: values printed in pale
     ink on the tinted stock stand out for the detector, whatever the tint and the light."""
     grey = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY)
-    low, high = np.percentile(grey, (1, 99))
+    # Percentiles from the 256-bin histogram: np.percentile sorts the whole card (~10 ms).
+    counts = np.cumsum(cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel())
+    low, high = np.searchsorted(counts, (0.01 * counts[-1], 0.99 * counts[-1]))
     scale = 255.0 / max(float(high - low), 1.0)
     table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
     return np.asarray(cv2.cvtColor(cv2.LUT(grey, table), cv2.COLOR_GRAY2BGR), dtype=np.uint8)

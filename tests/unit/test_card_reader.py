@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from engine.card_reader import fit_strip
+from engine.card_reader import fit_strip, stretch_contrast
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
@@ -39,3 +39,13 @@ def test_validity_strip_and_zone_reach_the_photo_edge():
     validity_zone = next(zone for zone in FRONT_ZONES if zone.key == "validity")
     assert SLOTS["validity"].x1 >= 69.0
     assert validity_zone.x1 >= SLOTS["validity"].x1
+
+
+def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
+    # Pale ink (120) on tinted stock (200), with a few specks darker and brighter than both.
+    grey = np.full((100, 100), 200, dtype=np.uint8)
+    grey[40:60, :] = 120
+    grey[0, :5], grey[1, :5] = 0, 255
+    stretched = stretch_contrast(np.dstack([grey] * 3))
+    assert stretched.shape == (100, 100, 3)
+    assert stretched[50, 50, 0] == 0 and stretched[10, 10, 0] == 255

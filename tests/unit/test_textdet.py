@@ -9,6 +9,7 @@ from engine.textdet import (
     DetectionInput,
     box_score,
     min_area_box,
+    normalize,
     postprocess,
     resize_for_detection,
     sort_reading_order,
@@ -97,3 +98,11 @@ def test_reading_order_is_rows_then_left_to_right():
     detections = [at(200, 52), at(10, 100), at(10, 50), at(100, 48)]
     ordered = [tuple(d.quad[0]) for d in sort_reading_order(detections)]
     assert ordered == [(10, 50), (100, 48), (200, 52), (10, 100)]
+
+
+def test_normalize_scales_each_channel_by_its_mean_and_std_in_channel_first_order():
+    image = np.array([[[0, 128, 255], [255, 0, 51]]], dtype=np.uint8)  # one row, two BGR pixels
+    tensor = normalize(image, mean=(0.5, 0.25, 0.0), std=(0.5, 0.25, 2.0))
+    assert tensor.shape == (1, 3, 1, 2) and tensor.dtype == np.float32
+    expected = (image.astype(np.float64) / 255 - [0.5, 0.25, 0.0]) / [0.5, 0.25, 2.0]
+    np.testing.assert_allclose(tensor[0].transpose(1, 2, 0), expected, atol=1e-6)
