@@ -61,6 +61,9 @@ INNER_MIN_RUNS = 4  # of a side's six runs that must line up on the inner border
 INNER_MIN_STEP = 2.0  # colour step on the averaged profiles (Lab units over two pixels, as the refit)
 INNER_GAP_SHARE = 0.006  # of the long side (~0.5 mm): colours are read this far from an edge, clear of its blur
 INNER_MIN_GAP_PX = 2.0
+# A sleeve margin is the surface outside seen through hazy plastic: often about as near the card's colour as the
+# surface's. A strip of stock between print and a card's edge is far nearer the card inside.
+INNER_OUTSIDE_RATIO = 1.2  # the margin's colour distance to the outside, at most this times that to the inside
 INNER_BAND_MAX_STOCK = 0.7  # stock likeness (as in the margin check) no depth of a sleeve margin reaches
 
 SIDE_SAMPLES = 48  # points searched along each side
@@ -555,7 +558,7 @@ def _inner_edge_depths(
     inside = (cumulative[..., inside_end, :] - cumulative[..., inside_start, :]) / np.maximum(
         inside_end - inside_start, 1
     )[:, None]
-    looks_outside = _colour_distance(band, outside[..., None, :]) < _colour_distance(band, inside)
+    looks_outside = _colour_distance(band, outside[..., None, :]) < INNER_OUTSIDE_RATIO * _colour_distance(band, inside)
 
     stock_like = np.exp(-((_colour_distance(profiles[..., band_start:, :], stock) / MARGIN_COLOUR_SCALE) ** 2))
     band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]
