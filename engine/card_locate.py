@@ -54,6 +54,17 @@ OUTSIDE_WEIGHT = 0.8
 MARGIN_LIGHT_WEIGHT = 0.5
 MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far apart are ~1/e alike
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
+# A clear sleeve's edge lies 2-5 mm (2.3-5.7% of the card's width) outside the card's own border.
+INNER_DEPTHS = (0.015, 0.075)  # of the long side: where inside a found side the card's own border is searched for
+INNER_RUN = 8  # side samples averaged into one profile: noise cancels, a straight border stays
+INNER_MIN_RUNS = 4  # of a side's six runs that must line up on the inner border
+INNER_MIN_STEP = 2.0  # colour step on the averaged profiles (Lab units over two pixels, as the refit)
+INNER_GAP_SHARE = 0.006  # of the long side (~0.5 mm): colours are read this far from an edge, clear of its blur
+INNER_MIN_GAP_PX = 2.0
+# A sleeve margin is the surface outside seen through hazy plastic: often about as near the card's colour as the
+# surface's. A strip of stock between print and a card's edge is far nearer the card inside.
+INNER_OUTSIDE_RATIO = 1.2  # the margin's colour distance to the outside, at most this times that to the inside
+INNER_BAND_MAX_STOCK = 0.7  # stock likeness (as in the margin check) no depth of a sleeve margin reaches
 
 SIDE_SAMPLES = 48  # points searched along each side
 # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
@@ -99,7 +110,11 @@ def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[Locat
         LocatedCard(_landscape_order(card.quad), card.score, card.border_complete)
         for card in _refined_candidates(image)
     ]
-    return _best_distinct(found, max_cards)
+    best = _best_distinct(found, max_cards)
+    return [
+        LocatedCard(_landscape_order(_prefer_inner_borders(image, card.quad)), card.score, card.border_complete)
+        for card in best
+    ]
 
 
 def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
@@ -441,6 +456,130 @@ def _refine(
         complete = seen / (4 * SIDE_SAMPLES)
         support = seen / max(inside_total, 1)
     return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
+
+
+def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray:
+    """Move each side in to the card's own border where a clear sleeve's edge, 2-5 mm outside it, was taken instead.
+
+    Inward from each side, the first edge whose band between it and the side looks like the surface outside (seen
+    through the sleeve) more than like what lies inside the edge, and nowhere like card stock, is the card's border.
+    Profiles along the normals are averaged over runs of samples so that a faint border in a noisy photo still
+    shows; print near a card's edge has stock between it and the side and is passed over."""
+    outer = quad.astype(np.float64)
+    long_side = _long_side(outer)
+    gap = math.ceil(max(INNER_MIN_GAP_PX, INNER_GAP_SHARE * long_side))
+    low, high = (share * long_side for share in INNER_DEPTHS)
+    depths = np.arange(-3 * gap, high + 3 * gap, 1.0)
+    profiles, positions, inward, seen = _inward_profiles(image, outer, depths)
+    found = _inner_edge_depths(profiles, _stock_colour(image, outer), depths, low, high, gap)  # (4, C)
+    lines = _side_lines(outer)
+    moved = False
+    for side in range(4):
+        usable = seen[side] & ~np.isnan(found[side])
+        if usable.sum() < INNER_MIN_RUNS:
+            continue
+        points = positions[side][usable] + found[side][usable, None] * inward[side]
+        line = _fit_line(points, INLIER_SHARE * long_side)
+        if line is not None and line[2] >= INNER_MIN_RUNS:
+            lines[side] = (line[0], line[1])
+            moved = True
+    inner = _corners_of(lines) if moved else None
+    return quad if inner is None else inner.astype(np.float32)
+
+
+def _inward_profiles(
+    image: npt.NDArray[np.uint8], quad: np.ndarray, depths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Lab colour along the inward normals of each side at `depths` px, averaged over runs of INNER_RUN samples:
+    (4, C, D, 3). Also the runs' mid points on the side (4, C, 2), the inward unit normals (4, 2) and which
+    runs lie mostly in the frame (4, C)."""
+    height, width = image.shape[:2]
+    along = quad[NEXT_CORNER] - quad
+    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
+    inward = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    outward = ((quad.mean(axis=0) - quad) * inward).sum(axis=1) < 0
+    inward[outward] *= -1
+    positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
+    points = positions[:, :, None, :] + depths[None, None, :, None] * inward[:, None, None, :]  # (4, S, D, 2)
+    map_x, map_y = (points[..., axis].reshape(4 * SIDE_SAMPLES, len(depths)).astype(np.float32) for axis in (0, 1))
+    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    in_frame = (
+        (positions[:, :, 0] >= 0) & (positions[:, :, 0] <= width - 1) & (positions[:, :, 1] >= 0)
+        & (positions[:, :, 1] <= height - 1)
+    )  # fmt: skip
+    runs = SIDE_SAMPLES // INNER_RUN
+    weights = in_frame.reshape(4, runs, INNER_RUN).astype(np.float32)
+    lab = lab.reshape(4, runs, INNER_RUN, len(depths), 3)
+    averaged = (lab * weights[:, :, :, None, None]).sum(axis=2) / np.maximum(weights.sum(axis=2), 1)[:, :, None, None]
+    mids = positions.reshape(4, runs, INNER_RUN, 2).mean(axis=2)
+    return averaged, mids, inward, weights.mean(axis=2) >= 0.5
+
+
+def _stock_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> np.ndarray:
+    """The card stock's Lab colour: the median over a grid inside the quad."""
+    points = (GRID_WEIGHTS @ quad).astype(np.float32)
+    samples = cv2.remap(
+        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
+    return np.asarray(np.median(lab, axis=0))
+
+
+def _colour_distance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Lab distance over the last axis, lightness halved: shade varies lightness across a card far more than hue."""
+    difference = (first - second) * np.array((MARGIN_LIGHT_WEIGHT, 1.0, 1.0))
+    return np.asarray(np.sqrt((difference * difference).sum(axis=-1)))
+
+
+def _inner_edge_depths(
+    profiles: np.ndarray, stock: np.ndarray, depths: np.ndarray, low: float, high: float, gap: int
+) -> np.ndarray:
+    """(4, C) depth of the outermost colour edge in [low, high] of each run's profile (4, C, D, 3) that ends a sleeve
+    margin: the band between the side and the edge is nearer in colour to the surface just outside the side than to
+    what lies just inside the edge, and no depth of the band looks like card stock. nan where there is none."""
+    count = len(depths)
+    zero = int(np.argmin(np.abs(depths)))
+    centre = np.arange(1, count - 1)  # step k spans depths k to k + 2
+    step = _colour_distance(profiles[..., 2:, :], profiles[..., :-2, :]) * 2  # L at 1, a and b at 2: as the refit
+    padded = np.pad(step, [(0, 0), (0, 0), (1, 1)])
+    peak = (step >= padded[..., :-2]) & (step > padded[..., 2:]) & (step >= INNER_MIN_STEP)
+    in_range = (depths[centre] >= low) & (depths[centre] <= high)
+
+    cumulative = np.concatenate([np.zeros((*profiles.shape[:2], 1, 3)), np.cumsum(profiles, axis=2)], axis=2)
+    outside = profiles[..., zero - 3 * gap : zero - gap, :].mean(axis=2)  # (4, C, 3)
+    band_start = zero + gap
+    band_end = np.maximum(centre - gap + 1, band_start + 1)
+    band = (cumulative[..., band_end, :] - cumulative[..., band_start : band_start + 1, :]) / (band_end - band_start)[
+        :, None
+    ]
+    inside_start = np.minimum(centre + gap, count - 1)
+    inside_end = np.minimum(centre + 3 * gap, count)
+    inside = (cumulative[..., inside_end, :] - cumulative[..., inside_start, :]) / np.maximum(
+        inside_end - inside_start, 1
+    )[:, None]
+    looks_outside = _colour_distance(band, outside[..., None, :]) < INNER_OUTSIDE_RATIO * _colour_distance(band, inside)
+
+    stock_like = np.exp(-((_colour_distance(profiles[..., band_start:, :], stock) / MARGIN_COLOUR_SCALE) ** 2))
+    band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]
+    passes = peak & in_range & looks_outside & (band_stock_like < INNER_BAND_MAX_STOCK)
+    first = np.argmax(passes, axis=-1)
+    return np.where(passes.any(axis=-1), depths[first + 1], np.nan)
+
+
+def _side_lines(quad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The quad's sides as (point, unit direction) lines, side i from corner i to corner i + 1."""
+    along = quad[NEXT_CORNER] - quad
+    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
+    return [(quad[index], directions[index]) for index in range(4)]
+
+
+def _corners_of(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
+    """The quad whose side i lies on lines[i]; None when adjacent lines are near parallel."""
+    corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
+    if any(corner is None for corner in corners):
+        return None
+    return np.array(corners, np.float64)
 
 
 def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:

@@ -107,6 +107,32 @@ def test_a_cut_off_corner_is_extrapolated():
     assert card.border_complete < 1.0
 
 
+def in_sleeve(image: np.ndarray, card: np.ndarray, margin: float) -> np.ndarray:
+    """Lay a clear sleeve over a placed card: a faint film over the card, a hazy margin `margin` px wide around it
+    (the surface seen through the plastic) and a bright sealed edge."""
+    centre = card.mean(axis=0)
+    scale = 1 + 2 * margin / np.linalg.norm(card[1] - card[0])
+    outer = np.round((card - centre) * scale + centre).astype(np.int32)
+    film = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(film, np.round(card).astype(np.int32), 255)
+    margin_band = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(margin_band, outer, 255)
+    margin_band[film > 0] = 0
+    pixels = image.astype(np.float32)
+    pixels[film > 0] = pixels[film > 0] * 0.88 + 0.12 * 255
+    pixels[margin_band > 0] = pixels[margin_band > 0] * 0.7 + 0.3 * 230
+    sleeved = pixels.astype(np.uint8)
+    cv2.polylines(sleeved, [outer], True, (255, 255, 255), 3)
+    return sleeved
+
+
+@pytest.mark.parametrize("margin", [20, 45])  # 2 and 4.5 mm
+def test_a_card_in_a_sleeve_is_located_by_its_own_border(margin):
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
+    assert best_error(truth, image) < TOLERANCE
+
+
 @pytest.mark.parametrize(
     "image",
     [
