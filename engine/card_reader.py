@@ -41,8 +41,9 @@ PX_PER_MM = 12.0
 DETECTION = DetectionConfig(limit_side_len=640)
 # Strips decoded again under their field's grammar (engine/field_decode.py).
 GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex", "validity")
-# A strip ends this many character heights past the last text detected on its row.
-STRIP_END_MARGIN = 1.0
+# A strip ends this many character heights past the last text detected on its row: the detector's box often stops
+# short of a faint or blurred last character (an address's final 号 in a small wallet photo).
+STRIP_END_MARGIN = 2.0
 # Short rows read whole: a faint last character the detector missed would otherwise fall past the strip's end.
 WHOLE_ROWS = ("sex", "nationality")
 # Rows that are blank on most cards: read only when the detector saw text on them.
