@@ -56,7 +56,7 @@ OUTSIDE_WEIGHT = 0.8
 # veto it, and the border must vouch for the card instead of its colour.
 SURFACE_COVERAGE = 0.92  # share of the frame the strict map marks (scanner lids reach 0.9)
 SURFACE_RING_WEIGHT = 0.8
-SURFACE_MIN_COMPLETE = 0.5  # border completeness a quad on such a surface needs
+SURFACE_MIN_COMPLETE = 0.3  # border completeness a quad on such a surface needs (stray line pairs reach ~0.2)
 MARGIN_LIGHT_WEIGHT = 0.5
 MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far apart are ~1/e alike
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
