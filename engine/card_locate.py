@@ -51,6 +51,12 @@ SCORE_BY_COMPLETE = True
 COLOUR_BLOBS = 3
 MARGIN_SAMPLES = 16
 OUTSIDE_WEIGHT = 0.8
+# Where the strict colour map marks nearly the whole frame, the surface itself has the card's colour (a cyan-green
+# cloth): card colour around a quad then says little against it, so the ring just outside weakens it but does not
+# veto it, and the border must vouch for the card instead of its colour.
+SURFACE_COVERAGE = 0.92  # share of the frame the strict map marks (scanner lids reach 0.9)
+SURFACE_RING_WEIGHT = 0.8
+SURFACE_MIN_COMPLETE = 0.3  # border completeness a quad on such a surface needs (stray line pairs reach ~0.2)
 MARGIN_LIGHT_WEIGHT = 0.5
 MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far apart are ~1/e alike
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
@@ -131,18 +137,21 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         )
         for mask in colour_masks
     ]
+    on_card_colour = float(colour_masks[0].mean()) > SURFACE_COVERAGE
+    ring_weight = SURFACE_RING_WEIGHT if on_card_colour else 1.0
+    min_complete = SURFACE_MIN_COMPLETE if on_card_colour else 0.0
     lines = _border_lines(edges)
     blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
     roughs: list[Rough] = [(quad, SEARCH_SHARES) for quad in blobs]
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
-    roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours)]
+    roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours, ring_weight)]
     candidates = []
     for rough, search_shares in _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width)):
         quad, border_complete, edge_support = _refine(image, rough, search_shares)
-        if quad is None:
+        if quad is None or border_complete < min_complete:
             continue
-        base = _score(quad * scale / 2, border_complete, edge_support, colours)
+        base = _score(quad * scale / 2, border_complete, edge_support, colours, ring_weight)
         if base < MIN_SCORE:
             continue  # the margin factor is at most 1: no need to measure it
         score = base * _margin_colour(image, quad) ** 0.25
@@ -258,7 +267,10 @@ def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
 
 
 def _quad_hypotheses(
-    lines: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
+    lines: np.ndarray,
+    edges: npt.NDArray[np.uint8],
+    colours: list[npt.NDArray[np.float32]],
+    ring_weight: float,
 ) -> list[QuadArray]:
     """The best-scoring distinct quads made of two near-parallel line pairs, as corners on the small copy."""
     height, width = edges.shape
@@ -285,7 +297,7 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    scores = _hypothesis_scores(corners, edges, colours)
+    scores = _hypothesis_scores(corners, edges, colours, ring_weight)
     long_side = max(edges.shape)
     picked: list[QuadArray] = []
     for index in np.argsort(-scores):
@@ -314,7 +326,10 @@ def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def _hypothesis_scores(
-    corners: np.ndarray, edges: npt.NDArray[np.uint8], colours: list[npt.NDArray[np.float32]]
+    corners: np.ndarray,
+    edges: npt.NDArray[np.uint8],
+    colours: list[npt.NDArray[np.float32]],
+    ring_weight: float,
 ) -> np.ndarray:
     """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
     colour map that fits best), aspect."""
@@ -342,14 +357,14 @@ def _hypothesis_scores(
     # Only quads with some edge support can score above 0: the colour lookups are skipped for the rest.
     supported = support > 0
     colour_fit = np.zeros(len(quads))
-    colour_fit[supported] = _colour_fits(quads[supported], colours).max(axis=0)
+    colour_fit[supported] = _colour_fits(quads[supported], colours, ring_weight).max(axis=0)
     scores[valid] = support * visible * colour_fit * aspect_fit[valid]
     return scores
 
 
-def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> np.ndarray:
+def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]], ring_weight: float) -> np.ndarray:
     """(C, N): for each colour map, how much card colour lies inside each of (N, 4, 2) quads and not in rings just
-    outside it."""
+    outside it (the rings counted by `ring_weight`)."""
     centre = quads.mean(axis=1, keepdims=True)
     grown = centre[:, None] + (quads - centre)[:, None] * RING_SCALES[None, :, None, None]  # (N, R, 4, 2)
     ring_x, ring_y = (
@@ -361,7 +376,7 @@ def _colour_fits(quads: np.ndarray, colours: list[npt.NDArray[np.float32]]) -> n
     return np.array(
         [
             _mean_inside(colour.ravel()[grid_pixels], grid_inside)
-            * (1 - _mean_inside(colour.ravel()[ring_pixels], ring_inside))
+            * (1 - ring_weight * _mean_inside(colour.ravel()[ring_pixels], ring_inside))
             for colour in colours
         ]
     )
@@ -686,14 +701,18 @@ def _side_lengths(quad: np.ndarray) -> np.ndarray:
 
 
 def _score(
-    quad: np.ndarray, border_complete: float, edge_support: float, colours: list[npt.NDArray[np.float32]]
+    quad: np.ndarray,
+    border_complete: float,
+    edge_support: float,
+    colours: list[npt.NDArray[np.float32]],
+    ring_weight: float,
 ) -> float:
     """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), by the colour map that fits it
     best."""
     edges = _side_lengths(quad)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    colour_fit = float(_colour_fits(quad[None].astype(np.float64), colours).max())
+    colour_fit = float(_colour_fits(quad[None].astype(np.float64), colours, ring_weight).max())
     edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
     return float(edges_seen * aspect_fit * colour_fit) ** 0.25
 
