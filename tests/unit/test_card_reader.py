@@ -1,6 +1,7 @@
 """Where value strips are read on a rectified card (card millimetres)."""
 
 import numpy as np
+import pytest
 
 from engine.card_reader import fit_strip, stretch_contrast
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
@@ -13,11 +14,11 @@ def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
     return np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float32)
 
 
-def test_a_strip_ends_one_character_past_the_last_text_on_its_row():
+def test_a_strip_ends_two_characters_past_the_last_text_on_its_row():
     address = SLOTS["address"]
     strip = fit_strip(address, 0.0, [line(12.0, 50.0, address.y)], FRONT_SLOTS)
     assert strip is not None
-    assert strip[1, 0] == 50.0 + address.size
+    assert strip[1, 0] == pytest.approx(50.0 + 2 * address.size)
 
 
 def test_second_address_line_is_skipped_when_nothing_is_there_and_the_first_is_short():
