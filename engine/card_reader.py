@@ -10,7 +10,7 @@ millimetres.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -28,7 +28,7 @@ from engine.field_decode import (
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_id_number
-from engine.layout.side import TITLED_CONFIDENCE, classify_title
+from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines
 from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
@@ -64,6 +64,11 @@ LINE_END_MARGIN = 0.5
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
 
+
+# Where the main page prints the holder's photo (card mm: x0, y0, x1, y1), and the grey spread (8-bit) under which
+# that box is plain stock. Synthetic pages: main pages 25-82, back pages 5-40 (a ruled line may cross the box).
+PHOTO_BOX_MM = (68.0, 33.0, 85.0, 56.0)
+PLAIN_PHOTO_BOX_STD = 20.0
 
 # A guessed page is read only when this share of it is pale, unsaturated card stock (HSV, 8-bit).
 STOCK_PX_PER_MM = 2.0
@@ -103,6 +108,9 @@ def read_card(
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
+    if kind.side == "front" and plain_main_page_areas(card, found):
+        # The title's 副页 was lost (glare, blur) on a page without the main page's photo, seal and dates.
+        kind = replace(kind, side="back")
     titled = kind.confidence >= TITLED_CONFIDENCE
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
@@ -119,6 +127,15 @@ def read_card(
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
     lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, titled, lines)
+
+
+def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:
+    """No text where only the main page prints it and a plain photo box: the back page's blank ruled area."""
+    if front_only_lines(found):
+        return False
+    x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in PHOTO_BOX_MM)
+    photo_box = cv2.cvtColor(card[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    return float(photo_box.std()) < PLAIN_PHOTO_BOX_STD
 
 
 def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:

@@ -53,7 +53,11 @@ def classify_title(title: str, found: list[npt.NDArray[np.float32]]) -> PageKind
         return PageKind("front", "normal", TITLED_CONFIDENCE)
     if not found:
         return None
+    return PageKind("front", "normal", 0.6) if front_only_lines(found) >= 3 else PageKind("back", "normal", 0.5)
+
+
+def front_only_lines(found: list[npt.NDArray[np.float32]]) -> int:
+    """How many detected lines (card millimetres) sit where only the main page prints text (FRONT_ONLY_AREA)."""
     x0, y0, x1, y1 = FRONT_ONLY_AREA
     centres = [quad.mean(axis=0) for quad in found]
-    front_lines = sum(1 for x, y in centres if x0 <= x <= x1 and y0 <= y <= y1)
-    return PageKind("front", "normal", 0.6) if front_lines >= 3 else PageKind("back", "normal", 0.5)
+    return sum(1 for x, y in centres if x0 <= x <= x1 and y0 <= y <= y1)

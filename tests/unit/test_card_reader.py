@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.card_reader import fit_strip, stretch_contrast
+from engine.card_reader import PX_PER_MM, fit_strip, plain_main_page_areas, stretch_contrast
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
@@ -50,3 +50,17 @@ def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white()
     stretched = stretch_contrast(np.dstack([grey] * 3))
     assert stretched.shape == (100, 100, 3)
     assert stretched[50, 50, 0] == 0 and stretched[10, 10, 0] == 255
+
+
+def test_a_page_with_a_plain_photo_box_and_blank_date_rows_shows_the_back_layout():
+    rng = np.random.default_rng(0)
+    card = np.clip(rng.normal(215, 4, (60 * 12, 88 * 12, 3)), 0, 255).astype(np.uint8)  # stock with sensor noise
+    number_row = [line(13.0, 60.0, 11.9)]
+    assert plain_main_page_areas(card, number_row)
+    # A birth date on its row is main-page text.
+    assert not plain_main_page_areas(card, [*number_row, line(34.0, 52.0, 35.1)])
+    # So is the holder's photo: a dark head and shoulders on a lighter ground.
+    with_photo = card.copy()
+    scale = int(PX_PER_MM)
+    with_photo[36 * scale : 56 * scale, 72 * scale : 82 * scale] = 60
+    assert not plain_main_page_areas(with_photo, number_row)
