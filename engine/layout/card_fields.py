@@ -181,7 +181,7 @@ def _address(chars: list[PlacedChar]) -> FieldValue | None:
     kept = [char for char in chars if _is_printed(char.text)]
     while len(kept) >= 2 and kept[-1].text == RULE_AS_ONE and kept[-2].text in ADDRESS_UNIT_ENDS:
         kept.pop()
-    return _value(_text(kept), kept) if kept else None
+    return _value(WRAPPED_ROOM_DOOR.sub(r"\1门\2", _text(kept)), kept) if kept else None
 
 
 def _name(chars: list[PlacedChar], neighbours: tuple[str, str]) -> FieldValue | None:
@@ -213,6 +213,10 @@ def _is_printed(character: str) -> bool:
 
 RULE_READINGS = ".-_~·"
 RULE_AS_ONE = "一"
+# The thin 门 of `号楼U门R号` misread as 丁 or 17, often where the address wraps (field_decode.address_room_reading
+# sees one line at a time): 丁 never stands between a unit and its room, and a unit run into a 5-6 digit room is no
+# flat number (flats are floor + two digits).
+WRAPPED_ROOM_DOOR = re.compile(r"(号楼\d{1,2})(?:丁|17)(\d{3,4}[号室])$")
 ADDRESS_UNIT_ENDS = "号室组"
 
 

@@ -54,6 +54,17 @@ def test_wrapped_address_joins_its_second_line_from_the_margin():
     assert parse_front_card(wrapped)["address"].value == "内蒙古自治区赤峰市红山区长青街道33号"
 
 
+def test_a_door_misread_across_the_address_wrap_is_restored():
+    others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    as_ding = [*others, line("重庆市九龙坡区友谊路246号院3号楼4丁16", 13.5, 86.0, 23.7), line("02号", 4.5, 12.0, 29.6)]
+    assert parse_front_card(as_ding)["address"].value == "重庆市九龙坡区友谊路246号院3号楼4门1602号"
+    first_line = line("河北省廊坊市广阳区北京路321号院7号楼", 13.5, 80.0, 23.7)
+    as_17 = [*others, first_line, line("2172503号", 4.5, 30.0, 29.6)]
+    assert parse_front_card(as_17)["address"].value == "河北省廊坊市广阳区北京路321号院7号楼2门2503号"
+    plain = [*others, line("河北省廊坊市广阳区北京路321号院7号楼2单元1702室", 13.5, 86.0, 23.7)]
+    assert parse_front_card(plain)["address"].value == "河北省廊坊市广阳区北京路321号院7号楼2单元1702室"
+
+
 def test_dotted_underline_and_english_label_words_never_reach_values():
     noisy = [tl for tl in NEW_FRONT if tl.text not in ("中国", "内蒙古自治区赤峰市33号")]
     noisy += [line("ality中国", 63.0, 74.0, 17.9), line("内蒙古自治区赤峰市33号...", 13.5, 58.0, 23.7)]
