@@ -37,6 +37,10 @@ MAX_SEGMENTS = 300
 MERGE_COS = math.cos(math.radians(3.0))  # segments this close in angle and MERGE_PX in offset are one line
 MERGE_PX = 2.5
 MAX_LINES = 24
+EXTRA_OUTER_LINES = 2  # lines past the cap kept when they are not print inside a card-coloured region
+INTERIOR_OFFSET_SHARE = 0.02  # of the long side: where either side of a line is checked for card colour
+INTERIOR_ALONG = np.linspace(0.1, 0.9, 8)
+INTERIOR_MIN_COLOUR = 0.9  # mean card-colour share on both sides that marks a line as print inside a card
 PAIR_COS = math.cos(math.radians(35.0))  # opposite sides under 30 degrees of tilt stay this close to parallel
 CROSS_COS = math.cos(math.radians(50.0))  # adjacent sides meet at no less than this
 ASPECT_SPREAD = 0.25  # log-aspect spread: tilt shortens one side by up to ~15%
@@ -140,7 +144,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     on_card_colour = float(colour_masks[0].mean()) > SURFACE_COVERAGE
     ring_weight = SURFACE_RING_WEIGHT if on_card_colour else 1.0
     min_complete = SURFACE_MIN_COMPLETE if on_card_colour else 0.0
-    lines = _border_lines(edges)
+    lines = _border_lines(edges, colours[0])
     blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
     roughs: list[Rough] = [(quad, SEARCH_SHARES) for quad in blobs]
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
@@ -238,8 +242,11 @@ def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return np.asarray(cv2.Canny(best_dx, best_dy, CANNY_LOW, CANNY_HIGH, L2gradient=True), dtype=np.uint8)
 
 
-def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
-    """Long straight edges as (N, 3) rows (cos t, sin t, rho) with x cos t + y sin t = rho, longest support first."""
+def _border_lines(edges: npt.NDArray[np.uint8], card_colour: npt.NDArray[np.float32]) -> np.ndarray:
+    """Long straight edges as (N, 3) rows (cos t, sin t, rho) with x cos t + y sin t = rho, longest support first.
+
+    On a busy card, text and ruled lines inside it can fill the cap and push out a shorter or fainter border: a few
+    lines past the cap are kept too (after the rest), if they do not have card colour on both sides."""
     long_side = max(edges.shape)
     segments = cv2.HoughLinesP(
         edges, 1, math.pi / 180, HOUGH_VOTES, minLineLength=MIN_SEGMENT_SHARE * long_side, maxLineGap=HOUGH_GAP
@@ -253,17 +260,38 @@ def _border_lines(edges: npt.NDArray[np.uint8]) -> np.ndarray:
     angles = np.arctan2(ends[:, 1] - starts[:, 1], ends[:, 0] - starts[:, 0])[order] + math.pi / 2
     normals = np.stack([np.cos(angles), np.sin(angles)], axis=1)
     rhos = np.einsum("ij,ij->i", normals, (starts[order] + ends[order]) / 2)
-    lines: list[list[float]] = []  # cos, sin, rho, support
-    for normal, rho, length in zip(normals, rhos, lengths[order], strict=True):
+    lines: list[list[float]] = []  # cos, sin, rho, support, index of the longest segment
+    for index, normal, rho, length in zip(order, normals, rhos, lengths[order], strict=True):
         for line in lines:
             dot = normal[0] * line[0] + normal[1] * line[1]
             if abs(dot) > MERGE_COS and abs(rho * math.copysign(1, dot) - line[2]) < MERGE_PX:
                 line[3] += length
                 break
         else:
-            lines.append([normal[0], normal[1], rho, length])
-    lines.sort(key=lambda line: -line[3])
-    return np.array(lines[:MAX_LINES])[:, :3] if lines else np.zeros((0, 3))
+            lines.append([normal[0], normal[1], rho, length, index])
+    if not lines:
+        return np.zeros((0, 3))
+    rows = np.array(sorted(lines, key=lambda line: -line[3]))
+    kept, rest = rows[:MAX_LINES], rows[MAX_LINES:]
+    if len(rest):
+        longest = rest[:, 4].astype(int)
+        outer = ~_inside_card_colour(starts[longest], ends[longest], rest[:, :2], card_colour)
+        kept = np.vstack([kept, rest[outer][:EXTRA_OUTER_LINES]])
+    return kept[:, :3]
+
+
+def _inside_card_colour(
+    starts: np.ndarray, ends: np.ndarray, normals: np.ndarray, card_colour: npt.NDArray[np.float32]
+) -> np.ndarray:
+    """(N,) bool: segments with card colour on both sides along their length, i.e. print inside a card."""
+    offset = INTERIOR_OFFSET_SHARE * max(card_colour.shape)
+    points = starts[:, None] + (ends - starts)[:, None] * INTERIOR_ALONG[:, None]  # (N, S, 2)
+    sides = []
+    for sign in (-1.0, 1.0):
+        shifted = points + sign * offset * normals[:, None]
+        pixels, in_frame = _pixel_index(card_colour.shape, shifted[..., 0], shifted[..., 1])
+        sides.append((card_colour.ravel()[pixels] * in_frame).mean(axis=1))  # out of frame counts as not card
+    return np.minimum(*sides) > INTERIOR_MIN_COLOUR
 
 
 def _quad_hypotheses(

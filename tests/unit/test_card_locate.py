@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.card_locate import locate_cards
+from engine.card_locate import _inside_card_colour, locate_cards
 
 CARD_W, CARD_H = 880, 600  # 88 x 60 mm at 10 px/mm
 FRAME = (1200, 900)
@@ -144,3 +144,12 @@ def test_a_card_in_a_sleeve_is_located_by_its_own_border(margin):
 )
 def test_no_card_gives_nothing(image):
     assert locate_cards(image) == []
+
+
+def test_print_inside_a_card_coloured_region_is_told_from_its_border():
+    card_colour = np.zeros((240, 320), np.float32)
+    card_colour[40:200, 60:260] = 1.0
+    starts = np.array([[80.0, 120.0], [80.0, 40.0]])  # a text line across the middle; the top border
+    ends = np.array([[240.0, 120.0], [240.0, 40.0]])
+    normals = np.array([[0.0, 1.0], [0.0, 1.0]])
+    assert _inside_card_colour(starts, ends, normals, card_colour).tolist() == [True, False]
