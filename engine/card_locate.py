@@ -29,6 +29,10 @@ PALE_MIN_L = 80
 CLOSE_SHARE = 0.02  # closing kernel, as a share of the long side: bridges text lines and the photo
 
 CANNY_LOW, CANNY_HIGH = 40, 100  # on Sobel sums (about 4 x the step in Lab units)
+FAINT_CANNY_LOW, FAINT_CANNY_HIGH = 20, 40  # a faint border's edges, for a few extra lines only
+FAINT_LINES = 1  # at most this many: more lets clutter pairs in
+FAINT_NEW_PX = 4.0  # px on the edge map: a faint line this near a kept one adds nothing
+FAINT_MIN_SHARE = 0.2  # of the long side: a faint line must be this long in one run, as a card side is
 CHANNEL_GAINS = (1, 2, 2)  # L, a, b: a hue step is worth more than the same lightness step
 HOUGH_VOTES = 20
 HOUGH_GAP = 3
@@ -133,7 +137,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     scale = min(1.0, WORK_LONG_SIDE / max(height, width))
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lab = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2Lab), dtype=np.uint8)
-    edges = _edge_map(lab)
+    edges, faint_edges = _edge_maps(lab)
     colour_masks = [_card_colour_map(lab, lenient) for lenient in (False, True)]
     colours = [
         np.clip(
@@ -145,6 +149,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     ring_weight = SURFACE_RING_WEIGHT if on_card_colour else 1.0
     min_complete = SURFACE_MIN_COMPLETE if on_card_colour else 0.0
     lines = _border_lines(edges, colours[0])
+    lines = np.vstack([lines, _faint_border_lines(faint_edges, colours[0], lines)])
     blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
     roughs: list[Rough] = [(quad, SEARCH_SHARES) for quad in blobs]
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
@@ -221,8 +226,9 @@ def _colour_quads(mask: npt.NDArray[np.float32]) -> list[QuadArray]:
     return quads
 
 
-def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """Canny edges, at half the working size, of the strongest of the Lab channels' gradients at each pixel.
+def _edge_maps(lab: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """Canny edges at half the working size, of the strongest of the Lab channels' gradients at each pixel; and the
+    faint edges lower thresholds add.
 
     Half size averages out sensor noise and print texture; the colour channels keep a card on a surface of the same
     lightness visible, which a grey-level gradient misses."""
@@ -239,7 +245,9 @@ def _edge_map(lab: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         best_dx = np.where(stronger, dx, best_dx)
         best_dy = np.where(stronger, dy, best_dy)
         best_magnitude = np.maximum(magnitude, best_magnitude)
-    return np.asarray(cv2.Canny(best_dx, best_dy, CANNY_LOW, CANNY_HIGH, L2gradient=True), dtype=np.uint8)
+    edges = np.asarray(cv2.Canny(best_dx, best_dy, CANNY_LOW, CANNY_HIGH, L2gradient=True), dtype=np.uint8)
+    faint = np.asarray(cv2.Canny(best_dx, best_dy, FAINT_CANNY_LOW, FAINT_CANNY_HIGH, L2gradient=True), dtype=np.uint8)
+    return edges, faint
 
 
 def _border_lines(edges: npt.NDArray[np.uint8], card_colour: npt.NDArray[np.float32]) -> np.ndarray:
@@ -247,12 +255,35 @@ def _border_lines(edges: npt.NDArray[np.uint8], card_colour: npt.NDArray[np.floa
 
     On a busy card, text and ruled lines inside it can fill the cap and push out a shorter or fainter border: a few
     lines past the cap are kept too (after the rest), if they do not have card colour on both sides."""
+    rows, starts, ends = _merged_lines(edges)
+    kept, rest = rows[:MAX_LINES], rows[MAX_LINES:]
+    outer = ~_inside_card_colour(starts[MAX_LINES:], ends[MAX_LINES:], rest[:, :2], card_colour)
+    return np.vstack([kept, rest[outer][:EXTRA_OUTER_LINES]])
+
+
+def _faint_border_lines(
+    faint_edges: npt.NDArray[np.uint8], card_colour: npt.NDArray[np.float32], lines: np.ndarray
+) -> np.ndarray:
+    """A few long lines only the low-threshold edge map shows, not print inside a card and not already in `lines`:
+    a card's border on a surface of nearly its colour can stay under the main thresholds."""
+    rows, starts, ends = _merged_lines(faint_edges)
+    fresh = ~_inside_card_colour(starts, ends, rows[:, :2], card_colour)
+    fresh &= np.linalg.norm(ends - starts, axis=1) > FAINT_MIN_SHARE * max(faint_edges.shape)
+    for line in lines:
+        dots = rows[:, :2] @ line[:2]
+        fresh &= ~((np.abs(dots) > MERGE_COS) & (np.abs(rows[:, 2] * np.sign(dots) - line[2]) < FAINT_NEW_PX))
+    return rows[fresh][:FAINT_LINES]
+
+
+def _merged_lines(edges: npt.NDArray[np.uint8]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hough segments merged into lines: (N, 3) rows (cos t, sin t, rho) by support, and each line's longest
+    segment's start and end points, (N, 2) each."""
     long_side = max(edges.shape)
     segments = cv2.HoughLinesP(
         edges, 1, math.pi / 180, HOUGH_VOTES, minLineLength=MIN_SEGMENT_SHARE * long_side, maxLineGap=HOUGH_GAP
     )
     if segments is None:
-        return np.zeros((0, 3))
+        return np.zeros((0, 3)), np.zeros((0, 2)), np.zeros((0, 2))
     segments = segments.reshape(-1, 4).astype(np.float64)
     starts, ends = segments[:, :2], segments[:, 2:]
     lengths = np.linalg.norm(ends - starts, axis=1)
@@ -269,15 +300,9 @@ def _border_lines(edges: npt.NDArray[np.uint8], card_colour: npt.NDArray[np.floa
                 break
         else:
             lines.append([normal[0], normal[1], rho, length, index])
-    if not lines:
-        return np.zeros((0, 3))
     rows = np.array(sorted(lines, key=lambda line: -line[3]))
-    kept, rest = rows[:MAX_LINES], rows[MAX_LINES:]
-    if len(rest):
-        longest = rest[:, 4].astype(int)
-        outer = ~_inside_card_colour(starts[longest], ends[longest], rest[:, :2], card_colour)
-        kept = np.vstack([kept, rest[outer][:EXTRA_OUTER_LINES]])
-    return kept[:, :3]
+    longest = rows[:, 4].astype(int)
+    return rows[:, :3], starts[longest], ends[longest]
 
 
 def _inside_card_colour(

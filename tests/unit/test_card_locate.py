@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.card_locate import _inside_card_colour, locate_cards
+from engine.card_locate import _faint_border_lines, _inside_card_colour, locate_cards
 
 CARD_W, CARD_H = 880, 600  # 88 x 60 mm at 10 px/mm
 FRAME = (1200, 900)
@@ -153,3 +153,14 @@ def test_print_inside_a_card_coloured_region_is_told_from_its_border():
     ends = np.array([[240.0, 120.0], [240.0, 40.0]])
     normals = np.array([[0.0, 1.0], [0.0, 1.0]])
     assert _inside_card_colour(starts, ends, normals, card_colour).tolist() == [True, False]
+
+
+def test_a_faint_line_is_added_only_when_it_is_new():
+    faint_edges = np.zeros((240, 320), np.uint8)
+    faint_edges[60, 20:300] = 255  # a long faint edge across the frame
+    faint_edges[180, 20:300] = 255  # another, already among the main lines
+    no_card_colour = np.zeros((240, 320), np.float32)
+    known = np.array([[0.0, 1.0, 180.0]])
+    found = _faint_border_lines(faint_edges, no_card_colour, known)
+    assert len(found) == 1
+    assert abs(abs(found[0, 2]) - 60) < 1
