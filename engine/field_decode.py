@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, format_date, is_valid_id
+from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, format_date, is_date, is_valid_id
 from engine.textrec import BLANK, ctc_greedy_decode
 
 Probabilities = npt.NDArray[np.float32]
@@ -363,12 +363,8 @@ def normalize_printed_date(text: str) -> str:
     return value or ascii_text
 
 
-def is_iso_date(value: str) -> bool:
-    return ISO_DATE.fullmatch(value) is not None and format_date(value[:4], value[5:7], value[8:]) == value
-
-
 def is_validity_end(value: str) -> bool:
-    return value == LONG_TERM or is_iso_date(value)
+    return value == LONG_TERM or is_date(value)
 
 
 def normalize_validity(text: str) -> str:
@@ -381,7 +377,7 @@ def is_validity_row(value: str) -> bool:
     """`A至B` or `A至长期` (new print), `A有效期限N年` or `A有效期限长期` (old print, its label in the row; a label
     character or two may fall outside the strip), every date real and N 6 or 10."""
     match = VALIDITY_ROW.fullmatch(value)
-    return match is not None and all(is_iso_date(date) for date in ISO_DATE.findall(value))
+    return match is not None and all(is_date(date) for date in ISO_DATE.findall(value))
 
 
 def is_valid_class(value: str) -> bool:
@@ -407,7 +403,7 @@ def keep_text(text: str) -> str:
 
 
 ID_NUMBER_SPEC = FieldSpec("number", DIGITS + "Xx", str.upper, is_valid_id)
-DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_iso_date)
+DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_date)
 VALIDITY_END_SPEC = FieldSpec("valid_to", DIGITS + DATE_SEPARATORS + LONG_TERM, normalize_printed_date, is_validity_end)
 VALIDITY_ROW_SPEC = FieldSpec(
     "validity", DIGITS + DATE_SEPARATORS + "至年" + LONG_TERM + OLD_PERIOD_LABEL, normalize_validity, is_validity_row

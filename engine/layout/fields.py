@@ -88,11 +88,8 @@ def normalize_class(text: str) -> str | None:
 
 
 def is_date(text: str) -> bool:
-    """`text` is a real calendar date written YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
+    """`text` is a real calendar date written YYYY-MM-DD, in format_date's years."""
+    return format_date(text[:4], text[5:7], text[8:]) == text
 
 
 def add_years(start: str, years: int) -> str:
