@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, for
 from engine.textrec import BLANK, ctc_greedy_decode
 
 Probabilities = npt.NDArray[np.float32]
+T = TypeVar("T")
 
 DEFAULT_TOP_K = 8
 # A class below this probability at a step is not worth a beam branch: it can only add texts far less likely than
@@ -28,8 +30,8 @@ MAX_CLASSES_PER_STEP = 5
 RESCALE_BELOW = 1e-100
 # A value the grammar rejects is still returned (never invented), but must not look as sure as a valid one.
 INVALID_SCORE_FACTOR = 0.5
-# Bounds the charset-column cache; a process sees one or two alphabets and a handful of charsets.
-MAX_CACHED_CHARSETS = 64
+# Bounds the per-alphabet cache: a process sees one or two alphabets, a handful of charsets and one index each.
+MAX_CACHED_TABLES = 64
 
 DIGITS = "0123456789"
 DATE_SEPARATORS = "-./－．／"
@@ -89,26 +91,35 @@ class FieldDecoding:
     candidates: tuple[FieldCandidate, ...]
 
 
-_charset_columns: dict[tuple[int, str], tuple[Sequence[str], npt.NDArray[np.intp], list[str]]] = {}
+_per_alphabet: dict[tuple[int, str], tuple[Sequence[str], Any]] = {}
+
+
+def _cached_per_alphabet(alphabet: Sequence[str], key: str, build: Callable[[], T]) -> T:
+    """`build()` for this alphabet object and key, computed once.
+
+    The engine's alphabet never changes, and scanning its ~18k entries on every field of every request would cost
+    more than the decoding. The cache holds the alphabet itself, so its id stays unique.
+    """
+    cached = _per_alphabet.get((id(alphabet), key))
+    if cached is not None and cached[0] is alphabet:
+        return cast(T, cached[1])
+    if len(_per_alphabet) >= MAX_CACHED_TABLES:
+        _per_alphabet.clear()
+    value = build()
+    _per_alphabet[(id(alphabet), key)] = (alphabet, value)
+    return value
 
 
 def charset_columns(alphabet: Sequence[str], charset: str) -> tuple[npt.NDArray[np.intp], list[str]]:
-    """Columns of `alphabet` to keep for `charset` (blank first) and the characters they stand for.
+    """Columns of `alphabet` to keep for `charset` (blank first) and the characters they stand for; cached per
+    alphabet object."""
 
-    Cached per alphabet object: the engine's alphabet never changes, and scanning ~18k entries on every field of
-    every request would cost more than the decoding. The cache holds the alphabet itself, so its id stays unique.
-    """
-    key = (id(alphabet), charset)
-    cached = _charset_columns.get(key)
-    if cached is not None and cached[0] is alphabet:
-        return cached[1], cached[2]
-    allowed = set(charset)
-    columns = [BLANK] + [index for index, character in enumerate(alphabet) if index != BLANK and character in allowed]
-    if len(_charset_columns) >= MAX_CACHED_CHARSETS:
-        _charset_columns.clear()
-    entry = (alphabet, np.array(columns, dtype=np.intp), [alphabet[index] for index in columns])
-    _charset_columns[key] = entry
-    return entry[1], entry[2]
+    def build() -> tuple[npt.NDArray[np.intp], list[str]]:
+        allowed = set(charset)
+        columns = [BLANK] + [i for i, character in enumerate(alphabet) if i != BLANK and character in allowed]
+        return np.array(columns, dtype=np.intp), [alphabet[index] for index in columns]
+
+    return _cached_per_alphabet(alphabet, "charset:" + charset, build)
 
 
 def restrict_to_charset(
@@ -300,20 +311,17 @@ def ctc_log_likelihood(probabilities: Probabilities, alphabet: Sequence[str], te
     return float(np.logaddexp(forward[-1], forward[-2]) if states > 1 else forward[-1])
 
 
-_alphabet_indexes: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
-
-
 def _alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
-    """Column of each character (the first, if listed twice); cached per alphabet object like charset_columns."""
-    entry = _alphabet_indexes.get(id(alphabet))
-    if entry is None or entry[0] is not alphabet:
+    """Column of each character (the first, if listed twice); cached per alphabet object."""
+
+    def build() -> dict[str, int]:
         columns: dict[str, int] = {}
         for column, character in enumerate(alphabet):
             if column != BLANK:
                 columns.setdefault(character, column)
-        entry = (alphabet, columns)
-        _alphabet_indexes[id(alphabet)] = entry
-    return entry[1]
+        return columns
+
+    return _cached_per_alphabet(alphabet, "index", build)
 
 
 def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
