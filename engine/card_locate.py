@@ -562,16 +562,12 @@ def _inward_profiles(
     (4, C, D, 3). Also the runs' mid points on the side (4, C, 2), the inward unit normals (4, 2) and which
     runs lie mostly in the frame (4, C)."""
     height, width = image.shape[:2]
-    along = quad[NEXT_CORNER] - quad
-    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
-    inward = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
-    outward = ((quad.mean(axis=0) - quad) * inward).sum(axis=1) < 0
-    inward[outward] *= -1
+    along, _, outward = _side_geometry(quad)
+    inward = -outward
     positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
     points = positions[:, :, None, :] + depths[None, None, :, None] * inward[:, None, None, :]  # (4, S, D, 2)
     map_x, map_y = (points[..., axis].reshape(4 * SIDE_SAMPLES, len(depths)).astype(np.float32) for axis in (0, 1))
-    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    lab = _float_lab(cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     in_frame = (
         (positions[:, :, 0] >= 0) & (positions[:, :, 0] <= width - 1) & (positions[:, :, 1] >= 0)
         & (positions[:, :, 1] <= height - 1)
@@ -586,12 +582,21 @@ def _inward_profiles(
 
 def _stock_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> np.ndarray:
     """The card stock's Lab colour: the median over a grid inside the quad."""
-    points = (GRID_WEIGHTS @ quad).astype(np.float32)
+    lab = _lab_at(image, (GRID_WEIGHTS @ quad).astype(np.float32))
+    return np.asarray(np.median(lab, axis=0))
+
+
+def _lab_at(image: npt.NDArray[np.uint8], points: npt.NDArray[np.float32]) -> np.ndarray:
+    """(P, 3) Lab colour of the image at (P, 2) points, interpolated, the frame's edge pixels repeated past it."""
     samples = cv2.remap(
         image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
-    return np.asarray(np.median(lab, axis=0))
+    return _float_lab(samples)[0]
+
+
+def _float_lab(bgr: np.ndarray) -> np.ndarray:
+    """Lab of 8-bit BGR pixels in float32 (L 0..100, a and b signed), finer than OpenCV's 8-bit Lab."""
+    return np.asarray(cv2.cvtColor(bgr.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
 
 
 def _colour_distance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -637,9 +642,18 @@ def _inner_edge_depths(
 
 def _side_lines(quad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """The quad's sides as (point, unit direction) lines, side i from corner i to corner i + 1."""
+    _, directions, _ = _side_geometry(quad)
+    return [(quad[index], directions[index]) for index in range(4)]
+
+
+def _side_geometry(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each side of a (4, 2) quad, from corner i to corner i + 1: its vector, its unit direction and its unit normal
+    pointing out of the quad, each (4, 2)."""
     along = quad[NEXT_CORNER] - quad
     directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
-    return [(quad[index], directions[index]) for index in range(4)]
+    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
+    normals[((quad.mean(axis=0) - quad) * normals).sum(axis=1) > 0] *= -1
+    return along, directions, normals
 
 
 def _corners_of(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
@@ -669,11 +683,7 @@ def _edge_points(
     positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
     columns, so the smoothing along each side stays within it."""
     height, width = image.shape[:2]
-    along = quad[NEXT_CORNER] - quad
-    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
-    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
-    outward = ((quad.mean(axis=0) - quad) * normals).sum(axis=1) > 0
-    normals[outward] *= -1  # point the normals out of the card
+    along, _, normals = _side_geometry(quad)  # the normals point out of the card
     positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
     inside = (
         (positions[:, :, 0] >= FRAME_MARGIN_PX)
@@ -691,8 +701,7 @@ def _edge_points(
         .astype(np.float32)
         for axis in (0, 1)
     )
-    samples = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)
+    lab = _float_lab(cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
     light, green_red, blue_yellow = (plane.reshape(4 * SIDE_SAMPLES, count) for plane in cv2.split(smooth))
     # The card differs from most surfaces more in hue than in lightness: a and b steps count double.
@@ -795,10 +804,7 @@ def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
     points = (MARGIN_WEIGHTS @ quad.astype(np.float64)).astype(np.float32)
     height, width = image.shape[:2]
     inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
-    samples = cv2.remap(
-        image, points[:, 0][None], points[:, 1][None], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
-    lab = np.asarray(cv2.cvtColor(samples.astype(np.float32) / np.float32(255.0), cv2.COLOR_BGR2Lab), np.float32)[0]
+    lab = _lab_at(image, points)
     lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
     band_count = len(MARGIN_WEIGHTS) - len(GRID_WEIGHTS)
     interior = lab[band_count:][inside[band_count:]]
