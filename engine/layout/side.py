@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,9 @@ TITLE = "机动车驾驶证"
 ELECTRONIC_EVIDENCE = ("电子驾驶证", "12123", "累积记分", "累计记分", "当前时间", "生成时间")
 BACK_EVIDENCE = ("副页", "档案编号", "记录")
 FRONT_EVIDENCE = ("出生日期", "初次领证", "准驾车型", "有效期限", "有效起始", "国籍", "住址", "性别")
+# The main page prints its dates as 1990-01-31 (birth, first issue, validity); the back page's record says 年月日.
+PRINTED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+FRONT_MIN_PRINTED_DATES = 2
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,13 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
     back = sum(word in text for word in BACK_EVIDENCE)
     front = sum(word in text for word in FRONT_EVIDENCE)
     has_title = TITLE in text or "驾驶证" in text
+    # Small, blurred labels are often lost where the larger values still read: the dates then tell the main page.
+    front_values = len(PRINTED_DATE.findall(text)) >= FRONT_MIN_PRINTED_DATES
     if electronic >= 2 or (electronic and front >= 3):
         return PageKind("front", "electronic", min(1.0, 0.5 + 0.15 * electronic))
     if "副页" in text or (back >= 2 and front <= 1):
         return PageKind("back", "normal", min(1.0, 0.5 + 0.2 * back))
-    if front >= 3 or (has_title and front >= 1):
+    if front >= 3 or (has_title and (front >= 1 or front_values)):
         return PageKind("front", "normal", min(1.0, 0.4 + 0.1 * front + 0.2 * has_title))
     return None
 

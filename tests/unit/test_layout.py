@@ -171,6 +171,21 @@ def test_wrong_side_names_the_page_found():
     assert raised.value.found == "front"
 
 
+LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
+
+
+def test_main_page_whose_labels_were_not_read_is_told_by_its_title_and_dates():
+    values_only = [tl for tl in NEW_FRONT if tl.text not in LABELS and "Driving" not in tl.text]
+    (page,) = values(values_only)
+    assert page["side"] == "front" and page["number"] == "150402199902223122" and page["birth"] == "1999-02-22"
+
+
+def test_back_page_with_a_dated_record_is_not_taken_for_the_main_page():
+    record_only = [line("中华人民共和国机动车驾驶证", 240, 55, 615), line("实习期至2016年06月17日。", 180, 262, 480)]
+    with pytest.raises(NoLicenseFound):
+        values(record_only)
+
+
 @pytest.mark.parametrize(
     "lines", [[], [line("今天天气很好", 10, 10)], [line("居民身份证", 10, 10), line("公民身份号码", 10, 60)]]
 )
