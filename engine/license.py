@@ -68,7 +68,13 @@ def read_license(
     if not pages or not all(reads_well(page) for page in pages):
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
         start = time.perf_counter()
-        pages = best_per_side(pages + read_whole_image(reader, image, options))
+        try:
+            whole = read_whole_image(reader, image, options)
+        except NoLicenseFound:
+            if not pages:
+                raise
+            whole = []  # a page read in card space stands, even when the photo is too small to read as a whole
+        pages = best_per_side(pages + whole)
         timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
@@ -169,6 +170,29 @@ def test_wrong_side_names_the_page_found():
     with pytest.raises(WrongSide) as raised:
         values(NEW_FRONT, ReadOptions(side="back"))
     assert raised.value.found == "front"
+
+
+class CardOnlyReader:
+    """Reads a titled main page in card space (class and dates only, no valid ID number) and no text in the whole
+    image: a small, blurred card the whole-image pass cannot read."""
+
+    def read_text(self, image):
+        return []
+
+    def read_card(self, image, frame):
+        def card_line(text, x0, y0, x1, y1):
+            return TextLine(text, 0.9, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+        lines = [card_line("机动车驾驶证", 56, 2, 80, 9), card_line("A2", 45, 45, 52, 50)]
+        return CardReading(frame, "front", 0.95, True, lines)
+
+
+def test_a_page_read_in_card_space_stands_when_the_whole_image_shows_no_text():
+    frame = CardFrame(np.array([[100, 100], [956, 100], [956, 640], [100, 640]], dtype=np.float32))
+    image = np.zeros((800, 1100, 3), dtype=np.uint8)
+    result = read_license(CardOnlyReader(), image, ReadOptions(), locate=lambda _: [frame])
+    (page,) = result.pages
+    assert page.side == "front" and page.fields["class"].value == "A2"
 
 
 LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
