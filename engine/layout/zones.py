@@ -79,6 +79,7 @@ FRONT_SLOTS: tuple[Slot, ...] = (
     Slot("address2", 1.5, 64.5, 29.6, 3.2),
     Slot("birth", 34.0, 64.5, 35.1, 3.2),
     Slot("issue_date", 39.0, 64.5, 41.4, 3.2),
+    # 1 mm inside the class box (its left border is at 35.3 mm): a blurred border line reads as M, L or N.
     Slot("class", 36.3, 61.8, 47.55, 3.7),
     Slot("validity", 15.0, 69.5, 53.8, 3.2),
 )
