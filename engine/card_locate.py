@@ -9,6 +9,7 @@ their border is seen, their aspect, and whether card stock lies just inside each
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -53,6 +54,7 @@ BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+HYPOTHESIS_BATCH = 64  # line-pair quads whose colour fit is measured at once, doubling while more are needed
 ROUGH_DUPLICATE_SHARE = 0.005  # of the long side: a rough quad this near an earlier one refits to the same card
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
 SCORE_BY_COMPLETE = True
@@ -350,16 +352,38 @@ def _quad_hypotheses(
         ],
         axis=1,
     )
-    scores = _hypothesis_scores(corners, edges, colours, ring_weight)
-    long_side = max(edges.shape)
-    picked: list[QuadArray] = []
-    for index in np.argsort(-scores):
-        if scores[index] <= 0 or len(picked) == REFINED_CANDIDATES:
-            break
-        quad = corners[index].astype(np.float32)
-        if not picked or _corner_distances(quad, np.array(picked)).min() > DISTINCT_SHARE * long_side:
-            picked.append(quad)
-    return picked
+    bounds = _edge_scores(corners, edges)
+    return _best_distinct_hypotheses(
+        corners, bounds, lambda picks: _colour_fits(corners[picks], colours, ring_weight).max(axis=0), max(edges.shape)
+    )
+
+
+def _best_distinct_hypotheses(
+    corners: np.ndarray, bounds: np.ndarray, colour_fit: Callable[[np.ndarray], np.ndarray], long_side: int
+) -> list[QuadArray]:
+    """Up to REFINED_CANDIDATES distinct quads of the best scores (edge score x colour fit), best first.
+
+    The colour fit, at most 1, is the costly part, so it is measured in growing batches in order of the edge scores,
+    and the search stops once every quad left has an edge score under the last distinct pick's score: those could
+    not have been picked. The picks are the same as scoring every quad (hundreds on a busy photo)."""
+    order = np.argsort(-bounds, kind="stable")
+    order = order[bounds[order] > 0]
+    scores = np.zeros(len(order))
+    done, batch = 0, HYPOTHESIS_BATCH
+    while True:
+        scores[done : done + batch] = bounds[order[done : done + batch]] * colour_fit(order[done : done + batch])
+        done = min(done + batch, len(order))
+        ceiling = bounds[order[done]] if done < len(order) else 0.0  # no quad left can score above this
+        picked: list[QuadArray] = []
+        for index in np.argsort(-scores[:done], kind="stable"):
+            if scores[index] <= ceiling or len(picked) == REFINED_CANDIDATES:
+                break
+            quad = corners[order[index]].astype(np.float32)
+            if not picked or _corner_distances(quad, np.array(picked)).min() > DISTINCT_SHARE * long_side:
+                picked.append(quad)
+        if len(picked) == REFINED_CANDIDATES or done == len(order):
+            return picked
+        batch *= 2
 
 
 def _corner_distances(quad: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -378,14 +402,9 @@ def _meet(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.stack([x, y], axis=1)
 
 
-def _hypothesis_scores(
-    corners: np.ndarray,
-    edges: npt.NDArray[np.uint8],
-    colours: list[npt.NDArray[np.float32]],
-    ring_weight: float,
-) -> np.ndarray:
-    """Card-likeness of (N, 4, 2) quads: edge support along the visible border, card colour in, not out (by the
-    colour map that fits best), aspect."""
+def _edge_scores(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> np.ndarray:
+    """Card-likeness of (N, 4, 2) quads before colour: edge support along the visible border times aspect fit; 0 for
+    quads that are not convex, not near the frame, too small or far from the card's aspect."""
     height, width = edges.shape
     long_side = max(height, width)
     sides = corners[:, NEXT_CORNER] - corners
@@ -402,16 +421,11 @@ def _hypothesis_scores(
     scores = np.zeros(len(corners))
     if not valid.any():
         return scores
-    quads = corners[valid]
-    pixels, inside = _pixel_index(edges.shape, *_perimeter(quads, BORDER_ALONG))
+    pixels, inside = _pixel_index(edges.shape, *_perimeter(corners[valid], BORDER_ALONG))
     hits = cv2.dilate(edges, np.ones((3, 3), np.uint8)).ravel()[pixels] > 0
     support = (hits & inside).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
     visible = inside.mean(axis=1)
-    # Only quads with some edge support can score above 0: the colour lookups are skipped for the rest.
-    supported = support > 0
-    colour_fit = np.zeros(len(quads))
-    colour_fit[supported] = _colour_fits(quads[supported], colours, ring_weight).max(axis=0)
-    scores[valid] = support * visible * colour_fit * aspect_fit[valid]
+    scores[valid] = support * visible * aspect_fit[valid]
     return scores
 
 

@@ -6,7 +6,15 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.card_locate import _faint_border_lines, _inside_card_colour, locate_cards
+from engine.card_locate import (
+    DISTINCT_SHARE,
+    REFINED_CANDIDATES,
+    _best_distinct_hypotheses,
+    _corner_distances,
+    _faint_border_lines,
+    _inside_card_colour,
+    locate_cards,
+)
 
 CARD_W, CARD_H = 880, 600  # 88 x 60 mm at 10 px/mm
 FRAME = (1200, 900)
@@ -164,3 +172,32 @@ def test_a_faint_line_is_added_only_when_it_is_new():
     found = _faint_border_lines(faint_edges, no_card_colour, known)
     assert len(found) == 1
     assert abs(abs(found[0, 2]) - 60) < 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lazy_colour_fits_pick_what_scoring_every_quad_picks(seed):
+    rng = np.random.default_rng(seed)
+    count, long_side = 2000, 640
+    corners = rng.uniform(0, long_side, (count, 4, 2))
+    corners[count // 2 :] = corners[: count // 2] + rng.normal(0, 3, (count // 2, 4, 2))  # near-duplicates
+    bounds = rng.uniform(0, 1, count) * (rng.uniform(0, 1, count) > 0.3)
+    colours = rng.uniform(0, 1, count)
+    measured = []
+
+    def colour_fit(indices):
+        measured.extend(indices.tolist())
+        return colours[indices]
+
+    picked = _best_distinct_hypotheses(corners, bounds, colour_fit, long_side)
+
+    scores = bounds * colours
+    expected = []
+    for index in np.argsort(-scores, kind="stable"):
+        if scores[index] <= 0 or len(expected) == REFINED_CANDIDATES:
+            break
+        quad = corners[index].astype(np.float32)
+        if not expected or _corner_distances(quad, np.array(expected)).min() > DISTINCT_SHARE * long_side:
+            expected.append(quad)
+    assert len(picked) == REFINED_CANDIDATES
+    assert np.array_equal(np.array(picked), np.array(expected))
+    assert len(measured) < count / 2  # the point of it: most quads' colour is never looked at
