@@ -93,6 +93,9 @@ EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts 
 INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
 FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
+# A quad found from faint edges alone must score higher: a weak one is better left to the whole-image pass, which
+# places the card by its printed labels.
+FAINT_MIN_SCORE = 0.42
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
 
 QuadArray = npt.NDArray[np.float32]
@@ -157,6 +160,29 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     roughs += [(quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours, ring_weight)]
+    candidates = _scored_candidates(image, roughs, scale, colours, ring_weight, min_complete)
+    if not candidates:
+        # A card on a surface of nearly its colour (often in a sleeve) can leave no border in the main edge map, and
+        # its faint border lines have card colour on both sides, as print does: try again from the faint edges alone.
+        faint_lines = _merged_lines(faint_edges)[0][:MAX_LINES]
+        hypotheses = _quad_hypotheses(faint_lines, faint_edges, colours, ring_weight)
+        roughs = [(quad * 2 / scale, SEARCH_SHARES) for quad in hypotheses]
+        retried = _scored_candidates(image, roughs, scale, colours, ring_weight, min_complete)
+        candidates = [card for card in retried if card.score >= FAINT_MIN_SCORE]
+    return candidates
+
+
+def _scored_candidates(
+    image: npt.NDArray[np.uint8],
+    roughs: list[Rough],
+    scale: float,
+    colours: list[npt.NDArray[np.float32]],
+    ring_weight: float,
+    min_complete: float,
+) -> list[LocatedCard]:
+    """The distinct rough quads refined in full pixels and scored (on the half-size maps, hence `scale` / 2); those
+    scoring at least MIN_SCORE, best first."""
+    height, width = image.shape[:2]
     candidates = []
     for rough, search_shares in _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width)):
         quad, border_complete, edge_support = _refine(image, rough, search_shares)
