@@ -147,7 +147,7 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     matches = [
         (score, place, length)
         for score, place, length in _head_matches(authority, _authority_index())
-        if Levenshtein.distance(place.tail, authority[length:]) <= len(place.tail) * MAX_TAIL_EDIT_SHARE
+        if _tail_is_there(place.tail, authority[length:])
     ]
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
@@ -178,6 +178,12 @@ def _head_matches(text: str, index: HeadIndex) -> list[tuple[int, Place, int]]:
         (int(head_lengths[place] - 2 * edits[place]), index.places[int(place)], lengths[int(rows[place])])
         for place in np.flatnonzero(close)
     ]
+
+
+def _tail_is_there(tail: str, read: str) -> bool:
+    """The read rest of an authority is its place's shared tail, roughly, or the tail's start: a seal's last line
+    (警察支队) is the one most often lost to glare or the seal's red."""
+    return any(Levenshtein.distance(tail[:end], read) <= end * MAX_TAIL_EDIT_SHARE for end in range(len(tail), -1, -1))
 
 
 @cache

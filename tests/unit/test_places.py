@@ -50,6 +50,9 @@ def test_an_address_is_not_moved_to_a_city_the_license_does_not_name():
         ("北京市公安局公安交通管理周", "北京市公安局公安交通管理局"),
         ("安徽省合肥通警察支队", "安徽省合肥市公安局交通警察支队"),  # a seal line's ends lost
         ("青海省西洋市公安局之通察支队", "青海省西宁市公安局交通警察支队"),
+        ("江苏省南京市公安局", "江苏省南京市公安局交通警察支队"),  # the seal's last line lost
+        ("新疆维吾尔自治区乌鲁木齐市公安", "新疆维吾尔自治区乌鲁木齐市公安局交通警察支队"),
+        ("黑龙江省哈东滨市公安警支", "黑龙江省哈尔滨市公安局交通警察支队"),  # misread, and its end lost
     ],
 )
 def test_a_misread_authority_becomes_the_nearest_listed_one(read, expected):
@@ -63,6 +66,8 @@ def test_a_misread_authority_becomes_the_nearest_listed_one(read, expected):
     [
         "宁业民自话区市公安局交通警察支队",  # the city lost entirely: 银川, 吴忠, 固原 or 中卫
         "市公安局通警察支队",  # no place at all
+        "江苏省南京市玄武区中山路1号",  # a place followed by something that is not an authority's tail
+        "江苏省南京市公安服交消家南支众",  # the tail too garbled to tell
     ],
 )
 def test_an_authority_too_far_from_any_listed_one_is_left_alone(read):
