@@ -133,11 +133,12 @@ class TextRecognizer:
         self.alphabet = list(alphabet)
         self.config = config
 
-    def recognize(self, crops: Sequence[npt.NDArray[np.uint8]]) -> list[Recognition]:
+    def recognize(self, crops: Sequence[npt.NDArray[np.uint8]], base_width: int | None = None) -> list[Recognition]:
+        """`base_width` overrides the config's image_width."""
         results: list[Recognition | None] = [None] * len(crops)
         height = self.config.image_height
         # Lines narrower than the base width are padded to it, as the models were trained.
-        base, limit = self.config.image_width, self.config.max_width
+        base, limit = base_width or self.config.image_width, self.config.max_width
         widths = [min(max(base, resized_width(crop, height)), limit) for crop in crops]
         for batch in padded_batches(widths, self.config.batch_size):
             batch_width = max(widths[i] for i in batch)

@@ -90,3 +90,17 @@ def test_recognizer_keeps_input_order_and_widens_batches_for_long_lines():
     results = TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=2)).recognize(crops)
     assert [r.text for r in results] == ["1111111", "1", "111"]
     assert widths_seen == [320, 700]
+
+
+def test_a_smaller_base_width_pads_short_lines_less():
+    widths_seen = []
+
+    def run(tensor: np.ndarray) -> np.ndarray:
+        widths_seen.append(tensor.shape[3])
+        return np.zeros((tensor.shape[0], 16, len(ALPHABET)), dtype=np.float32)
+
+    recognizer = TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=1))
+    crops = [np.full((48, width, 3), 255, dtype=np.uint8) for width in (60, 200, 400)]
+    recognizer.recognize(crops, base_width=160)
+    recognizer.recognize(crops)
+    assert widths_seen == [160, 200, 400, 320, 320, 400]
