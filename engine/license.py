@@ -2,7 +2,8 @@
 
 Cards come from the card finder; when it finds none, or a found card does not read as a license (a sleeve, a
 matching background, a card filling the frame), the whole image is read once and its printed labels place each page
-instead. Electronic licenses (screenshots, no card) are parsed from that whole-image reading.
+instead. Electronic licenses (screenshots, no card) are parsed from that whole-image reading, and a screenshot goes
+to it without looking for a card (engine/screenshot.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import classify_page
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, TextLine
+from engine.screenshot import looks_like_screenshot
 
 # The 88 x 60 mm card around its text: margins as shares of the text block, measured on real main pages.
 CARD_MARGIN_X = 0.08
@@ -58,7 +60,7 @@ def read_license(
     """Every license page in a (H, W, 3) uint8 BGR image; field quads in its pixels. Raises RecognitionFailed."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    frames = locate(image)
+    frames = [] if looks_like_screenshot(image) else locate(image)
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]

@@ -195,6 +195,16 @@ def test_a_page_read_in_card_space_stands_when_the_whole_image_shows_no_text():
     assert page.side == "front" and page.fields["class"].value == "A2"
 
 
+def test_a_screenshot_is_read_whole_without_looking_for_a_card():
+    flat_fill = np.full((4000, 4000, 3), 240, dtype=np.uint8)
+
+    def locate(_):
+        raise AssertionError("the card finder ran on a screenshot")
+
+    result = read_license(TextOnlyReader(NEW_FRONT), flat_fill, ReadOptions(), locate=locate)
+    assert result.pages[0].fields["number"].value == NEW_FRONT_FIELDS["number"]
+
+
 LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
 
 
