@@ -104,7 +104,8 @@ def read_card(
         size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
         found = [turn_half(size - quad) for quad in found]
 
-    title = _read_quads(recognizer, card, [(TITLE_SLOT.key, _strip(TITLE_SLOT, 0.0, TITLE_SLOT.x1))])
+    title_strip = (TITLE_SLOT.key, _strip(TITLE_SLOT, 0.0, TITLE_SLOT.x1))
+    title = _read_quads(recognizer, card, [title_strip], recognizer.config.tight_line_width)
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
@@ -243,12 +244,15 @@ def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
 
 
 def _read_quads(
-    recognizer: TextRecognizer, card: npt.NDArray[np.uint8], strips: list[tuple[str, QuadArray]]
+    recognizer: TextRecognizer,
+    card: npt.NDArray[np.uint8],
+    strips: list[tuple[str, QuadArray]],
+    base_width: int | None = None,
 ) -> list[TextLine]:
     """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
     probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
     quads = [quad for _, quad in strips]
-    recognitions = recognizer.recognize([crop_quad(card, quad * PX_PER_MM)[0] for quad in quads])
+    recognitions = recognizer.recognize([crop_quad(card, quad * PX_PER_MM)[0] for quad in quads], base_width)
     lines = []
     for (key, quad), rec in zip(strips, recognitions, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
@@ -288,7 +292,7 @@ def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], foun
 def _recognized(
     recognizer: TextRecognizer, crops: list[npt.NDArray[np.uint8]], quads: list[QuadArray]
 ) -> list[TextLine]:
-    recognitions = recognizer.recognize(crops)
+    recognitions = recognizer.recognize(crops, recognizer.config.tight_line_width)
     return [
         TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
         for quad, rec in zip(quads, recognitions, strict=True)

@@ -32,9 +32,11 @@ class RecognitionConfig:
     image_height: int = 48
     image_width: int = 320
     """Base width of a batch; wider lines widen their batch instead of being squeezed."""
-    whole_image_width: int = 160
-    """Base width when a whole image is read: its lines are tight detected boxes, and most of a screenshot's 30-odd
-    lines are 2-4 character labels that the base width would pad to 3-4 times their own width."""
+    tight_line_width: int = 160
+    """Base width of lines cut tight around their text (detected lines, a card's title) instead of a value's whole
+    strip: most of a screenshot's 30-odd lines are 2-4 character labels that image_width would pad to 3-4 times
+    their own width, and a card's title and seal lines are 160-250 px. Value strips keep image_width: smaller bases
+    lost wallet fields."""
     batch_size: int = 6
     max_width: int = 2048
 

@@ -86,7 +86,7 @@ class Engine:
                 np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
                 for crop, first, second in zip(crops, turned, realign, strict=True)
             ]
-        recognitions = self.recognizer.recognize(crops, self.config.recognition.whole_image_width)
+        recognitions = self.recognizer.recognize(crops, self.config.recognition.tight_line_width)
         return [
             TextLine(
                 text=rec.text,

@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from engine.card_reader import PX_PER_MM, fit_strip, plain_main_page_areas, stretch_contrast
+from engine.card import CardFrame
+from engine.card_reader import PX_PER_MM, fit_strip, plain_main_page_areas, read_card, stretch_contrast
+from engine.config import RecognitionConfig
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
+from engine.textdet import Detection
+from engine.textrec import Recognition
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
 
@@ -64,3 +68,37 @@ def test_a_page_with_a_plain_photo_box_and_blank_date_rows_shows_the_back_layout
     scale = int(PX_PER_MM)
     with_photo[36 * scale : 56 * scale, 72 * scale : 82 * scale] = 60
     assert not plain_main_page_areas(with_photo, number_row)
+
+
+class WidthRecordingRecognizer:
+    """Reads the title as a main page's and every other crop as blank, noting the base width of each call."""
+
+    config = RecognitionConfig()
+    alphabet = ("", "a", " ")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int | None]] = []
+
+    def recognize(self, crops, base_width=None):
+        self.calls.append((len(crops), base_width))
+        text = "机动车驾驶证" if len(self.calls) == 1 else ""
+        return [Recognition(text, 0.99, (), np.zeros((8, 3), np.float32)) for _ in crops]
+
+
+class SealDetector:
+    """Finds one line, in the main page's seal."""
+
+    def detect(self, image, config=None):
+        return [Detection(line(2.0, 22.0, 40.0) * PX_PER_MM, 0.9)]
+
+
+def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
+    image = np.full((600, 880, 3), 200, np.uint8)
+    frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
+    recognizer = WidthRecordingRecognizer()
+    reading = read_card(SealDetector(), None, recognizer, image, frame)
+    assert reading.side == "front"
+    tight = recognizer.config.tight_line_width
+    (title, title_width), (strips, strip_width), (detected, detected_width) = recognizer.calls
+    assert title == 1 and strips > 5 and detected == 1
+    assert title_width == tight and strip_width is None and detected_width == tight
