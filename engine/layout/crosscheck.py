@@ -113,11 +113,19 @@ def same_holder(
 ) -> tuple[dict[str, FieldValue], dict[str, FieldValue]]:
     """Both pages of one license name the same person: where their number or name differ, the better reading goes
     on both. A valid ID number beats an invalid one (two valid ones that differ are left alone); a name that holds
-    the other's characters in order beats it (a faint character lost), else the more confident one."""
+    the other's characters in order beats it (a faint character lost), else the more confident one. A page that
+    lost the number or name (glare) gets the other page's, when that number is valid; without a place on the page."""
     front, back = dict(front), dict(back)
     for key, better in (("number", _better_number), ("name", _better_name)):
         first, second = front.get(key), back.get(key)
-        if first is None or second is None or first.value == second.value:
+        if first is None or second is None:
+            present = first or second
+            if present is not None and (key == "name" or _is_valid_number(present)):
+                copied = FieldValue(present.value, min(present.score, CORRECTED_SCORE), None)
+                front.setdefault(key, copied)
+                back.setdefault(key, copied)
+            continue
+        if first.value == second.value:
             continue
         chosen = better(first, second)
         if chosen is not None:
@@ -127,8 +135,12 @@ def same_holder(
 
 
 def _better_number(first: FieldValue, second: FieldValue) -> FieldValue | None:
-    valid = [value for value in (first, second) if isinstance(value.value, str) and is_valid_id(value.value)]
+    valid = [value for value in (first, second) if _is_valid_number(value)]
     return valid[0] if len(valid) == 1 else None
+
+
+def _is_valid_number(number: FieldValue) -> bool:
+    return isinstance(number.value, str) and is_valid_id(number.value)
 
 
 def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:

@@ -83,6 +83,18 @@ def test_a_valid_id_number_goes_on_both_pages_but_two_valid_ones_stay():
     assert (front["number"].value, back["number"].value) == (valid, other_valid)
 
 
+def test_a_page_that_lost_the_number_or_name_gets_the_other_pages_without_a_place():
+    valid, invalid = "11010519491231002X", "11010519491231002Y"
+    where = ((10.0, 10.0), (90.0, 10.0), (90.0, 20.0), (10.0, 20.0))
+    front = {"number": FieldValue(valid, 0.99, where), "name": FieldValue("薛杰珺", 0.95, where)}
+    fixed_front, back = same_holder(front, {})
+    assert (back["number"].value, back["name"].value) == (valid, "薛杰珺")
+    assert back["number"].quad is None and back["number"].score == CORRECTED_SCORE
+    assert fixed_front == front
+    fixed_front, _ = same_holder({}, page(number=invalid))
+    assert "number" not in fixed_front  # an invalid number is not copied
+
+
 def test_a_number_read_valid_fixes_a_birth_date_a_digit_or_two_away_and_the_sex():
     number = "11010519491231002X"  # born 1949-12-31, female
     fixed = values(correct_fields(page(number=number, birth="1949-12-81", sex="男"), front=True))
