@@ -35,7 +35,7 @@ VALID_YEARS = (6, 10)
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
     """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills."""
-    return correct_places(correct_validity(correct_number(fields, fill_from_number=front)))
+    return correct_places(first_period_end(correct_validity(correct_number(fields, fill_from_number=front))))
 
 
 def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
@@ -184,6 +184,20 @@ def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
         return fields
     key, value = candidates[0]
     return {**fields, key: replace(fields[key], value=value, score=min(fields[key].score, CORRECTED_SCORE))}
+
+
+def first_period_end(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A license valid from its first issue date is the first one, and a first license runs 6 years (实施条例 第二十
+    六条): its end, when lost or read as no later than its start, is that."""
+    start, issued, end = (_text(fields.get(key)) for key in ("valid_from", "issue_date", "valid_to"))
+    if start is None or start != issued or not is_date(start):
+        return fields
+    if end is not None and not (is_date(end) and end <= start):
+        return fields
+    end = add_years(start, VALID_YEARS[0])
+    score = min(fields["valid_from"].score, fields["issue_date"].score, CORRECTED_SCORE)
+    quad = fields["valid_to"].quad if "valid_to" in fields else None
+    return {**fields, "valid_to": FieldValue(end, score, quad)}
 
 
 def _could_start(valid_from: str, issued: str | None) -> bool:

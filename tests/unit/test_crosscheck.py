@@ -2,7 +2,13 @@
 
 import pytest
 
-from engine.layout.crosscheck import CORRECTED_SCORE, correct_fields, correct_validity, same_holder
+from engine.layout.crosscheck import (
+    CORRECTED_SCORE,
+    correct_fields,
+    correct_validity,
+    first_period_end,
+    same_holder,
+)
 from engine.layout.fields import is_date
 from engine.results import FieldValue
 
@@ -81,6 +87,27 @@ def test_a_valid_id_number_goes_on_both_pages_but_two_valid_ones_stay():
     assert back["number"].value == valid
     front, back = same_holder(page(number=valid), page(number=other_valid))
     assert (front["number"].value, back["number"].value) == (valid, other_valid)
+
+
+@pytest.mark.parametrize("end", [None, "2011-01-04", "2023-11-14"])
+def test_a_first_license_whose_end_was_lost_runs_six_years(end):
+    read = {"issue_date": "2023-11-14", "valid_from": "2023-11-14"} | ({"valid_to": end} if end else {})
+    fixed = first_period_end(page(**read))
+    assert fixed["valid_to"].value == "2029-11-14"
+    assert fixed["valid_to"].score == CORRECTED_SCORE
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        {"issue_date": "2013-11-14", "valid_from": "2019-11-14"},  # a renewal: 10 years or for life
+        {"issue_date": "2023-11-14", "valid_from": "2023-11-14", "valid_to": "2033-11-14"},  # read after its start
+        {"issue_date": "2023-11-14", "valid_from": "2023-11-14", "valid_to": "长期"},
+        {"valid_from": "2023-11-14"},
+    ],
+)
+def test_an_end_is_not_filled_unless_the_license_is_the_first_and_the_end_impossible(read):
+    assert values(first_period_end(page(**read))) == read
 
 
 def test_a_page_that_lost_the_number_or_name_gets_the_other_pages_without_a_place():
