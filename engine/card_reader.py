@@ -201,10 +201,10 @@ def _upside_down(classifier: LineClassifier, card: npt.NDArray[np.uint8], found:
 
 def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slot, ...] = ()) -> QuadArray | None:
     """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
-    recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print),
-    and None for a row that is usually blank (address2, record) when nothing was detected on it, unless the row it
-    continues (CONTINUED_ROWS, looked up in slots) is full."""
-    if slot.key in WHOLE_ROWS:
+    recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print) or
+    text was detected on the row that continues it (CONTINUED_ROWS, looked up in slots), and None for a row that is
+    usually blank (address2, record) when nothing was detected on it, unless the row it continues is full."""
+    if slot.key in WHOLE_ROWS or _continuation_has_text(slot, shift, found, slots):
         return _strip(slot, shift, slot.x1)
     on_row = _detected_on_row(slot, shift, found)
     if on_row:
@@ -216,6 +216,12 @@ def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slo
     if continued is not None and _row_is_full(continued, shift, found):
         return _strip(slot, shift, min(slot.x1, slot.x0 + WRAP_READ_CHARS * slot.size))
     return None
+
+
+def _continuation_has_text(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slot, ...]) -> bool:
+    """Text was detected on the row that continues this one: this row is full, however faint its end (the detector
+    often stops short of a glared or pale end, and a strip ending there loses the characters before the wrap)."""
+    return any(CONTINUED_ROWS.get(other.key) == slot.key and _detected_on_row(other, shift, found) for other in slots)
 
 
 def _detected_on_row(slot: Slot, shift: float, found: list[QuadArray]) -> list[QuadArray]:

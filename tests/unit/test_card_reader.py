@@ -25,6 +25,15 @@ def test_a_strip_ends_two_characters_past_the_last_text_on_its_row():
     assert strip[1, 0] == pytest.approx(50.0 + 2 * address.size)
 
 
+def test_an_address_that_wraps_is_read_to_its_rows_end_however_short_its_detected_text():
+    """A glared end of the first row escapes the detector; text on the second row says the first is full."""
+    address, second = SLOTS["address"], SLOTS["address2"]
+    found = [line(12.0, 60.0, address.y), line(2.0, 20.0, second.y)]
+    strip = fit_strip(address, 0.0, found, FRONT_SLOTS)
+    assert strip is not None
+    assert strip[1, 0] == address.x1
+
+
 def test_second_address_line_is_skipped_when_nothing_is_there_and_the_first_is_short():
     address = SLOTS["address"]
     assert fit_strip(SLOTS["address2"], 0.0, [line(12.0, 60.0, address.y)], FRONT_SLOTS) is None
