@@ -95,7 +95,10 @@ def read_card(
     recognizer: TextRecognizer,
     image: npt.NDArray[np.uint8],
     frame: CardFrame,
+    expected_side: Side | None = None,
 ) -> CardReading:
+    """`expected_side`: the page this frame must be when it is a page at all (an open wallet's other page); a page
+    of that side told only by where its text sits is then read whole, ID number or not."""
     card = frame.rectify(image, PX_PER_MM)
     found = [detection.quad / PX_PER_MM for detection in detector.detect(stretch_contrast(card), DETECTION)]
     if classifier is not None and found and _upside_down(classifier, card, found):
@@ -117,7 +120,7 @@ def read_card(
     shift = print_shift(found, slots)
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found, slots)) is not None]
     read_first = title
-    if not titled:
+    if not titled and kind.side != expected_side:
         # A page told only by where its text sits counts only with an ID number (license.read_card_page): read that
         # row first, and stop there when it holds none (an app screenshot's card, a photo box, a sleeve).
         number = _read_quads(recognizer, card, [strip for strip in strips if strip[0] == "number"])

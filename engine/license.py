@@ -21,19 +21,20 @@ import numpy.typing as npt
 from engine.card import CardFrame
 from engine.card_reader import CardReading, looks_like_card_stock
 from engine.errors import NoLicenseFound, WrongSide
+from engine.field_decode import is_file_number
 from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import correct_fields, same_holder
 from engine.layout.electronic import parse_electronic
-from engine.layout.fields import is_valid_id
+from engine.layout.fields import is_date, is_valid_id
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import classify_page
-from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, TextLine
+from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot
 
 # The 88 x 60 mm card around its text: margins as shares of the text block, measured on real main pages.
@@ -51,7 +52,9 @@ class TextReader(Protocol):
 
     def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]: ...
 
-    def read_card(self, image: npt.NDArray[np.uint8], frame: CardFrame) -> CardReading: ...
+    def read_card(
+        self, image: npt.NDArray[np.uint8], frame: CardFrame, expected_side: Side | None = None
+    ) -> CardReading: ...
 
 
 def read_license(
@@ -102,16 +105,28 @@ def second_page(
     reader: TextReader, image: npt.NDArray[np.uint8], first: PageResult, options: ReadOptions
 ) -> list[PageResult]:
     """The other page of an open wallet when the card finder found only one: tried left and right of it at the
-    wallet's fold, kept only when it reads well and is the other side."""
+    wallet's fold, kept only when it is the other side and reads well, or, when glare took its title and ID number,
+    shows that side's own values (other_side_values)."""
     if first.card_quad is None:
         return []
+    other: Side = "back" if first.side == "front" else "front"
     for frame in CardFrame(np.array(first.card_quad, dtype=np.float32)).beside(WALLET_GAP_MM):
         if not looks_like_card_stock(image, frame):
             continue
-        page = read_card_page(reader, image, frame, options)
-        if page is not None and page.side != first.side and reads_well(page):
+        page = read_card_page(reader, image, frame, options, expected_side=other)
+        if page is not None and page.side == other and (reads_well(page) or other_side_values(page)):
             return [page]
     return []
+
+
+def other_side_values(page: PageResult) -> bool:
+    """Values only a license page of its side prints, read: two real dates on a main page (birth, first issue,
+    validity start), a 12-digit file number on a back page."""
+    if page.side == "front":
+        dates = [page.fields.get(key) for key in ("birth", "issue_date", "valid_from")]
+        return sum(1 for date in dates if date is not None and is_date(str(date.value))) >= 2
+    file_number = page.fields.get("file_number")
+    return file_number is not None and is_file_number(str(file_number.value))
 
 
 def reads_well(page: PageResult) -> bool:
@@ -135,17 +150,22 @@ def best_per_side(pages: list[PageResult]) -> list[PageResult]:
 
 
 def read_card_page(
-    reader: TextReader, image: npt.NDArray[np.uint8], frame: CardFrame, options: ReadOptions
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    frame: CardFrame,
+    options: ReadOptions,
+    expected_side: Side | None = None,
 ) -> PageResult | None:
-    """One card read in card space: its lines placed in card millimetres, classified and parsed by zones."""
-    reading = reader.read_card(image, frame)
+    """One card read in card space: its lines placed in card millimetres, classified and parsed by zones.
+    `expected_side`: see card_reader.read_card; such a page is returned without a title or an ID number."""
+    reading = reader.read_card(image, frame, expected_side=expected_side)
     if reading.side is None:
         return None
     frame, lines, side = reading.frame, reading.lines, reading.side
     fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
     fields = correct_fields(fields, front=side == "front")
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
-    if not reading.titled and not has_valid_number(fields):
+    if not reading.titled and not has_valid_number(fields) and side != expected_side:
         return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
     card = to_quad(frame.quad)
     return PageResult(

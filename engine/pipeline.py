@@ -18,7 +18,7 @@ from engine.image import BGRImage
 from engine.license import read_license
 from engine.manifest import ModelSet, load_manifest, verify_file
 from engine.orientation import against_majority
-from engine.results import LicenseResult, ReadOptions, TextLine
+from engine.results import LicenseResult, ReadOptions, Side, TextLine
 from engine.runtime import Runtime
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
@@ -99,9 +99,9 @@ class Engine:
             if rec.score >= MIN_LINE_SCORE and rec.text.strip()
         ]
 
-    def read_card(self, image: BGRImage, frame: CardFrame) -> CardReading:
+    def read_card(self, image: BGRImage, frame: CardFrame, expected_side: Side | None = None) -> CardReading:
         """One card page read in card space (engine.card_reader): upright frame, page, lines in millimetres."""
-        return read_card(self.detector, self.classifier, self.recognizer, image, frame)
+        return read_card(self.detector, self.classifier, self.recognizer, image, frame, expected_side)
 
     def read_license(self, image: BGRImage, options: ReadOptions | None = None) -> LicenseResult:
         """The license page(s) in a (H, W, 3) uint8 BGR image: fields with scores and quads in its pixels.

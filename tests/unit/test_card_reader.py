@@ -85,12 +85,13 @@ class WidthRecordingRecognizer:
     config = RecognitionConfig()
     alphabet = ("", "a", " ")
 
-    def __init__(self) -> None:
+    def __init__(self, title: str = "机动车驾驶证") -> None:
+        self.title = title
         self.calls: list[tuple[int, int | None]] = []
 
     def recognize(self, crops, base_width=None):
         self.calls.append((len(crops), base_width))
-        text = "机动车驾驶证" if len(self.calls) == 1 else ""
+        text = self.title if len(self.calls) == 1 else ""
         return [Recognition(text, 0.99, (), np.zeros((8, 3), np.float32)) for _ in crops]
 
 
@@ -111,3 +112,21 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     (title, title_width), (strips, strip_width), (detected, detected_width) = recognizer.calls
     assert title == 1 and strips > 5 and detected == 1
     assert title_width == tight and strip_width is None and detected_width == tight
+
+
+class DateRowsDetector:
+    """Finds text only where the main page prints its seal and dates, as on a page whose title was glared."""
+
+    def detect(self, image, config=None):
+        return [Detection(line(36.0, 56.0, y) * PX_PER_MM, 0.9) for y in (35.1, 41.4, 47.5)]
+
+
+@pytest.mark.parametrize(("expected_side", "rows_read"), [(None, 1), ("front", 9)])
+def test_an_untitled_page_is_read_whole_only_where_its_side_is_expected(expected_side, rows_read):
+    """Untitled, a page stops at its ID number row when that holds none, unless it is the page expected there."""
+    image = np.full((600, 880, 3), 200, np.uint8)
+    frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
+    recognizer = WidthRecordingRecognizer(title="")
+    reading = read_card(DateRowsDetector(), None, recognizer, image, frame, expected_side)
+    assert reading.side == expected_side
+    assert recognizer.calls[1][0] == rows_read

@@ -72,7 +72,7 @@ class TextOnlyReader:
     def read_text(self, image):
         return self.lines
 
-    def read_card(self, image, frame):
+    def read_card(self, image, frame, expected_side=None):
         return CardReading(frame, None, 0.0, False, [])
 
 
@@ -179,7 +179,7 @@ class CardOnlyReader:
     def read_text(self, image):
         return []
 
-    def read_card(self, image, frame):
+    def read_card(self, image, frame, expected_side=None):
         def card_line(text, x0, y0, x1, y1):
             return TextLine(text, 0.9, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
@@ -203,6 +203,54 @@ def test_a_screenshot_is_read_whole_without_looking_for_a_card():
 
     result = read_license(TextOnlyReader(NEW_FRONT), flat_fill, ReadOptions(), locate=locate)
     assert result.pages[0].fields["number"].value == NEW_FRONT_FIELDS["number"]
+
+
+def card_line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, 0.95, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+
+class WalletReader:
+    """An open wallet: the finder's page (right) is a titled back page with a valid number; the page left of it lost
+    its title and number to glare, so it tells its side only by where its text sits, and only when that side is the
+    one expected there (as card_reader.read_card does)."""
+
+    def __init__(self, glared_front: list[TextLine]) -> None:
+        self.glared_front = glared_front
+
+    def read_text(self, image):
+        return []
+
+    def read_card(self, image, frame, expected_side=None):
+        if frame.quad[0][0] > 900:
+            lines = [
+                card_line("驾驶证副页", 56, 3, 80, 8),
+                card_line("11010519491231002X", 14, 10.2, 60, 13.6),
+                card_line("薛杰珺", 11, 15.8, 30, 19.6),
+            ]
+            return CardReading(frame, "back", 0.95, True, lines)
+        if expected_side != "front":
+            return CardReading(frame, None, 0.0, False, [])
+        return CardReading(frame, "front", 0.6, False, self.glared_front)
+
+
+def read_wallet(glared_front: list[TextLine]):
+    back = CardFrame(np.array([[1000, 100], [1880, 100], [1880, 700], [1000, 700]], dtype=np.float32))
+    noise = np.random.default_rng(0).normal(215, 3, (800, 2000, 3))  # pale stock, not a screenshot's flat fill
+    image = np.clip(noise, 0, 255).astype(np.uint8)
+    return read_license(WalletReader(glared_front), image, ReadOptions(), locate=lambda _: [back])
+
+
+def test_a_wallets_other_page_that_lost_its_title_and_number_counts_when_it_shows_its_dates():
+    dates = [card_line("1999-02-22", 35, 33.6, 55, 36.6), card_line("2015-06-18", 40, 39.9, 60, 42.9)]
+    front, back = read_wallet(dates).pages
+    assert (front.side, back.side) == ("front", "back")
+    assert (front.fields["birth"].value, front.fields["issue_date"].value) == ("1999-02-22", "2015-06-18")
+    assert front.fields["number"].value == "11010519491231002X"  # from the back page
+
+
+def test_a_wallets_other_page_without_its_own_values_is_not_taken():
+    (back,) = read_wallet([card_line("1999-02-22", 35, 33.6, 55, 36.6)]).pages
+    assert back.side == "back"
 
 
 LABELS = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
