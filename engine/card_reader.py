@@ -262,9 +262,11 @@ def _read_quads(
     probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
     quads = [quad for _, quad in strips]
     recognitions = recognizer.recognize([crop_quad(card, quad * PX_PER_MM)[0] for quad in quads], base_width)
+    wrapped = any(key == "address2" for key, _ in strips)
     lines = []
     for (key, quad), rec in zip(strips, recognitions, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
+        ends_address = key == ("address2" if wrapped else "address")
         if key in GRAMMAR_FIELDS and rec.text.strip():
             decoded = decode_field(rec.probabilities, recognizer.alphabet, field_spec(key))
             if decoded.valid and decoded.text != rec.text:
@@ -276,18 +278,18 @@ def _read_quads(
                     rec.char_scores if same_length else (),
                     rec.char_positions if same_length else (),
                 )
-        elif (usual := _usual_reading(key, rec, recognizer.alphabet)) is not None:
+        elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address)) is not None:
             line = TextLine(usual, rec.score, line.quad)  # positions are spread evenly downstream
         lines.append(line)
     return lines
 
 
-def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str]) -> str | None:
+def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:
     """The text a row usually holds, when the strip's reading misses part of it (field_decode.expected_reading)."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
     if key in ("address", "address2"):
-        return address_room_reading(rec.probabilities, alphabet, rec.text)
+        return address_room_reading(rec.probabilities, alphabet, rec.text, ends_address)
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
     return None

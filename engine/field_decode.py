@@ -53,6 +53,10 @@ ROOM_REWRITES = (
     (re.compile(r"(楼\d{1,2}?)0?1(\d{3,4}[号室])"), r"\1门\2"),
     (re.compile(r"(\d门)1(\d{4}[号室])"), r"\1\2"),
 )
+# An address ends with its house or room number and 号 or 室; a last character lost or misread there (室 as 空 or 富)
+# leaves the number bare or followed by something else.
+ADDRESS_END = re.compile(r"(\d)[^\d号室]?$")
+ADDRESS_ENDINGS = ("号", "室")
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
 VALIDITY_ROW = re.compile(
@@ -336,16 +340,23 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
     if printed is None:
         return None
     note = PROBATION_NOTE.format(year=printed[:4], month=printed[5:7], day=printed[8:])
+    if text == note.removesuffix("。"):
+        return note  # all but the small full stop read: the note is printed with it
     if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
         return None
     return expected_reading(probabilities, alphabet, text, (note,))
 
 
-def address_room_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+def address_room_reading(
+    probabilities: Probabilities, alphabet: Sequence[str], text: str, ends_address: bool = False
+) -> str | None:
     """An address line whose `...号楼U门R号` reads with a room number of five digits or more: the thin 门 of the
-    print read as 1 or 01, or as 门1. The rewrite that gives a room of 3-4 digits, when the line supports it
-    (expected_reading); None when there is nothing to rewrite."""
+    print read as 1 or 01, or as 门1; and on the line that `ends_address`, a number not followed by 号 or 室. The
+    rewrite that gives a room of 3-4 digits or the ending, when the line supports it (expected_reading); None when
+    there is nothing to rewrite."""
     rewrites = {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES} - {text}
+    if ends_address and ADDRESS_END.search(text):
+        rewrites |= {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS}
     return expected_reading(probabilities, alphabet, text, sorted(rewrites)) if rewrites else None
 
 

@@ -290,6 +290,14 @@ def test_probation_record_restores_a_faint_full_stop():
     assert probation_record(probabilities, RECORD_ALPHABET, greedy) == "实习期至2020年08月07日。"
 
 
+def test_probation_record_ends_with_its_full_stop_even_where_the_line_shows_none():
+    """The stop is printed small: glare or blur can leave no trace of it, and the note is never printed without."""
+    steps = [*spell("实习期至2020年08月07日", confidence=0.999999), {}, {}]
+    probabilities = matrix(steps, RECORD_ALPHABET)
+    greedy = ctc_greedy_decode(probabilities, RECORD_ALPHABET)[0]
+    assert probation_record(probabilities, RECORD_ALPHABET, greedy) == "实习期至2020年08月07日。"
+
+
 def test_probation_record_leaves_a_line_that_says_otherwise():
     """实买期至: the line is sure of 买, and nothing supports 习 there."""
     steps = spell("实买期至2020年08月07日。", confidence=0.999999)
@@ -321,7 +329,7 @@ def test_expected_reading_keeps_what_the_line_clearly_says(printed):
     assert expected_reading(probabilities, NATION_ALPHABET, printed, USUAL_NATIONALITIES) is None
 
 
-ROOM_ALPHABET = build_alphabet(list("0123456789号楼门室"))
+ROOM_ALPHABET = build_alphabet(list("0123456789号楼门室空幢组"))
 
 
 @pytest.mark.parametrize(
@@ -342,3 +350,23 @@ def test_address_room_reading_restores_a_thin_door_character(read, steps, expect
 @pytest.mark.parametrize("read", ["7号楼1门502号", "1门1502号", "3号楼2门1201号"])
 def test_address_room_reading_leaves_plausible_rooms_alone(read):
     assert address_room_reading(matrix(spell(read), ROOM_ALPHABET), ROOM_ALPHABET, read) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "steps", "expected"),
+    [
+        ("5幢1301空", [*spell("5幢1301"), {"空": 0.6, "室": 0.3}, {}], "5幢1301室"),  # 室 misread
+        ("3组359", [*spell("3组359"), {"号": 0.05}, {}], "3组359号"),  # a faint 号 lost
+    ],
+)
+def test_the_line_that_ends_an_address_ends_with_its_number_and_its_character(read, steps, expected):
+    probabilities = matrix(steps, ROOM_ALPHABET)
+    assert ctc_greedy_decode(probabilities, ROOM_ALPHABET)[0] == read
+    assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=True) == expected
+    assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=False) is None  # a wrapped row
+
+
+def test_an_address_end_the_line_is_sure_of_is_left_alone():
+    read = "5幢1301空"
+    probabilities = matrix(spell(read, confidence=0.999999), ROOM_ALPHABET)
+    assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=True) is None
