@@ -7,7 +7,8 @@ Nearest means fewest edits (Levenshtein). A longer name that fits almost as well
 exactly (广东省广州市天可区 is 广东省广州市天河区, not 广东省广州市 followed by 天可区). A tie between different names
 is broken by the ID number's region code when it names exactly one of them (people mostly live and get their
 license where their ID was issued), and otherwise left alone: a place that is not on the list (renamed since, or a
-new district) must not be turned into its neighbour.
+new district) must not be turned into its neighbour. The county the ID number names may be misread more, or lose
+more characters, and still be matched: that field vouches for it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ OFFICE_PREFECTURES = ("地区", "盟")
 # MIN_MATCHED of its characters.
 MAX_EDIT_SHARE = 1 / 3
 MIN_MATCHED = 4
+# An address's county that the license names elsewhere (the ID number's region) may be misread this much: another
+# field vouches for it. Only a county: a loosely matched city's head swallows the county read after it.
+VOUCHED_MAX_EDIT_SHARE = 1 / 2
+# ... and lose this many characters: the matched text may be that much shorter or longer than the name, else a head
+# that lost three characters to glare takes the next one to make up its length.
+VOUCHED_PREFIX_SLACK = 4
 # The text compared with a name's head may be this many characters longer or shorter than the head.
 PREFIX_SLACK = 2
 # An authority's shared tail may be misread this much (share of its length) and still count as there.
@@ -131,14 +138,31 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     of places the license names elsewhere (the ID number's region, the authority's city): the first breaks a tie,
     and a change must name a place in one of their cities, because the list lacks names given since it was made and
     a new district one character away from a listed one (济南市钢城区, 2019, and 历城区) must stay as read."""
-    chosen = _clear_winner(_head_matches(address, _address_index()), region_hints[0] if region_hints else None)
+    matches = _head_matches(address, _address_index())
+    strict = {place for _, place, _ in matches}
+    matches += [
+        match
+        for match in _head_matches(address, _address_index(), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
+        if match[1] not in strict and _names_county(match[1], region_hints)
+    ]
+    chosen = _clear_winner(matches, region_hints[0] if region_hints else None)
     if chosen is None:
         return None
     place, length = chosen
     corrected = place.name + address[length:]
-    if corrected != address and not any(place.code.startswith(hint[:4]) for hint in region_hints):
+    if corrected != address and not _vouched(place, region_hints):
         return None
     return Correction(corrected, place.code)
+
+
+def _names_county(place: Place, region_hints: Sequence[str]) -> bool:
+    """The place is a county, and one of the codes is its own."""
+    return len(place.code) == 6 and place.code in region_hints
+
+
+def _vouched(place: Place, region_hints: Sequence[str]) -> bool:
+    """The place lies in a city that one of the codes names."""
+    return any(place.code.startswith(hint[:4]) for hint in region_hints)
 
 
 def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction | None:
@@ -155,23 +179,25 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     return None
 
 
-def _head_matches(text: str, index: HeadIndex) -> list[tuple[int, Place, int]]:
-    """(score, place, length) for every place whose head is close enough to text[:length] for some length within
-    PREFIX_SLACK of the head's. The score is the head's length less twice its edits: a long head that fits almost
-    as well beats a short one that fits exactly."""
+def _head_matches(
+    text: str, index: HeadIndex, max_edit_share: float = MAX_EDIT_SHARE, slack: int = PREFIX_SLACK
+) -> list[tuple[int, Place, int]]:
+    """(score, place, length) for every place whose head is within `max_edit_share` edits of text[:length] for some
+    length within `slack` of the head's. The score is the head's length less twice its edits: a long head that fits
+    almost as well beats a short one that fits exactly."""
     if not text:
         return []
-    lengths = range(max(1, index.shortest - PREFIX_SLACK), min(len(text), index.longest + PREFIX_SLACK) + 1)
+    lengths = range(max(1, index.shortest - slack), min(len(text), index.longest + slack) + 1)
     if not lengths:
         return []
     prefixes = [text[:length] for length in lengths]
     distances = process.cdist(prefixes, index.heads, scorer=Levenshtein.distance, dtype=np.int32)
     head_lengths = index.lengths
-    out_of_reach = np.abs(np.array(lengths)[:, None] - head_lengths[None, :]) > PREFIX_SLACK
+    out_of_reach = np.abs(np.array(lengths)[:, None] - head_lengths[None, :]) > slack
     distances[out_of_reach] = np.iinfo(np.int32).max
     rows = distances.argmin(axis=0)
     edits = distances[rows, np.arange(len(index.places))]
-    close = (edits <= np.floor(head_lengths * MAX_EDIT_SHARE)) & (
+    close = (edits <= np.floor(head_lengths * max_edit_share)) & (
         head_lengths - edits >= np.minimum(head_lengths, MIN_MATCHED)
     )
     return [

@@ -38,6 +38,25 @@ def test_an_address_head_tie_is_left_alone_without_a_hint():
     assert correct_address_head("河北省石家庄市浴华区南湖路190号", []) is None
 
 
+@pytest.mark.parametrize(
+    ("read", "county", "expected"),
+    [
+        ("新螺泰尔自治区乌典本济市新市区桃源路219号", "650104", "新疆维吾尔自治区乌鲁木齐市新市区桃源路219号"),
+        ("厦门市集美区解放路224号", "350211", "福建省厦门市集美区解放路224号"),  # the province lost
+        ("重庆市九新兴镇杨树沟村4组341号", "500107", "重庆市九龙坡区新兴镇杨树沟村4组341号"),  # glare: 龙坡区
+    ],
+)
+def test_a_county_the_id_number_names_may_be_misread_more(read, county, expected):
+    correction = correct_address_head(read, [county])
+    assert correction is not None and correction.text == expected
+    assert correct_address_head(read, []) is None
+
+
+def test_a_city_named_elsewhere_does_not_loosen_the_match():
+    """A loose city head would take the county read after it (西夏区 -> 银川市 + 区)."""
+    assert correct_address_head("宁夏回族自治西夏区青山镇", ["640101", "6401"]) is None
+
+
 def test_an_address_is_not_moved_to_a_city_the_license_does_not_name():
     """济南市钢城区 (2019) is not on the list and is one character from 历城区: only another field may vouch."""
     assert correct_address_head("山东省济南市钢城区凤城街1号", ["510107"]) is None
