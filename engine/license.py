@@ -26,7 +26,7 @@ from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
-from engine.layout.crosscheck import correct_fields, same_holder
+from engine.layout.crosscheck import correct_fields, correct_number, same_holder
 from engine.layout.electronic import parse_electronic
 from engine.layout.fields import is_date, is_valid_id
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
@@ -94,10 +94,13 @@ def read_license(
 
 
 def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
-    """A paper license's two pages, front first, with their number and name made to agree (crosscheck.same_holder)."""
+    """A paper license's two pages, front first, with their number and name made to agree (crosscheck.same_holder).
+    A main page that got its number from the back page also gets what the number tells: birth date and sex."""
     if [(page.side, page.license_type) for page in pages] != [("front", "normal"), ("back", "normal")]:
         return pages
     front, back = same_holder(pages[0].fields, pages[1].fields)
+    if "number" not in pages[0].fields and "number" in front:
+        front = correct_number(front, fill_from_number=True)
     return [replace(pages[0], fields=front), replace(pages[1], fields=back)]
 
 

@@ -246,6 +246,7 @@ def test_a_wallets_other_page_that_lost_its_title_and_number_counts_when_it_show
     assert (front.side, back.side) == ("front", "back")
     assert (front.fields["birth"].value, front.fields["issue_date"].value) == ("1999-02-22", "2015-06-18")
     assert front.fields["number"].value == "11010519491231002X"  # from the back page
+    assert front.fields["sex"].value == "女"  # and what the number tells
 
 
 def test_a_wallets_other_page_without_its_own_values_is_not_taken():
