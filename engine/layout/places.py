@@ -140,11 +140,10 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     a new district one character away from a listed one (济南市钢城区, 2019, and 历城区) must stay as read."""
     matches = _head_matches(address, _address_index())
     strict = {place for _, place, _ in matches}
-    matches += [
-        match
-        for match in _head_matches(address, _address_index(), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
-        if match[1] not in strict and _names_county(match[1], region_hints)
-    ]
+    counties = tuple(place for hint in region_hints if len(hint) == 6 for place in _counties().get(hint, ()))
+    if counties:
+        vouched = _head_matches(address, HeadIndex.of(counties), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
+        matches += [match for match in vouched if match[1] not in strict]
     chosen = _clear_winner(matches, region_hints[0] if region_hints else None)
     if chosen is None:
         return None
@@ -153,11 +152,6 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     if corrected != address and not _vouched(place, region_hints):
         return None
     return Correction(corrected, place.code)
-
-
-def _names_county(place: Place, region_hints: Sequence[str]) -> bool:
-    """The place is a county, and one of the codes is its own."""
-    return len(place.code) == 6 and place.code in region_hints
 
 
 def _vouched(place: Place, region_hints: Sequence[str]) -> bool:
@@ -215,6 +209,16 @@ def _tail_is_there(tail: str, read: str) -> bool:
 @cache
 def _address_index() -> HeadIndex:
     return HeadIndex.of(address_heads())
+
+
+@cache
+def _counties() -> dict[str, tuple[Place, ...]]:
+    """The address heads of each county code (a county has one per spelling of it and its city)."""
+    by_code: dict[str, list[Place]] = {}
+    for place in address_heads():
+        if len(place.code) == 6:
+            by_code.setdefault(place.code, []).append(place)
+    return {code: tuple(places) for code, places in by_code.items()}
 
 
 @cache
