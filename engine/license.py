@@ -26,9 +26,9 @@ from engine.geometry import to_quad
 from engine.layout.anchors import card_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
-from engine.layout.crosscheck import correct_fields, correct_number, same_holder
+from engine.layout.crosscheck import correct_fields, correct_number, is_valid_number, same_holder
 from engine.layout.electronic import parse_electronic
-from engine.layout.fields import is_date, is_valid_id
+from engine.layout.fields import is_date
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
@@ -138,8 +138,7 @@ def reads_well(page: PageResult) -> bool:
 
 
 def has_valid_number(fields: dict[str, FieldValue]) -> bool:
-    number = fields.get("number")
-    return number is not None and isinstance(number.value, str) and is_valid_id(number.value)
+    return is_valid_number(fields.get("number"))
 
 
 def best_per_side(pages: list[PageResult]) -> list[PageResult]:

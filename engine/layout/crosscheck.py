@@ -120,7 +120,7 @@ def same_holder(
         first, second = front.get(key), back.get(key)
         if first is None or second is None:
             present = first or second
-            if present is not None and (key == "name" or _is_valid_number(present)):
+            if present is not None and (key == "name" or is_valid_number(present)):
                 copied = FieldValue(present.value, min(present.score, CORRECTED_SCORE), None)
                 front.setdefault(key, copied)
                 back.setdefault(key, copied)
@@ -135,12 +135,13 @@ def same_holder(
 
 
 def _better_number(first: FieldValue, second: FieldValue) -> FieldValue | None:
-    valid = [value for value in (first, second) if _is_valid_number(value)]
+    valid = [value for value in (first, second) if is_valid_number(value)]
     return valid[0] if len(valid) == 1 else None
 
 
-def _is_valid_number(number: FieldValue) -> bool:
-    return isinstance(number.value, str) and is_valid_id(number.value)
+def is_valid_number(number: FieldValue | None) -> bool:
+    """The field holds a valid ID number (GB 11643 check digit and a real birth date)."""
+    return number is not None and isinstance(number.value, str) and is_valid_id(number.value)
 
 
 def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:
