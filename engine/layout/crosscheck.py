@@ -195,10 +195,9 @@ def first_period_end(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
         return fields
     if end is not None and not (is_date(end) and end <= start):
         return fields
-    end = add_years(start, VALID_YEARS[0])
     score = min(fields["valid_from"].score, fields["issue_date"].score, CORRECTED_SCORE)
     quad = fields["valid_to"].quad if "valid_to" in fields else None
-    return {**fields, "valid_to": FieldValue(end, score, quad)}
+    return {**fields, "valid_to": FieldValue(add_years(start, VALID_YEARS[0]), score, quad)}
 
 
 def _could_start(valid_from: str, issued: str | None) -> bool:
