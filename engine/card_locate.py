@@ -91,6 +91,11 @@ NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
 EDGE_MIN_STRENGTH = 12.0  # colour step (Lab units over two pixels) that counts as the card's border
 INLIER_SHARE = 0.008  # of the long side: how far a border point may lie from its fitted line
+MIN_SIDE_POINTS = 6  # border points found along a side for it to be refitted
+MIN_LINE_INLIERS = 4
+HUBER_C = 1.345  # px: border points further from the line than this count less (OpenCV's DIST_HUBER default)
+HUBER_ITERATIONS = 6
+MIN_CORNER_SIN = math.sin(math.radians(40.0))  # adjacent refitted sides must meet at least this steeply
 FRAME_MARGIN_PX = 2.0
 MIN_SCORE = 0.35
 # A quad found from faint edges alone must score higher: a weak one is better left to the whole-image pass, which
@@ -184,8 +189,9 @@ def _scored_candidates(
     scoring at least MIN_SCORE, best first."""
     height, width = image.shape[:2]
     candidates = []
-    for rough, search_shares in _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width)):
-        quad, border_complete, edge_support = _refine(image, rough, search_shares)
+    for quad, border_complete, edge_support in _refine(
+        image, _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width))
+    ):
         if quad is None or border_complete < min_complete:
             continue
         base = _score(quad * scale / 2, border_complete, edge_support, colours, ring_weight)
@@ -530,40 +536,64 @@ def _mean_inside(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
 # --- the border in original pixels --------------------------------------------------------------------------------
 
 
-def _refine(
-    image: npt.NDArray[np.uint8], rough: QuadArray, search_shares: tuple[float, ...] = SEARCH_SHARES
-) -> tuple[QuadArray | None, float, float]:
-    """Refit each side to the strongest colour edge near it. Returns the quad, border completeness, edge support."""
-    quad = rough.astype(np.float64)
+def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[QuadArray | None, float, float]]:
+    """Refit each side of every rough quad to the strongest colour edge near it, once per search share (all roughs
+    have as many). For each rough: the quad (None when its refit sides stop making a plausible card), its border
+    completeness and its edge support. The roughs are refitted together: a photo has a dozen or two, and refitting
+    them one at a time cost more in per-call overhead than in arithmetic."""
+    if not roughs:
+        return []
     height, width = image.shape[:2]
-    complete, support = 0.0, 0.0
-    for share in search_shares:
-        long_side = _long_side(quad)
-        reach = max(MIN_SEARCH_PX, share * long_side)
-        lines = []
-        seen = 0
-        side_points, side_strong, inside = _edge_points(image, quad, reach)
-        inside_total = int(inside.sum())
-        for index in range(4):
-            start, end = quad[index], quad[(index + 1) % 4]
-            points, strong = side_points[index], side_strong[index]
-            line = _fit_line(points[strong], INLIER_SHARE * long_side) if strong.sum() >= 6 else None
-            if line is None:
-                lines.append((start, (end - start) / max(np.linalg.norm(end - start), 1e-9)))
-                continue
-            point, direction, inliers = line
-            seen += inliers
-            lines.append((point, direction))
-        corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
-        if any(corner is None for corner in corners):
-            return None, 0.0, 0.0
-        new_quad = np.array(corners, np.float64)
-        if not _plausible(new_quad, width, height):
-            return None, 0.0, 0.0
-        quad = new_quad
-        complete = seen / (4 * SIDE_SAMPLES)
-        support = seen / max(inside_total, 1)
-    return quad.astype(np.float32), min(complete, 1.0), min(support, 1.0)
+    quads = np.array([rough for rough, _ in roughs], np.float64)  # (N, 4, 2)
+    shares = np.array([search_shares for _, search_shares in roughs], np.float64)  # (N, passes)
+    alive = np.ones(len(roughs), bool)
+    complete, support = np.zeros(len(roughs)), np.zeros(len(roughs))
+    for share in shares.T:
+        index = np.flatnonzero(alive)
+        if len(index) == 0:
+            break
+        current = quads[index]
+        long_sides = _long_sides(current)
+        reaches = np.maximum(MIN_SEARCH_PX, share[index] * long_sides)
+        points, strong, inside = _edge_points(image, current, reaches)  # (n, 4, S, 2), (n, 4, S), (n, 4, S)
+        fits = _fit_lines(
+            points.reshape(-1, SIDE_SAMPLES, 2),
+            strong.reshape(-1, SIDE_SAMPLES),
+            np.repeat(INLIER_SHARE * long_sides, 4),
+        )
+        centres, directions, inliers = (value.reshape(len(index), 4, *value.shape[1:]) for value in fits)
+        fitted = (strong.sum(axis=2) >= MIN_SIDE_POINTS) & (inliers >= MIN_LINE_INLIERS)  # (n, 4)
+        # A side without a fit keeps its place.
+        along = current[:, NEXT_CORNER] - current
+        kept_directions = along / np.sqrt((along * along).sum(axis=2, keepdims=True)).clip(1e-9)
+        centres = np.where(fitted[:, :, None], centres, current)
+        directions = np.where(fitted[:, :, None], directions, kept_directions)
+        corners, meet = _side_corners(centres, directions)
+        ok = meet & _plausible(corners, width, height)
+        seen = (inliers * fitted).sum(axis=1)
+        quads[index[ok]] = corners[ok]
+        complete[index] = seen / (4 * SIDE_SAMPLES)
+        support[index] = seen / np.maximum(inside.sum(axis=(1, 2)), 1)
+        alive[index[~ok]] = False
+    return [
+        (quads[row].astype(np.float32), min(complete[row], 1.0), min(support[row], 1.0))
+        if alive[row]
+        else (None, 0.0, 0.0)
+        for row in range(len(roughs))
+    ]
+
+
+def _side_corners(centres: np.ndarray, directions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Corners (N, 4, 2) of quads whose side i lies on the line through centres[:, i] along directions[:, i]: corner
+    i where sides i - 1 and i meet. Also whether every pair of adjacent sides meets at a card-like angle (N,)."""
+    previous = [3, 0, 1, 2]
+    p, d = centres[:, previous], directions[:, previous]
+    q, e = centres, directions
+    cross = d[:, :, 0] * e[:, :, 1] - d[:, :, 1] * e[:, :, 0]
+    meet = np.all(np.abs(cross) >= MIN_CORNER_SIN, axis=1)
+    safe = np.where(np.abs(cross) < 1e-12, 1e-12, cross)
+    t = ((q[:, :, 0] - p[:, :, 0]) * e[:, :, 1] - (q[:, :, 1] - p[:, :, 1]) * e[:, :, 0]) / safe
+    return p + t[:, :, None] * d, meet
 
 
 def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray:
@@ -708,87 +738,132 @@ def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, n
     """Where two (point, unit direction) lines meet; None when they are too near parallel to be adjacent sides."""
     (p, d), (q, e) = first, second
     cross = d[0] * e[1] - d[1] * e[0]
-    if abs(cross) < math.sin(math.radians(40.0)):
+    if abs(cross) < MIN_CORNER_SIN:
         return None
     t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / cross
     return np.asarray(p + t * d)
 
 
 def _edge_points(
-    image: npt.NDArray[np.uint8], quad: np.ndarray, reach: float
+    image: npt.NDArray[np.uint8], quads: np.ndarray, reaches: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Along each side of the quad, the strongest colour step within `reach` px of it, searched along the normal.
+    """Along each side of each of (N, 4, 2) quads, the strongest colour step within its `reaches` px of it, searched
+    along the normal at ~1 px steps.
 
-    Returns the found points (4, S, 2), which of them are strong enough and inside the frame, and which sampled
-    positions lay inside the frame (both (4, S) bool). All four sides are sampled in one remap, side by side in
-    columns, so the smoothing along each side stays within it."""
+    Returns the found points (N, 4, S, 2), which of them are strong enough and inside the frame, and which sampled
+    positions lay inside the frame (both (N, 4, S) bool). Every side of every quad is sampled in one remap, side by
+    side in columns, so the smoothing along each side stays within it; a quad searched less far than the farthest
+    has its extra columns left out of the search."""
     height, width = image.shape[:2]
-    along, _, normals = _side_geometry(quad)  # the normals point out of the card
-    positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
+    count = len(quads)
+    along = quads[:, NEXT_CORNER] - quads
+    directions = along / np.sqrt((along * along).sum(axis=2, keepdims=True)).clip(1e-9)
+    normals = np.stack([-directions[:, :, 1], directions[:, :, 0]], axis=2)
+    inward = ((quads.mean(axis=1, keepdims=True) - quads) * normals).sum(axis=2) > 0
+    normals[inward] *= -1  # the normals point out of the card
+    positions = quads[:, :, None, :] + SIDE_FRACTIONS[None, None, :, None] * along[:, :, None, :]  # (N, 4, S, 2)
     inside = (
-        (positions[:, :, 0] >= FRAME_MARGIN_PX)
-        & (positions[:, :, 0] <= width - 1 - FRAME_MARGIN_PX)
-        & (positions[:, :, 1] >= FRAME_MARGIN_PX)
-        & (positions[:, :, 1] <= height - 1 - FRAME_MARGIN_PX)
+        (positions[..., 0] >= FRAME_MARGIN_PX)
+        & (positions[..., 0] <= width - 1 - FRAME_MARGIN_PX)
+        & (positions[..., 1] >= FRAME_MARGIN_PX)
+        & (positions[..., 1] <= height - 1 - FRAME_MARGIN_PX)
     )
-    steps = max(math.ceil(reach), 2)
-    offsets = np.linspace(-reach, reach, 2 * steps + 1)
-    count = len(offsets)
-    # The search lines as rows (S, 4 * K): sample s of every side, then the next sample.
+    steps = np.maximum(np.ceil(reaches), 2).astype(int)  # each quad's offsets: -reach..reach in 2 * steps intervals
+    spacing = reaches / steps
+    columns = 2 * int(steps.max()) + 1
+    offsets = -reaches[:, None] + np.arange(columns)[None, :] * spacing[:, None]  # (N, K)
+    # The search lines as rows (S, N * 4 * K): sample s of every side of every quad, then the next sample.
     map_x, map_y = (
-        (positions[:, :, axis].T[:, :, None] + offsets * normals[None, :, axis, None])
-        .reshape(SIDE_SAMPLES, 4 * count)
+        (
+            positions[..., axis].transpose(2, 0, 1)[..., None]
+            + offsets[None, :, None, :] * normals[None, :, :, axis, None]
+        )
+        .reshape(SIDE_SAMPLES, count * 4 * columns)
         .astype(np.float32)
         for axis in (0, 1)
     )
     lab = _float_lab(cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
     smooth = np.asarray(cv2.GaussianBlur(lab, (1, 5), 0), np.float32)
-    light, green_red, blue_yellow = (plane.reshape(4 * SIDE_SAMPLES, count) for plane in cv2.split(smooth))
+    light, green_red, blue_yellow = (plane.reshape(SIDE_SAMPLES, count, 4, columns) for plane in cv2.split(smooth))
     # The card differs from most surfaces more in hue than in lightness: a and b steps count double.
-    light_step = light[:, 2:] - light[:, :-2]
-    green_red_step = (green_red[:, 2:] - green_red[:, :-2]) * np.float32(2.0)
-    blue_yellow_step = (blue_yellow[:, 2:] - blue_yellow[:, :-2]) * np.float32(2.0)
+    light_step = light[..., 2:] - light[..., :-2]
+    green_red_step = (green_red[..., 2:] - green_red[..., :-2]) * np.float32(2.0)
+    blue_yellow_step = (blue_yellow[..., 2:] - blue_yellow[..., :-2]) * np.float32(2.0)
     step = np.sqrt(
         light_step * light_step + green_red_step * green_red_step + blue_yellow_step * blue_yellow_step
-    )  # (S * 4, K - 2)
-    best = np.argmax(step, axis=1)
-    strength = step[SEARCH_ROWS, best]
+    )  # (S, N, 4, K - 2)
+    last = 2 * steps - 2  # (N,) the last step inside each quad's own reach
+    step = np.where(np.arange(columns - 2) > last[None, :, None, None], np.float32(-1.0), step)
+    best = np.argmax(step, axis=3)
+    strength = np.take_along_axis(step, best[..., None], axis=3)[..., 0]
     # Sub-pixel: the vertex of a parabola through the peak and its neighbours.
-    left = step[SEARCH_ROWS, np.maximum(best - 1, 0)]
-    right = step[SEARCH_ROWS, np.minimum(best + 1, count - 3)]
+    left = np.take_along_axis(step, np.maximum(best - 1, 0)[..., None], axis=3)[..., 0]
+    right = np.take_along_axis(step, np.minimum(best + 1, last[None, :, None])[..., None], axis=3)[..., 0]
     curvature = left - 2 * strength + right
     shift = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1), 0.0)
-    offset_step = offsets[1] - offsets[0]
-    found_offsets = (offsets[0] + (best + 1 + np.clip(shift, -1, 1)) * offset_step).reshape(SIDE_SAMPLES, 4).T
-    strong = (strength >= EDGE_MIN_STRENGTH).reshape(SIDE_SAMPLES, 4).T
-    points = positions + found_offsets[:, :, None] * normals[:, None, :]
+    found_offsets = -reaches[None, :, None] + (best + 1 + np.clip(shift, -1, 1)) * spacing[None, :, None]  # (S, N, 4)
+    found_offsets = found_offsets.transpose(1, 2, 0)
+    strong = (strength >= EDGE_MIN_STRENGTH).transpose(1, 2, 0)
+    points = positions + found_offsets[..., None] * normals[:, :, None, :]
     return points, inside & strong, inside
 
 
 def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """A robust line through the points: Huber fit, then a least-squares refit on its inliers."""
-    fit = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).reshape(-1)
-    direction, point = fit[:2].astype(np.float64), fit[2:].astype(np.float64)
-    normal = np.array((-direction[1], direction[0]))
-    distance = np.abs((points - point) @ normal)
-    inliers = distance <= max(tolerance, 1.0)
-    if inliers.sum() < 4:
-        return None
-    fit = cv2.fitLine(points[inliers].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).reshape(-1)
-    return fit[2:].astype(np.float64), fit[:2].astype(np.float64), int(inliers.sum())
+    """A robust line through (N, 2) points, as (point, unit direction, inlier count); see _fit_lines."""
+    centres, directions, inliers = _fit_lines(points[None], np.ones((1, len(points)), bool), np.array([tolerance]))
+    return (centres[0], directions[0], int(inliers[0])) if inliers[0] >= MIN_LINE_INLIERS else None
 
 
-def _plausible(quad: np.ndarray, width: int, height: int) -> bool:
-    """Convex, not tiny, and corners not absurdly far outside the frame."""
-    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
-        return False
+def _fit_lines(
+    points: np.ndarray, usable: np.ndarray, tolerances: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A robust line through the usable points of each row of (L, S, 2) points: a Huber fit by reweighted total
+    least squares, then a least-squares refit on the points within the row's tolerance of it. Returns each line's
+    centre and unit direction (L, 2) and its inlier count (L,); a line with fewer than MIN_LINE_INLIERS is unfit.
+    All rows are fitted at once: a photo's roughs have a hundred sides or more."""
+    weights = usable.astype(np.float64)
+    for _ in range(HUBER_ITERATIONS):
+        centres, directions, distances = _weighted_lines(points, weights)
+        weights = usable * np.minimum(1.0, HUBER_C / np.maximum(distances, 1e-9))
+    inliers = usable & (distances <= np.maximum(tolerances, 1.0)[:, None])
+    centres, directions, _ = _weighted_lines(points, inliers.astype(np.float64))
+    return centres, directions, inliers.sum(axis=1)
+
+
+def _weighted_lines(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted total-least-squares lines through each row of (L, S, 2) points: centres (L, 2), unit directions
+    (L, 2) along each row's main axis, and every point's distance from its row's line (L, S)."""
+    total = np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
+    centres = (points * weights[:, :, None]).sum(axis=1) / total
+    offsets = points - centres[:, None, :]
+    xx, xy, yy = (
+        (weights * offsets[:, :, first] * offsets[:, :, second]).sum(axis=1)
+        for first, second in ((0, 0), (0, 1), (1, 1))
+    )
+    angles = 0.5 * np.arctan2(2 * xy, xx - yy)
+    directions = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    distances = np.abs(offsets[:, :, 0] * directions[:, None, 1] - offsets[:, :, 1] * directions[:, None, 0])
+    return centres, directions, distances
+
+
+def _plausible(quads: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(N,) for (N, 4, 2) quads: convex, not tiny, and corners not absurdly far outside the frame."""
+    sides = quads[:, NEXT_CORNER] - quads
+    turns = sides[:, :, 0] * sides[:, NEXT_CORNER, 1] - sides[:, :, 1] * sides[:, NEXT_CORNER, 0]
+    convex = np.all(turns > 0, axis=1) | np.all(turns < 0, axis=1)
     span = max(width, height)
-    if np.any(quad < -span) or np.any(quad[:, 0] > width + span) or np.any(quad[:, 1] > height + span):
-        return False
-    return _long_side(quad) >= 0.05 * span
+    near = np.all(quads >= -span, axis=(1, 2)) & np.all(quads <= np.array([width + span, height + span]), axis=(1, 2))
+    return convex & near & (_long_sides(quads) >= 0.05 * span)
 
 
 # --- scoring and order --------------------------------------------------------------------------------------------
+
+
+def _long_sides(quads: np.ndarray) -> np.ndarray:
+    """(N,) mean length of each of (N, 4, 2) quads' longer pair of opposite sides."""
+    sides = quads[:, NEXT_CORNER] - quads
+    lengths = np.sqrt((sides * sides).sum(axis=2))
+    return np.maximum(lengths[:, 0] + lengths[:, 2], lengths[:, 1] + lengths[:, 3]) / 2
 
 
 def _long_side(quad: np.ndarray) -> float:
