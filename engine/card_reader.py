@@ -28,8 +28,17 @@ from engine.field_decode import (
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_id_number
-from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines
-from engine.layout.zones import BACK_SLOTS, BACK_ZONES, FRONT_SLOTS, FRONT_ZONES, TITLE_SLOT, Slot, zone_of
+from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_title_start
+from engine.layout.zones import (
+    BACK_SLOTS,
+    BACK_ZONES,
+    FRONT_SLOTS,
+    FRONT_ZONES,
+    TITLE_SLOT,
+    TITLE_START_SLOT,
+    Slot,
+    zone_of,
+)
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
@@ -107,8 +116,7 @@ def read_card(
         size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
         found = [turn_half(size - quad) for quad in found]
 
-    title_strip = (TITLE_SLOT.key, _strip(TITLE_SLOT, 0.0, TITLE_SLOT.x1))
-    title = _read_quads(recognizer, card, [title_strip], recognizer.config.tight_line_width)
+    title = _read_quads(recognizer, card, [_whole_slot(TITLE_SLOT)], recognizer.config.tight_line_width)
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
@@ -116,6 +124,10 @@ def read_card(
         # The title's 副页 was lost (glare, blur) on a page without the main page's photo, seal and dates.
         kind = replace(kind, side="back")
     titled = kind.confidence >= TITLED_CONFIDENCE
+    if not titled:
+        # Glare or blur took the title's right end: its start still shows a license (the page stays told by layout).
+        title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
+        titled = shows_title_start(title[-1].text)
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     shift = print_shift(found, slots)
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found, slots)) is not None]
@@ -245,6 +257,11 @@ def _strip_rows(slot: Slot, shift: float) -> tuple[float, float]:
     """Top and bottom of a slot's strip: STRIP_HEIGHT character heights around its row, moved by the print's shift."""
     half = STRIP_HEIGHT * slot.size / 2
     return slot.y + shift - half, slot.y + shift + half
+
+
+def _whole_slot(slot: Slot) -> tuple[str, QuadArray]:
+    """A slot's whole strip at its nominal row, as (key, quad): the title is read before the print's shift is known."""
+    return slot.key, _strip(slot, 0.0, slot.x1)
 
 
 def _strip(slot: Slot, shift: float, right: float) -> QuadArray:

@@ -33,7 +33,7 @@ from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
-from engine.layout.side import classify_page
+from engine.layout.side import TITLED_CONFIDENCE, classify_page
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot
 
@@ -206,6 +206,8 @@ def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: 
         corners = card_corners(group, back=kind.side == "back")
         frame = CardFrame(np.array(card_from_text(group, angle) if corners is None else unrotate(corners, angle)))
         page = read_card_page(reader, image, frame, options)
+        if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
+            page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:
             fields = parse_back(group) if kind.side == "back" else parse_front(group)
             fields = correct_fields(fields, front=kind.side == "front")

@@ -46,6 +46,12 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
 
 
 TITLED_CONFIDENCE = 0.95
+# The title's start, printed left of TITLE_SLOT. When glare or blur takes the right end (驾驶证, 驾驶证副页), this many
+# of its characters read in order, 机动车 among them (an ID card's or a passport's 中华人民共和国 has none), still
+# show a license page; which page is then told by where its text sits.
+TITLE_START = "中华人民共和国机动车"
+TITLE_START_MIN_CHARS = 6
+TITLE_START_VEHICLE = "机动车"
 # Where the main page prints text that the back page leaves blank (card millimetres): the seal and the date rows.
 FRONT_ONLY_AREA = (2.0, 32.0, 64.5, 50.8)
 
@@ -67,3 +73,22 @@ def front_only_lines(found: list[npt.NDArray[np.float32]]) -> int:
     x0, y0, x1, y1 = FRONT_ONLY_AREA
     centres = [quad.mean(axis=0) for quad in found]
     return sum(1 for x, y in centres if x0 <= x <= x1 and y0 <= y <= y1)
+
+
+def shows_title_start(text: str) -> bool:
+    """The title's start (TITLE_START) read, allowing a character or two lost or misread."""
+    return (
+        common_subsequence_length(text, TITLE_START) >= TITLE_START_MIN_CHARS
+        and common_subsequence_length(text, TITLE_START_VEHICLE) >= 2
+    )
+
+
+def common_subsequence_length(first: str, second: str) -> int:
+    """Length of the longest common subsequence: the characters two short texts share in the same order."""
+    previous = [0] * (len(second) + 1)
+    for character in first:
+        current = [0]
+        for index, other in enumerate(second):
+            current.append(previous[index] + 1 if character == other else max(previous[index + 1], current[index]))
+        previous = current
+    return previous[-1]

@@ -91,3 +91,5 @@ BACK_SLOTS: tuple[Slot, ...] = (
 )
 # The title's right end: `...驾驶证` on the main page, `...驾驶证副页` on the back page.
 TITLE_SLOT = Slot("title", 56.0, 80.0, 5.3, 4.3)
+# The title's start, `中华人民共和国机动`: read only when the right end does not tell a license (side.TITLE_START).
+TITLE_START_SLOT = Slot("title", 10.0, 58.0, 5.3, 4.3)

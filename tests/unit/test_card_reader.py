@@ -80,18 +80,19 @@ def test_a_page_with_a_plain_photo_box_and_blank_date_rows_shows_the_back_layout
 
 
 class WidthRecordingRecognizer:
-    """Reads the title as a main page's and every other crop as blank, noting the base width of each call."""
+    """Reads the crops of its first calls as `texts` (the title's right end, then its start when that is read) and
+    every later crop as blank, noting the number of crops and the base width of each call."""
 
     config = RecognitionConfig()
     alphabet = ("", "a", " ")
 
-    def __init__(self, title: str = "机动车驾驶证") -> None:
-        self.title = title
+    def __init__(self, *texts: str) -> None:
+        self.texts = texts or ("机动车驾驶证",)
         self.calls: list[tuple[int, int | None]] = []
 
     def recognize(self, crops, base_width=None):
         self.calls.append((len(crops), base_width))
-        text = self.title if len(self.calls) == 1 else ""
+        text = self.texts[len(self.calls) - 1] if len(self.calls) <= len(self.texts) else ""
         return [Recognition(text, 0.99, (), np.zeros((8, 3), np.float32)) for _ in crops]
 
 
@@ -126,7 +127,32 @@ def test_an_untitled_page_is_read_whole_only_where_its_side_is_expected(expected
     """Untitled, a page stops at its ID number row when that holds none, unless it is the page expected there."""
     image = np.full((600, 880, 3), 200, np.uint8)
     frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
-    recognizer = WidthRecordingRecognizer(title="")
+    recognizer = WidthRecordingRecognizer("", "")
     reading = read_card(DateRowsDetector(), None, recognizer, image, frame, expected_side)
-    assert reading.side == expected_side
-    assert recognizer.calls[1][0] == rows_read
+    assert reading.side == expected_side and not reading.titled
+    title_start, rows = recognizer.calls[1:3]
+    assert title_start[0] == 1 and rows[0] == rows_read
+
+
+class NumberRowDetector:
+    """Finds only the ID number's row, as on a back page whose title's end and ruled rows were glared."""
+
+    def detect(self, image, config=None):
+        return [Detection(line(13.0, 60.0, 11.9) * PX_PER_MM, 0.9)]
+
+
+@pytest.mark.parametrize(
+    ("title_start", "titled"),
+    [("中华人民共和国机动车驾", True), ("中华人民共和困机动", True), ("中华人民共和国居民身份证", False), ("", False)],
+)
+def test_a_page_whose_title_end_was_lost_is_a_license_by_the_title_start(title_start, titled):
+    """The start 中华人民共和国机动车 shows a license; the side then comes from where text sits (here the back's)."""
+    image = np.full((600, 880, 3), 215, np.uint8)
+    frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
+    recognizer = WidthRecordingRecognizer("品", title_start)
+    reading = read_card(NumberRowDetector(), None, recognizer, image, frame)
+    assert reading.titled == titled
+    assert reading.side == ("back" if titled else None)
+    # A license page is read whole (its blank record row skipped); an untitled one stops at its blank number row.
+    rows = recognizer.calls[2][0]
+    assert rows == (3 if titled else 1)

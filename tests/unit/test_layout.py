@@ -156,6 +156,22 @@ def test_back_page():
     }
 
 
+class LayoutGuessingReader(TextOnlyReader):
+    """Gives the whole-image lines; in card space, a frame guessed from them shows the title's start but not its end,
+    and text where the main page prints its dates (the frame is off): a main page told only by where text sits."""
+
+    def read_card(self, image, frame, expected_side=None):
+        return CardReading(
+            frame, "front", 0.6, True, [TextLine("1999-02-22", 0.9, ((34, 33), (55, 33), (55, 37), (34, 37)))]
+        )
+
+
+def test_a_page_told_by_its_words_keeps_its_side_when_a_guessed_frame_shows_the_other_layout():
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    (page,) = read_license(LayoutGuessingReader(BACK), image, ReadOptions(), locate=lambda _: []).pages
+    assert page.side == "back" and page.fields["file_number"].value == "130300123456"
+
+
 def test_wallet_photo_gives_both_pages_and_honours_the_requested_side():
     shifted_back = [TextLine(tl.text, tl.score, tuple((x + 1200, y) for x, y in tl.quad)) for tl in BACK]  # type: ignore[misc]
     both = NEW_FRONT + shifted_back
