@@ -48,10 +48,10 @@ PROBATION_MAX_EDITS = 4
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
-# 门 (as 1, 01, or 门1).
+# 门 (as 1, 01, or 门1). A row that starts with 门 continues a unit number that ended the row before.
 ROOM_REWRITES = (
     (re.compile(r"(楼\d{1,2}?)0?1(\d{3,4}[号室])"), r"\1门\2"),
-    (re.compile(r"(\d门)1(\d{4}[号室])"), r"\1\2"),
+    (re.compile(r"((?:^|\d)门)1(\d{4}[号室])"), r"\1\2"),
 )
 # An address ends with its house or room number and 号 or 室; a last character lost or misread there (室 as 空 or 富)
 # leaves the number bare or followed by something else.
@@ -350,14 +350,39 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
 def address_room_reading(
     probabilities: Probabilities, alphabet: Sequence[str], text: str, ends_address: bool = False
 ) -> str | None:
-    """An address line whose `...号楼U门R号` reads with a room number of five digits or more: the thin 门 of the
-    print read as 1 or 01, or as 门1; and on the line that `ends_address`, a number not followed by 号 or 室. The
-    rewrite that gives a room of 3-4 digits or the ending, when the line supports it (expected_reading); None when
-    there is nothing to rewrite."""
-    rewrites = {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES} - {text}
-    if ends_address and ADDRESS_END.search(text):
-        rewrites |= {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS}
+    """An address line whose numbers break the address's grammar (address_rewrites): the rewrite that mends them, when
+    the line supports it (expected_reading); None when there is nothing to rewrite or the line speaks against it."""
+    rewrites = address_rewrites(text, ends_address)
     return expected_reading(probabilities, alphabet, text, sorted(rewrites)) if rewrites else None
+
+
+def address_rewrites(text: str, ends_address: bool = False) -> set[str]:
+    """Readings of an address row that mend what its grammar (`...号 N幢 N单元 N室`, `...村 N组 N号`) cannot explain:
+    a thin 门 misread in a room number (ROOM_REWRITES); on the line that `ends_address`, a number not followed by 号
+    or 室. Each rule also applies to the others' rewrites, so a row with two flaws gets both mended."""
+    rewrites: set[str] = set()
+    for rewrite in ADDRESS_RULES:
+        for reading in [text, *rewrites]:
+            rewrites |= rewrite(reading, ends_address)
+    return rewrites - {text}
+
+
+def _room_rewrites(text: str, ends_address: bool) -> set[str]:
+    return {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES}
+
+
+def _end_rewrites(text: str, ends_address: bool) -> set[str]:
+    if not ends_address:
+        return set()
+    return (
+        {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS} if ADDRESS_END.search(text) else set()
+    )
+
+
+ADDRESS_RULES: tuple[Callable[[str, bool], set[str]], ...] = (
+    _room_rewrites,
+    _end_rewrites,
+)
 
 
 def expected_reading(

@@ -370,3 +370,39 @@ def test_an_address_end_the_line_is_sure_of_is_left_alone():
     read = "5幢1301空"
     probabilities = matrix(spell(read, confidence=0.999999), ROOM_ALPHABET)
     assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=True) is None
+
+
+ADDRESS_ALPHABET = build_alphabet(list("0123456789号楼门室幢栋单元村组花园这富绍一"))
+FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but the line still shows
+
+
+@pytest.mark.parametrize(
+    ("read", "steps", "ends_address", "expected"),
+    [
+        # The unit number ended the row before: 门 starts this one, its right stroke read as an extra 1.
+        ("门12703号", [*spell("门"), {"1": 0.7}, {}, *spell("2703号")], True, "门2703号"),
+    ],
+)
+def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_address, expected):
+    probabilities = matrix(steps, ADDRESS_ALPHABET)
+    assert ctc_greedy_decode(probabilities, ADDRESS_ALPHABET)[0] == read
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address) == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "38号22幢1903室",
+        "5号1903室",  # a room right after the house number
+        "号花园6栋4单元1402室",
+        "号花园14",  # a wrapped row: 14 may well be the building's number
+        "10号楼3门2703号",
+        "花园村11组240号",
+        "村12号",  # a village house without a group
+        "幢202室",
+    ],
+)
+@pytest.mark.parametrize("ends_address", [True, False])
+def test_address_reading_leaves_a_well_formed_address_alone(read, ends_address):
+    probabilities = matrix(spell(read), ADDRESS_ALPHABET)
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address) is None
