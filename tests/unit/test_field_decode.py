@@ -379,6 +379,14 @@ FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but 
 @pytest.mark.parametrize(
     ("read", "steps", "ends_address", "expected"),
     [
+        # 幢 lost between the building number and the room: `号221903室` has no six-digit number.
+        ("38号221903室", [*spell("38号22"), {"幢": FAINT}, {}, *spell("1903室")], True, "38号22幢1903室"),
+        # 幢 misread, mid-row and where the building number ended the row before.
+        ("24这202室", [*spell("24"), {"这": 0.6, "幢": 0.3}, {}, *spell("202室")], True, "24幢202室"),
+        ("这202室", [{"这": 0.6, "幢": 0.3}, {}, *spell("202室")], True, "幢202室"),
+        # 栋 lost between an estate's building number and the unit, and where the row wraps after it.
+        ("号花园64单元", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4单元")], False, "号花园6栋4单元"),
+        ("号花园64", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4")], False, "号花园6栋4"),
         # The unit number ended the row before: 门 starts this one, its right stroke read as an extra 1.
         ("门12703号", [*spell("门"), {"1": 0.7}, {}, *spell("2703号")], True, "门2703号"),
     ],
