@@ -69,6 +69,17 @@ SINGLE_CHARACTER_BUILDING_WORDS = ("幢", "栋")
 # has one digit: 2-3 digits right before 单元, or ending a wrapped row after such a name, are a building and a unit
 # number whose building word was lost. At a row's start the name ended the row before.
 LOST_BUILDING_WORD = re.compile(r"(?:号[^\d号]*[^\W\d号村组幢栋楼元门室院]|^)(\d{2,3})(?=单元|$)")
+# A village's group (组) follows the village (村), and its number has 1-2 digits: `村11组240号`. A group with no 村 or
+# number before it lost its 村 (often the first character of a wrapped row); a character between the group number and
+# the house number that is not 组 is a misread 组; a run of four digits or more after 村 is a group and a house number
+# whose 组 was lost.
+VILLAGE_WORD = "村"
+GROUP_WORD = "组"
+GROUP_WITHOUT_VILLAGE = re.compile(r"(?:(?<=[^\d村])|^)(?=\d{1,2}组)")
+MISREAD_GROUP_WORD = re.compile(r"(村\d{1,2})[^\d\s组](\d{1,4}号)")
+NUMBER_RUN_AFTER_VILLAGE = re.compile(r"(?<=村)\d{4,6}(?=号|$)")
+GROUP_NUMBER_DIGITS = (1, 2)
+HOUSE_NUMBER_DIGITS = (1, 4)
 # An address ends with its house or room number and 号 or 室; a last character lost or misread there (室 as 空 or 富)
 # leaves the number bare or followed by something else.
 ADDRESS_END = re.compile(r"(\d)[^\d号室]?$")
@@ -374,9 +385,9 @@ def address_room_reading(
 
 def address_rewrites(text: str, ends_address: bool = False) -> set[str]:
     """Readings of an address row that mend what its grammar (`...号 N幢 N单元 N室`, `...村 N组 N号`) cannot explain:
-    a thin 门 misread in a room number (ROOM_REWRITES); a building word lost or misread between numbers; on the
-    line that `ends_address`, a number not followed by 号 or 室. Each rule also applies to the others' rewrites,
-    so a row with two flaws gets both mended."""
+    a thin 门 misread in a room number (ROOM_REWRITES); a building, village or group word lost or misread next to
+    a number; on the line that `ends_address`, a number not followed by 号 or 室. Each rule also applies to the
+    others' rewrites, so a row with two flaws gets both mended."""
     rewrites: set[str] = set()
     for rewrite in ADDRESS_RULES:
         for reading in [text, *rewrites]:
@@ -399,6 +410,19 @@ def _building_rewrites(text: str, ends_address: bool) -> set[str]:
         if wraps and (ends_address or run_starts_row):
             continue  # a number that ends the address, or is all a wrapped row has, says nothing of what follows
         rewrites |= {text[: match.end() - 1] + word + text[match.end() - 1 :] for word in BUILDING_WORDS}
+    return rewrites
+
+
+def _village_rewrites(text: str, ends_address: bool) -> set[str]:
+    rewrites = {
+        text[: match.start()] + VILLAGE_WORD + text[match.start() :] for match in GROUP_WITHOUT_VILLAGE.finditer(text)
+    }
+    rewrites |= {
+        text[: match.start()] + match.expand(rf"\1{GROUP_WORD}\2") + text[match.end() :]
+        for match in MISREAD_GROUP_WORD.finditer(text)
+    }
+    for match in NUMBER_RUN_AFTER_VILLAGE.finditer(text):
+        rewrites |= _split_number(text, match, GROUP_NUMBER_DIGITS, HOUSE_NUMBER_DIGITS, (GROUP_WORD,))
     return rewrites
 
 
@@ -428,6 +452,7 @@ def _split_number(
 ADDRESS_RULES: tuple[Callable[[str, bool], set[str]], ...] = (
     _room_rewrites,
     _building_rewrites,
+    _village_rewrites,
     _end_rewrites,
 )
 

@@ -389,6 +389,10 @@ FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but 
         ("号花园64", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4")], False, "号花园6栋4"),
         # The unit number ended the row before: 门 starts this one, its right stroke read as an extra 1.
         ("门12703号", [*spell("门"), {"1": 0.7}, {}, *spell("2703号")], True, "门2703号"),
+        # 村 lost before the group (the first character of a wrapped row), 组 misread, 组 lost.
+        ("11组240号", [{"村": FAINT}, {}, *spell("11组240号")], True, "村11组240号"),
+        ("村9绍237号", [*spell("村9"), {"绍": 0.6, "组": 0.3}, {}, *spell("237号")], True, "村9组237号"),
+        ("村6385号", [*spell("村6"), {"组": FAINT}, {}, *spell("385号")], True, "村6组385号"),
     ],
 )
 def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_address, expected):
