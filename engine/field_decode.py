@@ -81,8 +81,11 @@ NUMBER_RUN_AFTER_VILLAGE = re.compile(r"(?<=村)\d{4,6}(?=号|$)")
 GROUP_NUMBER_DIGITS = (1, 2)
 HOUSE_NUMBER_DIGITS = (1, 4)
 # An address ends with its house or room number and 号 or 室; a last character lost or misread there (室 as 空 or 富)
-# leaves the number bare or followed by something else.
+# leaves the number bare or followed by something else. A wrapped address may put only its last character on its
+# second row; a Chinese character there other than 号 or 室 is a misread ending (the dashed rule under the value reads
+# as 一, and Latin letters are label noise: neither is the address's).
 ADDRESS_END = re.compile(r"(\d)[^\d号室]?$")
+LONE_MISREAD_END = re.compile(r"[^\x00-\x7f\W\d号室一]")
 ADDRESS_ENDINGS = ("号", "室")
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
@@ -386,8 +389,8 @@ def address_room_reading(
 def address_rewrites(text: str, ends_address: bool = False) -> set[str]:
     """Readings of an address row that mend what its grammar (`...号 N幢 N单元 N室`, `...村 N组 N号`) cannot explain:
     a thin 门 misread in a room number (ROOM_REWRITES); a building, village or group word lost or misread next to
-    a number; on the line that `ends_address`, a number not followed by 号 or 室. Each rule also applies to the
-    others' rewrites, so a row with two flaws gets both mended."""
+    a number; on the line that `ends_address`, a number not followed by 号 or 室, or a last row of one misread
+    character. Each rule also applies to the others' rewrites, so a row with two flaws gets both mended."""
     rewrites: set[str] = set()
     for rewrite in ADDRESS_RULES:
         for reading in [text, *rewrites]:
@@ -429,6 +432,8 @@ def _village_rewrites(text: str, ends_address: bool) -> set[str]:
 def _end_rewrites(text: str, ends_address: bool) -> set[str]:
     if not ends_address:
         return set()
+    if LONE_MISREAD_END.fullmatch(text):
+        return set(ADDRESS_ENDINGS)
     return (
         {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS} if ADDRESS_END.search(text) else set()
     )

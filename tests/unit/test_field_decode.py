@@ -393,6 +393,8 @@ FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but 
         ("11组240号", [{"村": FAINT}, {}, *spell("11组240号")], True, "村11组240号"),
         ("村9绍237号", [*spell("村9"), {"绍": 0.6, "组": 0.3}, {}, *spell("237号")], True, "村9组237号"),
         ("村6385号", [*spell("村6"), {"组": FAINT}, {}, *spell("385号")], True, "村6组385号"),
+        # A wrapped address's last row holds only its last character, misread.
+        ("富", [{"富": 0.6, "室": 0.3}, {}], True, "室"),
     ],
 )
 def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_address, expected):
@@ -418,3 +420,9 @@ def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_add
 def test_address_reading_leaves_a_well_formed_address_alone(read, ends_address):
     probabilities = matrix(spell(read), ADDRESS_ALPHABET)
     assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address) is None
+
+
+@pytest.mark.parametrize("read", ["一", "号"])
+def test_a_lone_last_row_that_is_the_rule_or_an_ending_is_left_alone(read):
+    probabilities = matrix([{read: 0.6, "室": 0.3}, {}], ADDRESS_ALPHABET)
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address=True) is None
