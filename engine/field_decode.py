@@ -48,14 +48,44 @@ PROBATION_MAX_EDITS = 4
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
-# 门 (as 1, 01, or 门1).
+# 门 (as 1, 01, or 门1). A row that starts with 门 continues a unit number that ended the row before.
 ROOM_REWRITES = (
     (re.compile(r"(楼\d{1,2}?)0?1(\d{3,4}[号室])"), r"\1门\2"),
-    (re.compile(r"(\d门)1(\d{4}[号室])"), r"\1\2"),
+    (re.compile(r"((?:^|\d)门)1(\d{4}[号室])"), r"\1\2"),
 )
+# After the house number's 号 an address goes on with a building (1-2 digits and 幢, 栋 or 号楼), maybe a unit, and the
+# room (floor + two digits). A run of five or six digits right after 号 is no house's, building's or room's number: it
+# is a building number and a room whose word between was lost (`38号22幢1903室` read `38号221903室`).
+BUILDING_WORDS = ("幢", "栋", "号楼")
+NUMBER_RUN_AFTER_HOUSE = re.compile(r"(?<=号)\d{5,6}(?=[号室]|$)")
+BUILDING_NUMBER_DIGITS = (1, 2)
+# A room has 3-4 digits; 2 where the row wraps inside it.
+ROOM_DIGITS = (2, 4)
+# One character between a number and a room of 3-4 digits stands for the building's word; one that is none of the
+# words printed there (这 or 孩 for 幢) is a misread. At a row's start the building number ended the row before.
+MISREAD_BUILDING_WORD = re.compile(r"(?:(?<=\d)|^)[^\d\s幢栋楼元门号室座](?=\d{3,4}室)")
+SINGLE_CHARACTER_BUILDING_WORDS = ("幢", "栋")
+# A number after a name that follows the house number (an estate: `65号明珠花园6栋4单元`) is a building's, and a unit
+# has one digit: 2-3 digits right before 单元, or ending a wrapped row after such a name, are a building and a unit
+# number whose building word was lost. At a row's start the name ended the row before.
+LOST_BUILDING_WORD = re.compile(r"(?:号[^\d号]*[^\W\d号村组幢栋楼元门室院]|^)(\d{2,3})(?=单元|$)")
+# A village's group (组) follows the village (村), and its number has 1-2 digits: `村11组240号`. A group with no 村 or
+# number before it lost its 村 (often the first character of a wrapped row); a character between the group number and
+# the house number that is not 组 is a misread 组; a run of four digits or more after 村 is a group and a house number
+# whose 组 was lost.
+VILLAGE_WORD = "村"
+GROUP_WORD = "组"
+GROUP_WITHOUT_VILLAGE = re.compile(r"(?:(?<=[^\d村])|^)(?=\d{1,2}组)")
+MISREAD_GROUP_WORD = re.compile(r"(村\d{1,2})[^\d\s组](\d{1,4}号)")
+NUMBER_RUN_AFTER_VILLAGE = re.compile(r"(?<=村)\d{4,6}(?=号|$)")
+GROUP_NUMBER_DIGITS = (1, 2)
+HOUSE_NUMBER_DIGITS = (1, 4)
 # An address ends with its house or room number and 号 or 室; a last character lost or misread there (室 as 空 or 富)
-# leaves the number bare or followed by something else.
+# leaves the number bare or followed by something else. A wrapped address may put only its last character on its
+# second row; a Chinese character there other than 号 or 室 is a misread ending (the dashed rule under the value reads
+# as 一, and Latin letters are label noise: neither is the address's).
 ADDRESS_END = re.compile(r"(\d)[^\d号室]?$")
+LONE_MISREAD_END = re.compile(r"[^\x00-\x7f\W\d号室一]")
 ADDRESS_ENDINGS = ("号", "室")
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
@@ -350,14 +380,86 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
 def address_room_reading(
     probabilities: Probabilities, alphabet: Sequence[str], text: str, ends_address: bool = False
 ) -> str | None:
-    """An address line whose `...号楼U门R号` reads with a room number of five digits or more: the thin 门 of the
-    print read as 1 or 01, or as 门1; and on the line that `ends_address`, a number not followed by 号 or 室. The
-    rewrite that gives a room of 3-4 digits or the ending, when the line supports it (expected_reading); None when
-    there is nothing to rewrite."""
-    rewrites = {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES} - {text}
-    if ends_address and ADDRESS_END.search(text):
-        rewrites |= {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS}
+    """An address line whose numbers break the address's grammar (address_rewrites): the rewrite that mends them, when
+    the line supports it (expected_reading); None when there is nothing to rewrite or the line speaks against it."""
+    rewrites = address_rewrites(text, ends_address)
     return expected_reading(probabilities, alphabet, text, sorted(rewrites)) if rewrites else None
+
+
+def address_rewrites(text: str, ends_address: bool = False) -> set[str]:
+    """Readings of an address row that mend what its grammar (`...号 N幢 N单元 N室`, `...村 N组 N号`) cannot explain:
+    a thin 门 misread in a room number (ROOM_REWRITES); a building, village or group word lost or misread next to
+    a number; on the line that `ends_address`, a number not followed by 号 or 室, or a last row of one misread
+    character. Each rule also applies to the others' rewrites, so a row with two flaws gets both mended."""
+    rewrites: set[str] = set()
+    for rewrite in ADDRESS_RULES:
+        for reading in [text, *rewrites]:
+            rewrites |= rewrite(reading, ends_address)
+    return rewrites - {text}
+
+
+def _room_rewrites(text: str, ends_address: bool) -> set[str]:
+    return {pattern.sub(replacement, text, count=1) for pattern, replacement in ROOM_REWRITES}
+
+
+def _building_rewrites(text: str, ends_address: bool) -> set[str]:
+    rewrites = set()
+    for match in NUMBER_RUN_AFTER_HOUSE.finditer(text):
+        rewrites |= _split_number(text, match, BUILDING_NUMBER_DIGITS, ROOM_DIGITS, BUILDING_WORDS)
+    for match in MISREAD_BUILDING_WORD.finditer(text):
+        rewrites |= {text[: match.start()] + word + text[match.end() :] for word in SINGLE_CHARACTER_BUILDING_WORDS}
+    for match in LOST_BUILDING_WORD.finditer(text):
+        run_starts_row, wraps = match.start(1) == 0, match.end() == len(text)
+        if wraps and (ends_address or run_starts_row):
+            continue  # a number that ends the address, or is all a wrapped row has, says nothing of what follows
+        rewrites |= {text[: match.end() - 1] + word + text[match.end() - 1 :] for word in BUILDING_WORDS}
+    return rewrites
+
+
+def _village_rewrites(text: str, ends_address: bool) -> set[str]:
+    rewrites = {
+        text[: match.start()] + VILLAGE_WORD + text[match.start() :] for match in GROUP_WITHOUT_VILLAGE.finditer(text)
+    }
+    rewrites |= {
+        text[: match.start()] + match.expand(rf"\1{GROUP_WORD}\2") + text[match.end() :]
+        for match in MISREAD_GROUP_WORD.finditer(text)
+    }
+    for match in NUMBER_RUN_AFTER_VILLAGE.finditer(text):
+        rewrites |= _split_number(text, match, GROUP_NUMBER_DIGITS, HOUSE_NUMBER_DIGITS, (GROUP_WORD,))
+    return rewrites
+
+
+def _end_rewrites(text: str, ends_address: bool) -> set[str]:
+    if not ends_address:
+        return set()
+    if LONE_MISREAD_END.fullmatch(text):
+        return set(ADDRESS_ENDINGS)
+    return (
+        {ADDRESS_END.sub(rf"\g<1>{ending}", text) for ending in ADDRESS_ENDINGS} if ADDRESS_END.search(text) else set()
+    )
+
+
+def _split_number(
+    text: str, run: re.Match[str], head_digits: tuple[int, ...], tail_digits: tuple[int, int], words: Sequence[str]
+) -> set[str]:
+    """`text` with one of `words` put into the digit `run`: after its first N digits (N in `head_digits`), before a
+    rest of `tail_digits` digits (least, most). Neither number starts with 0."""
+    digits = run.group()
+    rewrites = set()
+    for head in head_digits:
+        tail = digits[head:]
+        if tail_digits[0] <= len(tail) <= tail_digits[1] and digits[0] != "0" and tail[0] != "0":
+            before, after = text[: run.start()] + digits[:head], tail + text[run.end() :]
+            rewrites |= {before + word + after for word in words}
+    return rewrites
+
+
+ADDRESS_RULES: tuple[Callable[[str, bool], set[str]], ...] = (
+    _room_rewrites,
+    _building_rewrites,
+    _village_rewrites,
+    _end_rewrites,
+)
 
 
 def expected_reading(

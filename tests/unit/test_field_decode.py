@@ -370,3 +370,59 @@ def test_an_address_end_the_line_is_sure_of_is_left_alone():
     read = "5幢1301空"
     probabilities = matrix(spell(read, confidence=0.999999), ROOM_ALPHABET)
     assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=True) is None
+
+
+ADDRESS_ALPHABET = build_alphabet(list("0123456789号楼门室幢栋单元村组花园这富绍一"))
+FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but the line still shows
+
+
+@pytest.mark.parametrize(
+    ("read", "steps", "ends_address", "expected"),
+    [
+        # 幢 lost between the building number and the room: `号221903室` has no six-digit number.
+        ("38号221903室", [*spell("38号22"), {"幢": FAINT}, {}, *spell("1903室")], True, "38号22幢1903室"),
+        # 幢 misread, mid-row and where the building number ended the row before.
+        ("24这202室", [*spell("24"), {"这": 0.6, "幢": 0.3}, {}, *spell("202室")], True, "24幢202室"),
+        ("这202室", [{"这": 0.6, "幢": 0.3}, {}, *spell("202室")], True, "幢202室"),
+        # 栋 lost between an estate's building number and the unit, and where the row wraps after it.
+        ("号花园64单元", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4单元")], False, "号花园6栋4单元"),
+        ("号花园64", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4")], False, "号花园6栋4"),
+        # The unit number ended the row before: 门 starts this one, its right stroke read as an extra 1.
+        ("门12703号", [*spell("门"), {"1": 0.7}, {}, *spell("2703号")], True, "门2703号"),
+        # 村 lost before the group (the first character of a wrapped row), 组 misread, 组 lost.
+        ("11组240号", [{"村": FAINT}, {}, *spell("11组240号")], True, "村11组240号"),
+        ("村9绍237号", [*spell("村9"), {"绍": 0.6, "组": 0.3}, {}, *spell("237号")], True, "村9组237号"),
+        ("村6385号", [*spell("村6"), {"组": FAINT}, {}, *spell("385号")], True, "村6组385号"),
+        # A wrapped address's last row holds only its last character, misread.
+        ("富", [{"富": 0.6, "室": 0.3}, {}], True, "室"),
+    ],
+)
+def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_address, expected):
+    probabilities = matrix(steps, ADDRESS_ALPHABET)
+    assert ctc_greedy_decode(probabilities, ADDRESS_ALPHABET)[0] == read
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address) == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "38号22幢1903室",
+        "5号1903室",  # a room right after the house number
+        "号花园6栋4单元1402室",
+        "号花园14",  # a wrapped row: 14 may well be the building's number
+        "10号楼3门2703号",
+        "花园村11组240号",
+        "村12号",  # a village house without a group
+        "幢202室",
+    ],
+)
+@pytest.mark.parametrize("ends_address", [True, False])
+def test_address_reading_leaves_a_well_formed_address_alone(read, ends_address):
+    probabilities = matrix(spell(read), ADDRESS_ALPHABET)
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address) is None
+
+
+@pytest.mark.parametrize("read", ["一", "号"])
+def test_a_lone_last_row_that_is_the_rule_or_an_ending_is_left_alone(read):
+    probabilities = matrix([{read: 0.6, "室": 0.3}, {}], ADDRESS_ALPHABET)
+    assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address=True) is None
