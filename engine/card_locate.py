@@ -85,7 +85,6 @@ INNER_BAND_MAX_STOCK = 0.7  # stock likeness (as in the margin check) no depth o
 SIDE_SAMPLES = 48  # points searched along each side
 # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
 SIDE_FRACTIONS = np.linspace(0.07, 0.93, SIDE_SAMPLES)
-SEARCH_ROWS = np.arange(4 * SIDE_SAMPLES)  # one search line per side sample
 SEARCH_SHARES = (0.03, 0.012)  # edge search half-range per pass, as a share of the card's long side
 NEAR_SEARCH_SHARES = (0.012, 0.008)
 MIN_SEARCH_PX = 3.0
@@ -441,9 +440,7 @@ def _edge_scores(corners: np.ndarray, edges: npt.NDArray[np.uint8]) -> np.ndarra
     long_side = max(height, width)
     sides = corners[:, NEXT_CORNER] - corners
     lengths = np.sqrt((sides * sides).sum(axis=2))
-    next_sides = sides[:, NEXT_CORNER]
-    cross = sides[:, :, 0] * next_sides[:, :, 1] - sides[:, :, 1] * next_sides[:, :, 0]
-    convex = np.all(cross > 0, axis=1) | np.all(cross < 0, axis=1)
+    convex = _convex(corners)
     pair_a, pair_b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
     aspect = np.maximum(pair_a, pair_b) / np.maximum(np.minimum(pair_a, pair_b), 1e-6)
     aspect_fit = np.exp(-((np.log(aspect / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
@@ -564,10 +561,8 @@ def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[Qua
         centres, directions, inliers = (value.reshape(len(index), 4, *value.shape[1:]) for value in fits)
         fitted = (strong.sum(axis=2) >= MIN_SIDE_POINTS) & (inliers >= MIN_LINE_INLIERS)  # (n, 4)
         # A side without a fit keeps its place.
-        along = current[:, NEXT_CORNER] - current
-        kept_directions = along / np.sqrt((along * along).sum(axis=2, keepdims=True)).clip(1e-9)
         centres = np.where(fitted[:, :, None], centres, current)
-        directions = np.where(fitted[:, :, None], directions, kept_directions)
+        directions = np.where(fitted[:, :, None], directions, _side_geometry(current)[1])
         corners, meet = _side_corners(centres, directions)
         ok = meet & _plausible(corners, width, height)
         seen = (inliers * fitted).sum(axis=1)
@@ -717,31 +712,21 @@ def _side_lines(quad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _side_geometry(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each side of a (4, 2) quad, from corner i to corner i + 1: its vector, its unit direction and its unit normal
-    pointing out of the quad, each (4, 2)."""
-    along = quad[NEXT_CORNER] - quad
-    directions = along / np.sqrt((along * along).sum(axis=1, keepdims=True)).clip(1e-9)
-    normals = np.stack([-directions[:, 1], directions[:, 0]], axis=1)
-    normals[((quad.mean(axis=0) - quad) * normals).sum(axis=1) > 0] *= -1
+    """Each side of a (4, 2) quad, or of each of (N, 4, 2) quads, from corner i to corner i + 1: its vector, its unit
+    direction and its unit normal pointing out of the quad, each shaped as the quads."""
+    along = quad[..., NEXT_CORNER, :] - quad
+    directions = along / np.sqrt((along * along).sum(axis=-1, keepdims=True)).clip(1e-9)
+    normals = np.stack([-directions[..., 1], directions[..., 0]], axis=-1)
+    normals[((quad.mean(axis=-2, keepdims=True) - quad) * normals).sum(axis=-1) > 0] *= -1
     return along, directions, normals
 
 
 def _corners_of(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
     """The quad whose side i lies on lines[i]; None when adjacent lines are near parallel."""
-    corners = [_intersect(lines[index - 1], lines[index]) for index in range(4)]
-    if any(corner is None for corner in corners):
-        return None
-    return np.array(corners, np.float64)
-
-
-def _intersect(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
-    """Where two (point, unit direction) lines meet; None when they are too near parallel to be adjacent sides."""
-    (p, d), (q, e) = first, second
-    cross = d[0] * e[1] - d[1] * e[0]
-    if abs(cross) < MIN_CORNER_SIN:
-        return None
-    t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / cross
-    return np.asarray(p + t * d)
+    corners, meet = _side_corners(
+        np.array([point for point, _ in lines], np.float64)[None], np.array([d for _, d in lines], np.float64)[None]
+    )
+    return corners[0] if meet[0] else None
 
 
 def _edge_points(
@@ -756,11 +741,7 @@ def _edge_points(
     has its extra columns left out of the search."""
     height, width = image.shape[:2]
     count = len(quads)
-    along = quads[:, NEXT_CORNER] - quads
-    directions = along / np.sqrt((along * along).sum(axis=2, keepdims=True)).clip(1e-9)
-    normals = np.stack([-directions[:, :, 1], directions[:, :, 0]], axis=2)
-    inward = ((quads.mean(axis=1, keepdims=True) - quads) * normals).sum(axis=2) > 0
-    normals[inward] *= -1  # the normals point out of the card
+    along, _, normals = _side_geometry(quads)  # the normals point out of the card
     positions = quads[:, :, None, :] + SIDE_FRACTIONS[None, None, :, None] * along[:, :, None, :]  # (N, 4, S, 2)
     inside = (
         (positions[..., 0] >= FRAME_MARGIN_PX)
@@ -848,12 +829,16 @@ def _weighted_lines(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray
 
 def _plausible(quads: np.ndarray, width: int, height: int) -> np.ndarray:
     """(N,) for (N, 4, 2) quads: convex, not tiny, and corners not absurdly far outside the frame."""
-    sides = quads[:, NEXT_CORNER] - quads
-    turns = sides[:, :, 0] * sides[:, NEXT_CORNER, 1] - sides[:, :, 1] * sides[:, NEXT_CORNER, 0]
-    convex = np.all(turns > 0, axis=1) | np.all(turns < 0, axis=1)
     span = max(width, height)
     near = np.all(quads >= -span, axis=(1, 2)) & np.all(quads <= np.array([width + span, height + span]), axis=(1, 2))
-    return convex & near & (_long_sides(quads) >= 0.05 * span)
+    return _convex(quads) & near & (_long_sides(quads) >= 0.05 * span)
+
+
+def _convex(quads: np.ndarray) -> np.ndarray:
+    """(N,) for (N, 4, 2) quads: every corner turns the same way."""
+    sides = quads[:, NEXT_CORNER] - quads
+    turns = sides[:, :, 0] * sides[:, NEXT_CORNER, 1] - sides[:, :, 1] * sides[:, NEXT_CORNER, 0]
+    return np.all(turns > 0, axis=1) | np.all(turns < 0, axis=1)
 
 
 # --- scoring and order --------------------------------------------------------------------------------------------
@@ -867,8 +852,7 @@ def _long_sides(quads: np.ndarray) -> np.ndarray:
 
 
 def _long_side(quad: np.ndarray) -> float:
-    edges = _side_lengths(quad)
-    return float(max(edges[0] + edges[2], edges[1] + edges[3]) / 2)
+    return float(_long_sides(quad[None])[0])
 
 
 def _side_lengths(quad: np.ndarray) -> np.ndarray:
