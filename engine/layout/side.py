@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import LCSseq
 
 from engine.layout.frame import PlacedLine
 from engine.results import LicenseType, Side
@@ -76,19 +77,9 @@ def front_only_lines(found: list[npt.NDArray[np.float32]]) -> int:
 
 
 def shows_title_start(text: str) -> bool:
-    """The title's start (TITLE_START) read, allowing a character or two lost or misread."""
+    """The title's start (TITLE_START) read, allowing a character or two lost or misread: enough of its characters
+    in order (the longest common subsequence)."""
     return (
-        common_subsequence_length(text, TITLE_START) >= TITLE_START_MIN_CHARS
-        and common_subsequence_length(text, TITLE_START_VEHICLE) >= 2
+        LCSseq.similarity(text, TITLE_START) >= TITLE_START_MIN_CHARS
+        and LCSseq.similarity(text, TITLE_START_VEHICLE) >= 2
     )
-
-
-def common_subsequence_length(first: str, second: str) -> int:
-    """Length of the longest common subsequence: the characters two short texts share in the same order."""
-    previous = [0] * (len(second) + 1)
-    for character in first:
-        current = [0]
-        for index, other in enumerate(second):
-            current.append(previous[index] + 1 if character == other else max(previous[index + 1], current[index]))
-        previous = current
-    return previous[-1]
