@@ -156,3 +156,37 @@ def test_a_page_whose_title_end_was_lost_is_a_license_by_the_title_start(title_s
     # A license page is read whole (its blank record row skipped); an untitled one stops at its blank number row.
     rows = recognizer.calls[2][0]
     assert rows == (3 if titled else 1)
+
+
+class UnsureClassifier:
+    """Gives every line the same upside-down score: 0.5 leaves the card's vote tied, 0.0 makes it sure."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+    def upside_down(self, crops):
+        return [self.score] * len(crops)
+
+
+class DarkTitleRecognizer(WidthRecordingRecognizer):
+    """Reads a dark crop as the title's right end and anything else as blank."""
+
+    def recognize(self, crops, base_width=None):
+        self.calls.append((len(crops), base_width))
+        return [
+            Recognition("机动车驾驶证" if crop.mean() < 128 else "", 0.99, (), np.zeros((8, 3), np.float32))
+            for crop in crops
+        ]
+
+
+@pytest.mark.parametrize(("score", "turned"), [(0.5, True), (0.0, False)])
+def test_a_tied_orientation_vote_is_settled_by_where_the_title_reads(score, turned):
+    """The title's place, turned half, is the only dark print: with the classifier unsure the card is turned to read
+    it; with the classifier sure the card is left as it is."""
+    image = np.full((600, 880, 3), 215, np.uint8)
+    image[-int(9.5 * PX_PER_MM) :, : int(40 * PX_PER_MM)] = 40  # the title's right end, turned half
+    corners = np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32)
+    recognizer = DarkTitleRecognizer()
+    reading = read_card(NumberRowDetector(), UnsureClassifier(score), recognizer, image, CardFrame(corners))
+    assert np.array_equal(reading.frame.quad, np.roll(corners, 2, axis=0) if turned else corners)
+    assert reading.titled == turned
