@@ -41,8 +41,9 @@ OFFICE_PREFECTURES = ("地区", "盟")
 # MIN_MATCHED of its characters.
 MAX_EDIT_SHARE = 1 / 3
 MIN_MATCHED = 4
-# An address's county that the license names elsewhere (the ID number's region) may be misread this much: another
-# field vouches for it. Only a county: a loosely matched city's head swallows the county read after it.
+# An address's county, or an authority, that the license names elsewhere (the ID number's region, the address) may be
+# misread this much: another field vouches for it. For an address only a county: a loosely matched city's head
+# swallows the county read after it (an authority's head is followed by its shared tail, which must be there).
 VOUCHED_MAX_EDIT_SHARE = 1 / 2
 # ... and lose this many characters: the matched text may be that much shorter or longer than the name, else a head
 # that lost three characters to glare takes the next one to make up its length.
@@ -161,16 +162,31 @@ def _vouched(place: Place, region_hints: Sequence[str]) -> bool:
 
 def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction | None:
     """The nearest listed authority to a seal's reading; None when none clearly fits. `region_hints`, most trusted
-    first, are codes (the address's county, the ID number's region) that break a tie."""
-    matches = [
-        (score, place, length)
-        for score, place, length in _head_matches(authority, _authority_index())
-        if _tail_is_there(place.tail, authority[length:])
-    ]
+    first, are codes (the address's county, the ID number's region) that break a tie; their cities' authorities may
+    be misread more (VOUCHED_MAX_EDIT_SHARE) and still be matched, as the address's county is: glare and the seal's
+    red take more of a seal's characters than of a printed row's."""
+    index = _authority_index()
+    matches = _authority_matches(authority, index)
+    vouched = tuple(place for place in index.places if any(hint.startswith(place.code) for hint in region_hints))
+    if vouched:
+        strict = {place for _, place, _ in matches}
+        loose = _authority_matches(authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE)
+        matches += [match for match in loose if match[1] not in strict]
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
             return Correction(chosen[0].name, chosen[0].code)
     return None
+
+
+def _authority_matches(
+    authority: str, index: HeadIndex, max_edit_share: float = MAX_EDIT_SHARE
+) -> list[tuple[int, Place, int]]:
+    """_head_matches of the authorities in `index` whose shared tail is roughly there after the matched head."""
+    return [
+        (score, place, length)
+        for score, place, length in _head_matches(authority, index, max_edit_share)
+        if _tail_is_there(place.tail, authority[length:])
+    ]
 
 
 def _head_matches(

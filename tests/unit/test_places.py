@@ -93,6 +93,23 @@ def test_an_authority_too_far_from_any_listed_one_is_left_alone(read):
     assert correct_authority(read, []) is None
 
 
+def test_an_authority_of_a_city_another_field_names_may_be_misread_more():
+    """Three of 哈尔滨's eight head characters misread: too many for any authority, enough for the ID number's city."""
+    read = "国龙江省验尔运市公安局交通警察支献"
+    assert correct_authority(read, []) is None
+    correction = correct_authority(read, ["230108"])
+    assert correction is not None
+    assert correction.text == "黑龙江省哈尔滨市公安局交通警察支队"
+
+
+def test_a_vouched_city_does_not_outweigh_an_authority_read_closer():
+    """Licenses are issued outside the ID number's city too: 苏州 is two edits from 南京 and within the looser
+    reach, but the seal reads 南京 exactly."""
+    correction = correct_authority("江苏省南京市公安局交通警察支队", ["320506"])
+    assert correction is not None
+    assert correction.text == "江苏省南京市公安局交通警察支队"
+
+
 def test_correct_places_fixes_both_fields_and_lowers_their_scores():
     fields = {
         "number": FieldValue("130108199001011235", 0.99, None),
