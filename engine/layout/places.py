@@ -244,11 +244,18 @@ def _authority_index() -> HeadIndex:
 
 def _clear_winner(scored: list[tuple[int, Place, int]], region: str | None) -> tuple[Place, int] | None:
     """The best-scored place when it is the only one with that score, or when the region code picks one of the
-    tied places (the longest code that matches decides)."""
+    tied places (the longest code that matches decides). A tied place that contains another tied one (a city and
+    its county) gives way to it: both read the city alike, and the county explains more of the text."""
     if not scored:
         return None
     top = max(score for score, _, _ in scored)
     tied = [(place, length) for score, place, length in scored if score == top]
+    codes = {place.code for place, _ in tied}
+    tied = [
+        (place, length)
+        for place, length in tied
+        if not any(code.startswith(place.code) for code in codes - {place.code})
+    ]
     if len({place.name for place, _ in tied}) == 1:
         return tied[0]
     if region is None:
