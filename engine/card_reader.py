@@ -25,6 +25,7 @@ from engine.field_decode import (
     expected_reading,
     field_spec,
     probation_record,
+    validity_reading,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_id_number
@@ -314,9 +315,10 @@ def _read_quads(
     for (key, quad), rec in zip(strips, recognitions, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
         ends_address = key == ("address2" if wrapped else "address")
-        if key in GRAMMAR_FIELDS and rec.text.strip():
-            decoded = decode_field(rec.probabilities, recognizer.alphabet, field_spec(key))
-            if decoded.valid and decoded.text != rec.text:
+        has_grammar = key in GRAMMAR_FIELDS and rec.text.strip()
+        decoded = decode_field(rec.probabilities, recognizer.alphabet, field_spec(key)) if has_grammar else None
+        if decoded is not None and decoded.valid:
+            if decoded.text != rec.text:
                 same_length = len(decoded.text) == len(rec.text)  # else positions are spread evenly downstream
                 line = TextLine(
                     decoded.text,
@@ -332,13 +334,16 @@ def _read_quads(
 
 
 def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:
-    """The text a row usually holds, when the strip's reading misses part of it (field_decode.expected_reading)."""
+    """The text a row usually holds, when the strip's reading misses part of it or breaks its grammar
+    (field_decode.expected_reading)."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
     if key in ("address", "address2"):
         return address_room_reading(rec.probabilities, alphabet, rec.text, ends_address)
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
+    if key == "validity":
+        return validity_reading(rec.probabilities, alphabet, rec.text)
     return None
 
 

@@ -15,7 +15,17 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Levenshtein
 
-from engine.layout.fields import CLASS_TOKEN, FILE_NUMBER, LONG_TERM, SEXES, format_date, is_date, is_valid_id
+from engine.layout.fields import (
+    CLASS_TOKEN,
+    FILE_NUMBER,
+    LONG_TERM,
+    SEXES,
+    VALID_YEARS,
+    add_years,
+    format_date,
+    is_date,
+    is_valid_id,
+)
 from engine.textrec import BLANK, ctc_greedy_decode
 
 Probabilities = npt.NDArray[np.float32]
@@ -89,6 +99,9 @@ LONE_MISREAD_END = re.compile(r"[^\x00-\x7f\W\d号室一]")
 ADDRESS_ENDINGS = ("号", "室")
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
+# A validity row's dates as read at its start and its end (a glared middle can run them together).
+FIRST_DATE = re.compile(r"^(\d{4})[-./](\d{2})[-./](\d{2})")
+LAST_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})$")
 VALIDITY_ROW = re.compile(
     rf"\d{{4}}-\d{{2}}-\d{{2}}(?:至(?:\d{{4}}-\d{{2}}-\d{{2}}|{LONG_TERM})|[{OLD_PERIOD_LABEL}]*(?:6年|10年|{LONG_TERM}))"
 )
@@ -474,6 +487,23 @@ def expected_reading(
     best_score, best = max(scored)
     read = ctc_log_likelihood(probabilities, alphabet, text)
     return best if best_score - read >= -EXPECTED_TEXT_MAX_LOG_RATIO else None
+
+
+def validity_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """A validity row its grammar rejects, mended from a date read whole at either end: the other date lies 6 or 10
+    years off it, on the same month and day. Glare often takes the middle, 至 with the characters beside it
+    (`2024-09-2034-09-28`), so each pair is tried with and without 至. The most probable pair is taken when the
+    line supports it (expected_reading); returned as `A至B`."""
+    periods = set()
+    if (first := FIRST_DATE.search(text)) and (start := format_date(*first.groups())):
+        periods |= {(start, add_years(start, years)) for years in VALID_YEARS}
+    if (last := LAST_DATE.search(text)) and (end := format_date(*last.groups())):
+        periods |= {(add_years(end, -years), end) for years in VALID_YEARS}
+    printed = {f"{start}{middle}{end}": f"{start}至{end}" for start, end in periods for middle in ("至", "")}
+    if text in printed:
+        return printed[text]
+    chosen = expected_reading(probabilities, alphabet, text, sorted(printed))
+    return printed[chosen] if chosen is not None else None
 
 
 def normalize_printed_date(text: str) -> str:

@@ -9,7 +9,7 @@ import math
 from dataclasses import replace
 from datetime import date
 
-from engine.layout.fields import add_years, birth_from_id, is_date, is_valid_id, sex_from_id
+from engine.layout.fields import VALID_YEARS, add_years, birth_from_id, is_date, is_valid_id, sex_from_id
 from engine.layout.places import correct_address_head, correct_authority
 from engine.results import FieldValue
 
@@ -29,8 +29,6 @@ CONFUSIONS = {
 }
 # A corrected field keeps at most this confidence: it was inferred, not read cleanly.
 CORRECTED_SCORE = 0.8
-# A license runs 6 years, its renewal 10, then for life (长期) (道路交通安全法实施条例 第二十六条).
-VALID_YEARS = (6, 10)
 
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:

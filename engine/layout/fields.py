@@ -15,6 +15,8 @@ DATE_PATTERN = re.compile(r"(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
 SINGLE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
 CLASS_TOKEN = re.compile("|".join(sorted(SINGLE_CLASSES, key=len, reverse=True)))
 LONG_TERM = "长期"
+# A license runs 6 years, its renewal 10, then for life (长期) (道路交通安全法实施条例 第二十六条).
+VALID_YEARS = (6, 10)
 SEXES = ("男", "女")
 FILE_NUMBER = re.compile(r"\d{12}")
 """The back page's and the e-license's 档案编号: 12 digits."""

@@ -29,6 +29,7 @@ from engine.field_decode import (
     per_character_score,
     probation_record,
     restrict_to_charset,
+    validity_reading,
 )
 from engine.layout.fields import birth_from_id, id_check_character, is_valid_id
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
@@ -310,6 +311,31 @@ def test_probation_record_leaves_a_line_that_says_otherwise():
 def test_probation_record_is_none_for_the_note_itself_and_for_other_records(text):
     probabilities = matrix(spell("实习期至2020年08月07日。"), RECORD_ALPHABET)
     assert probation_record(probabilities, RECORD_ALPHABET, text) is None
+
+
+PERIOD_ALPHABET = build_alphabet(list("0123456789-至长期"))
+
+
+def test_validity_reading_mends_a_period_whose_middle_glare_took():
+    """The start's last 8 and the 至 after it were washed out: the end date, read whole, is 10 years after the start
+    that the line still faintly supports."""
+    steps = [*spell("2024-09-2"), {"8": 0.3}, {}, *spell("2034-09-28")]
+    probabilities = matrix(steps, PERIOD_ALPHABET)
+    greedy = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert greedy == "2024-09-22034-09-28"
+    assert validity_reading(probabilities, PERIOD_ALPHABET, greedy) == "2024-09-28至2034-09-28"
+
+
+def test_validity_reading_puts_back_a_lost_至_between_dates_a_period_apart():
+    probabilities = matrix(spell("2024-09-282030-09-28"), PERIOD_ALPHABET)
+    assert validity_reading(probabilities, PERIOD_ALPHABET, "2024-09-282030-09-28") == "2024-09-28至2030-09-28"
+
+
+@pytest.mark.parametrize("printed", ["2024-09-28至2034-09-27", "2024-09-282035-09-28", "2024-09"])
+def test_validity_reading_leaves_what_the_line_clearly_says(printed):
+    """Dates that are no period apart, read sure, or no whole date at either end: nothing to mend from."""
+    probabilities = matrix(spell(printed, confidence=0.999999), PERIOD_ALPHABET)
+    assert validity_reading(probabilities, PERIOD_ALPHABET, printed) is None
 
 
 NATION_ALPHABET = build_alphabet(list("中国美日本/CHN"))
