@@ -6,13 +6,16 @@ import cv2
 import numpy as np
 import pytest
 
+import engine.card_locate
 from engine.card_locate import (
     DISTINCT_SHARE,
     REFINED_CANDIDATES,
+    LocatedCard,
     _best_distinct_hypotheses,
     _corner_distances,
     _faint_border_lines,
     _inside_card_colour,
+    _settled,
     locate_cards,
 )
 
@@ -105,6 +108,30 @@ def test_two_cards_side_by_side_are_both_found():
     assert len(found) == 2
     for truth in (left, right):
         assert min(error(truth, card.quad) for card in found) < TOLERANCE
+
+
+def test_a_card_whose_blob_refits_all_round_skips_the_line_pairs(monkeypatch):
+    """A card on a plain surface: its colour blob's refit sees the whole border and explains all card colour."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    image = place([truth], background("plain", np.random.default_rng(1)))
+
+    def no_line_pairs(*args, **kwargs):
+        raise AssertionError("line pairs were searched")
+
+    monkeypatch.setattr(engine.card_locate, "_quad_hypotheses", no_line_pairs)
+    assert best_error(truth, image) < TOLERANCE
+
+
+def test_card_colour_left_outside_the_sure_cards_keeps_the_search_going():
+    """A second page's colour outside the one card found, or a border not seen all round, is not settled."""
+    mask = np.zeros((450, 600), np.float32)
+    mask[100:300, 50:280] = 1.0
+    quad = np.array([(50, 100), (280, 100), (280, 300), (50, 300)], np.float32) * 2  # full pixels, scale 0.5
+    card = LocatedCard(quad, 0.9, 1.0)
+    assert _settled([card], mask, 0.5)
+    assert not _settled([LocatedCard(quad, 0.9, 0.95)], mask, 0.5)
+    mask[100:300, 320:550] = 1.0  # the wallet's other page
+    assert not _settled([card], mask, 0.5)
 
 
 def test_a_cut_off_corner_is_extrapolated():
