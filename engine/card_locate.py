@@ -54,6 +54,9 @@ BORDER_SAMPLES = 24
 INSIDE_GRID = 8
 OUTER_RINGS = (1.05, 1.1, 1.2, 1.3)  # just outside the card, scaled about its centre
 REFINED_CANDIDATES = 10  # rough quads refined in full pixels and compared by their refined score
+OTHER_CARD_PICKS = 4  # line-pair quads of another card of the same size, refined as well (_other_card_picks)
+SAME_CARD_SHARE = 0.15  # of the long side: a quad centred this near the best pick's centre outlines the same card
+OTHER_CARD_SIZE_SPREAD = 0.2  # log ratio of long sides within which two quads are one size
 HYPOTHESIS_BATCH = 64  # line-pair quads whose colour fit is measured at once, doubling while more are needed
 ROUGH_DUPLICATE_SHARE = 0.005  # of the long side: a rough quad this near an earlier one refits to the same card
 DISTINCT_SHARE = 0.015  # of the long side: rough quads with all corners nearer than this are one candidate
@@ -423,7 +426,8 @@ def _quad_hypotheses(
 def _best_distinct_hypotheses(
     corners: np.ndarray, bounds: np.ndarray, colour_fit: Callable[[np.ndarray], np.ndarray], long_side: int
 ) -> list[QuadArray]:
-    """Up to REFINED_CANDIDATES distinct quads of the best scores (edge score x colour fit), best first.
+    """Up to REFINED_CANDIDATES distinct quads of the best scores (edge score x colour fit), best first, and then
+    the best few outlining another card of the same size among those scored (_other_card_picks).
 
     The colour fit, at most 1, is the costly part, so it is measured in growing batches in order of the edge scores,
     and the search stops once every quad left has an edge score under the last distinct pick's score: those could
@@ -444,8 +448,31 @@ def _best_distinct_hypotheses(
             if not picked or _corner_distances(quad, np.array(picked)).min() > DISTINCT_SHARE * long_side:
                 picked.append(quad)
         if len(picked) == REFINED_CANDIDATES or done == len(order):
-            return picked
+            return picked + _other_card_picks(corners[order[:done]], scores[:done], picked, long_side)
         batch *= 2
+
+
+def _other_card_picks(
+    corners: np.ndarray, scores: np.ndarray, picked: list[QuadArray], long_side: int
+) -> list[QuadArray]:
+    """Up to OTHER_CARD_PICKS more of the scored quads (N, 4, 2), best first: distinct from every pick, centred away
+    from the best pick's card and of its size. An open wallet's two pages are one size, and when the first page's
+    variants fill every pick, the second page (found by a ruled line for its bottom, say) gets no better outline."""
+    if not picked:
+        return []
+    best_centre, best_size = picked[0].mean(axis=0), _long_side(picked[0].astype(np.float64))
+    others: list[QuadArray] = []
+    for index in np.argsort(-scores, kind="stable"):
+        if len(others) == OTHER_CARD_PICKS or scores[index] <= 0:
+            break
+        quad = corners[index].astype(np.float32)
+        if (
+            np.linalg.norm(quad.mean(axis=0) - best_centre) >= SAME_CARD_SHARE * long_side
+            and abs(math.log(_long_side(quad.astype(np.float64)) / best_size)) <= OTHER_CARD_SIZE_SPREAD
+            and _corner_distances(quad, np.array(picked + others)).min() > DISTINCT_SHARE * long_side
+        ):
+            others.append(quad)
+    return others
 
 
 def _corner_distances(quad: np.ndarray, others: np.ndarray) -> np.ndarray:
