@@ -110,6 +110,9 @@ MIN_SCORE = 0.35
 # places the card by its printed labels.
 FAINT_MIN_SCORE = 0.42
 OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the same card found twice
+# A card after the best must show this share of its border (_best_distinct): seeds 2026 and 4242 show second pages
+# at 0.65-1.0 and all but one false find at 0.57 or less.
+FURTHER_MIN_COMPLETE = 0.6
 
 QuadArray = npt.NDArray[np.float32]
 Rough = tuple[QuadArray, tuple[float, ...]]  # a rough quad and the search shares of its refit passes
@@ -990,8 +993,13 @@ def _landscape_order(quad: QuadArray) -> QuadArray:
 
 
 def _best_distinct(found: list[LocatedCard], max_cards: int) -> list[LocatedCard]:
+    """The best card, then the next best that overlap no kept card and show at least FURTHER_MIN_COMPLETE of their
+    border: a second page is seen nearly all round, and a weaker outline is clutter whose reading would only cost
+    time (a wallet's second page that glare hides is looked for beside the first by the reader)."""
     kept: list[LocatedCard] = []
     for card in sorted(found, key=lambda card: -card.score):
+        if kept and card.border_complete < FURTHER_MIN_COMPLETE:
+            continue
         if all(_overlap(card.quad, other.quad) < OVERLAP_LIMIT for other in kept):
             kept.append(card)
         if len(kept) == max_cards:

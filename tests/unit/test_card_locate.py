@@ -12,6 +12,7 @@ from engine.card_locate import (
     OTHER_CARD_PICKS,
     REFINED_CANDIDATES,
     LocatedCard,
+    _best_distinct,
     _best_distinct_hypotheses,
     _corner_distances,
     _faint_border_lines,
@@ -133,6 +134,14 @@ def test_card_colour_left_outside_the_sure_cards_keeps_the_search_going():
     assert not _settled([LocatedCard(quad, 0.9, 0.95)], mask, 0.5)
     mask[100:300, 320:550] = 1.0  # the wallet's other page
     assert not _settled([card], mask, 0.5)
+
+
+@pytest.mark.parametrize(("second_complete", "kept"), [(0.95, 2), (0.4, 1)])
+def test_a_further_card_must_show_most_of_its_border(second_complete, kept):
+    """A second page is seen nearly all round; clutter that scores above the floor on a partial outline is dropped."""
+    first = LocatedCard(rotated_quad((300, 450), 500, 0), 0.9, 1.0)
+    second = LocatedCard(rotated_quad((880, 450), 500, 0), 0.6, second_complete)
+    assert len(_best_distinct([second, first], max_cards=2)) == kept
 
 
 def test_a_cut_off_corner_is_extrapolated():
