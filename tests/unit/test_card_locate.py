@@ -255,7 +255,7 @@ def test_another_card_of_the_same_size_is_picked_when_the_best_cards_variants_fi
     first = np.array([(100, 100), (250, 100), (250, 200), (100, 200)], np.float64)
     centre = first.mean(axis=0)
     variants = [centre + (first - centre) * (1 + 0.12 * step) for step in range(REFINED_CANDIDATES + 5)]
-    other_page = first + (170, 0)
+    other_page = first + np.array([170.0, 0.0])
     small_box = np.array([(400, 300), (440, 300), (440, 330), (400, 330)], np.float64)
     corners = np.array([*variants, other_page, small_box])
     bounds = np.array([1.0] * len(variants) + [0.6, 0.7])
