@@ -99,9 +99,8 @@ LONE_MISREAD_END = re.compile(r"[^\x00-\x7f\W\d号室一]")
 ADDRESS_ENDINGS = ("号", "室")
 # What the nationality row holds on nearly every license issued in China.
 USUAL_NATIONALITIES = ("中国",)
-# A validity row's dates as read at its start and its end (a glared middle can run them together).
-FIRST_DATE = re.compile(r"^(\d{4})[-./](\d{2})[-./](\d{2})")
-LAST_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})$")
+# A validity row's date as read at its end (a glared middle can run the two dates together).
+LAST_DATE = re.compile(PRINTED_DATE.pattern + "$")
 VALIDITY_ROW = re.compile(
     rf"\d{{4}}-\d{{2}}-\d{{2}}(?:至(?:\d{{4}}-\d{{2}}-\d{{2}}|{LONG_TERM})|[{OLD_PERIOD_LABEL}]*(?:6年|10年|{LONG_TERM}))"
 )
@@ -495,7 +494,7 @@ def validity_reading(probabilities: Probabilities, alphabet: Sequence[str], text
     (`2024-09-2034-09-28`), so each pair is tried with and without 至. The most probable pair is taken when the
     line supports it (expected_reading); returned as `A至B`."""
     periods = set()
-    if (first := FIRST_DATE.search(text)) and (start := format_date(*first.groups())):
+    if (first := PRINTED_DATE.match(text)) and (start := format_date(*first.groups())):
         periods |= {(start, add_years(start, years)) for years in VALID_YEARS}
     if (last := LAST_DATE.search(text)) and (end := format_date(*last.groups())):
         periods |= {(add_years(end, -years), end) for years in VALID_YEARS}
