@@ -256,17 +256,31 @@ def _clear_winner(scored: list[tuple[int, Place, int]], region: str | None) -> t
         for place, length in tied
         if not any(code.startswith(place.code) for code in codes - {place.code})
     ]
-    if len({place.name for place, _ in tied}) == 1:
-        return tied[0]
+    if (single := _one_place(tied)) is not None:
+        return single
     if region is None:
         return None
     for width in (6, 4, 2):
         matching = [(place, length) for place, length in tied if place.code[:width] == region[:width]]
-        if len({place.name for place, _ in matching}) == 1:
-            return matching[0]
         if matching:
-            return None
+            return _one_place(matching)
     return None
+
+
+def _one_place(tied: list[tuple[Place, int]]) -> tuple[Place, int] | None:
+    """The tied match when all of them name one place (one name, or one code), else None. Spellings of one code that
+    tie (乔口区 and 硚口区 are both one edit from 研口区) go to the list's newest."""
+    if len({place.name for place, _ in tied}) == 1:
+        return tied[0]
+    if len({place.code for place, _ in tied}) == 1:
+        return max(tied, key=lambda match: _spelling_rank(match[0]))
+    return None
+
+
+def _spelling_rank(place: Place) -> int:
+    """Where the place's own name comes among its code's spellings in the list, which gives them oldest first."""
+    spellings = _divisions().get(place.code.ljust(6, "0"), ())
+    return max((rank for rank, spelling in enumerate(spellings) if spelling in place.name), default=-1)
 
 
 def _named(spellings: tuple[str, ...]) -> list[str]:

@@ -25,6 +25,8 @@ def test_the_list_names_counties_cities_and_every_prefectures_authority():
         ("黑龙江省哈尔松北区和平路156号", ["230109"], "黑龙江省哈尔滨市松北区和平路156号"),  # 滨市 dropped
         ("广东省广州市天可区天河路1号", ["440106"], "广东省广州市天河区天河路1号"),  # the county, not only the city
         ("河北省石家庄市裕华区南湖路190号", ["130108"], "河北省石家庄市裕华区南湖路190号"),  # right as read
+        # 乔口区 and 硚口区 are the list's two spellings of one county, both one edit away: the newer wins.
+        ("湖北省武汉市研口区新华路270号", ["420104"], "湖北省武汉市硚口区新华路270号"),
         # 南昌市 alone (one edit) ties 南昌市青云谱区 (three): the county, which explains more, wins.
         ("江西省南县市置云港区新兴镇李家村2组153号", ["530102", "3601"], "江西省南昌市青云谱区新兴镇李家村2组153号"),
     ],
