@@ -191,7 +191,7 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         # its faint border lines have card colour on both sides, as print does: try again from the faint edges alone.
         faint_lines = _merged_lines(faint_edges)[0][:MAX_LINES]
         hypotheses = _quad_hypotheses(faint_lines, faint_edges, colours, ring_weight)
-        roughs = [(quad * 2 / scale, SEARCH_SHARES) for quad in hypotheses]
+        roughs = _distinct_roughs([(quad * 2 / scale, SEARCH_SHARES) for quad in hypotheses], duplicate_limit)
         retried = _scored_candidates(image, roughs, scale, colours, ring_weight, min_complete)
         candidates = [card for card in retried if card.score >= FAINT_MIN_SCORE]
     return candidates
@@ -221,13 +221,10 @@ def _scored_candidates(
     ring_weight: float,
     min_complete: float,
 ) -> list[LocatedCard]:
-    """The distinct rough quads refined in full pixels and scored (on the half-size maps, hence `scale` / 2); those
-    scoring at least MIN_SCORE, best first."""
-    height, width = image.shape[:2]
+    """Distinct rough quads (_distinct_roughs) refined in full pixels and scored (on the half-size maps, hence
+    `scale` / 2); those scoring at least MIN_SCORE, best first."""
     candidates = []
-    for quad, border_complete, edge_support in _refine(
-        image, _distinct_roughs(roughs, ROUGH_DUPLICATE_SHARE * max(height, width))
-    ):
+    for quad, border_complete, edge_support in _refine(image, roughs):
         if quad is None or border_complete < min_complete:
             continue
         base = _score(quad * scale / 2, border_complete, edge_support, colours, ring_weight)
@@ -471,7 +468,7 @@ def _other_card_picks(
         quad = corners[index].astype(np.float32)
         if (
             np.linalg.norm(quad.mean(axis=0) - best_centre) >= SAME_CARD_SHARE * long_side
-            and abs(math.log(_long_side(quad.astype(np.float64)) / best_size)) <= OTHER_CARD_SIZE_SPREAD
+            and abs(math.log(_long_side(corners[index]) / best_size)) <= OTHER_CARD_SIZE_SPREAD
             and _corner_distances(quad, np.array(picked + others)).min() > DISTINCT_SHARE * long_side
         ):
             others.append(quad)
