@@ -45,6 +45,8 @@ from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
 from engine.textrec import Recognition, TextRecognizer
 
+# A point (x, y) in card millimetres lies at CARD_SIZE_MM - (x, y) on the card turned half.
+CARD_SIZE_MM = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
 # The card is read at this resolution: 3.2 mm values come out ~38 px tall, close to the recognizer's 48.
 PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
@@ -118,8 +120,7 @@ def read_card(
     if classifier is not None and found and _upside_down(classifier, recognizer, card, found):
         frame = frame.turned_half()
         card = np.ascontiguousarray(card[::-1, ::-1])
-        size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
-        found = [turn_half(size - quad) for quad in found]
+        found = [turn_half(CARD_SIZE_MM - quad) for quad in found]
 
     title = _read_quads(recognizer, card, [_whole_slot(TITLE_SLOT)], recognizer.config.tight_line_width)
     kind = classify_title(title[0].text, found)
@@ -227,13 +228,12 @@ def _upside_down(
 def _title_turned(recognizer: TextRecognizer, card: npt.NDArray[np.uint8]) -> bool | None:
     """Whether the title shows only on the card turned half (True) or only as it is (False); None when it shows both
     ways or neither. The title's right end is read first, its start only when that settles nothing."""
-    size = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
     for slot, shows, base_width in (
         (TITLE_SLOT, _shows_title_end, recognizer.config.tight_line_width),
         (TITLE_START_SLOT, shows_title_start, None),
     ):
         key, quad = _whole_slot(slot)
-        both_ways = [(key, quad), (key, size - quad)]  # the same corners on the card turned half
+        both_ways = [(key, quad), (key, CARD_SIZE_MM - quad)]  # the same corners on the card turned half
         as_is, turned = (shows(line.text) for line in _read_quads(recognizer, card, both_ways, base_width))
         if as_is != turned:
             return turned
