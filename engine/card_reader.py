@@ -1,9 +1,9 @@
 """Reading one rectified card: find its text, turn it upright, tell the page, then read each value where it is printed.
 
 A generic detector misses pale values and merges labels with values; on a rectified card neither matters, because
-every value has a known row (zones.FRONT_SLOTS, zones.BACK_SLOTS). The detector only finds the print's vertical offset
-(the printer shifts all values together), where each row's text ends, the card's orientation, and the red seal's
-lines; each value is then read from a strip along its row that starts right of its label. Everything here is in card
+every value has a known row (zones.FRONT_SLOTS, zones.BACK_SLOTS). The detector only finds how far the rows sit from
+their nominal place (row_offset.py), where each row's text ends, the card's orientation, and the red seal's lines;
+each value is then read from a strip along its row that starts right of its label. Everything here is in card
 millimetres.
 """
 
@@ -29,6 +29,7 @@ from engine.field_decode import (
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_id_number
+from engine.layout.row_offset import NO_OFFSET, RowOffset, fit_row_offset
 from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_title_start
 from engine.layout.zones import (
     BACK_SLOTS,
@@ -73,8 +74,6 @@ ORIENTATION_VOTERS = 8
 ORIENTATION_TIE = 0.3
 # A value strip is this many times the value's character height, centred on its row.
 STRIP_HEIGHT = 1.7
-# The print never moves further than this from its nominal place (printer shift plus card-finding error), in mm.
-MAX_PRINT_SHIFT_MM = 2.0
 # Detected lines are read a little past both ends (share of their height): DB boxes clip a last character now and then.
 LINE_END_MARGIN = 0.5
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
@@ -103,6 +102,8 @@ class CardReading:
     """The page was told by its title; otherwise only by where text sits, which a non-license can imitate."""
     lines: list[TextLine]
     """Recognized lines in card millimetres: the title, one per value strip, and detected lines of DETECTED_ZONES."""
+    row_offset: RowOffset = NO_OFFSET
+    """How far the value rows sit from their nominal place: the zones that sort the lines' characters move with it."""
 
 
 def read_card(
@@ -135,8 +136,8 @@ def read_card(
         title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
         titled = shows_title_start(title[-1].text)
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
-    shift = print_shift(found, slots)
-    strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, shift, found, slots)) is not None]
+    offset = fit_row_offset(found, slots)
+    strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, offset, found, slots)) is not None]
     read_first = title
     if not titled and kind.side != expected_side:
         # A page told only by where its text sits counts only with an ID number (license.read_card_page): read that
@@ -148,7 +149,7 @@ def read_card(
         strips = [strip for strip in strips if strip[0] != "number"]
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
     lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
-    return CardReading(frame, kind.side, kind.confidence, titled, lines)
+    return CardReading(frame, kind.side, kind.confidence, titled, lines, offset)
 
 
 def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:
@@ -182,25 +183,6 @@ def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     scale = 255.0 / max(float(high - low), 1.0)
     table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
     return np.asarray(cv2.cvtColor(cv2.LUT(grey, table), cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-
-
-def print_shift(found: list[QuadArray], slots: tuple[Slot, ...]) -> float:
-    """How far the value print sits below its nominal rows (mm): the median offset of detected lines that lie on a
-    value's strip, each matched to the nearest row within reach. Lines merged across rows are too tall to count."""
-    offsets = []
-    for quad in found:
-        centre_x, centre_y = (float(value) for value in quad.mean(axis=0))
-        height = float(quad[:, 1].max() - quad[:, 1].min())
-        rows = [
-            slot.y
-            for slot in slots
-            if slot.x0 <= centre_x <= slot.x1
-            and abs(centre_y - slot.y) <= MAX_PRINT_SHIFT_MM
-            and height < 2 * slot.size
-        ]
-        if rows:
-            offsets.append(centre_y - min(rows, key=lambda y: abs(centre_y - y)))
-    return float(np.clip(np.median(offsets), -MAX_PRINT_SHIFT_MM, MAX_PRINT_SHIFT_MM)) if offsets else 0.0
 
 
 def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
@@ -245,33 +227,33 @@ def _shows_title_end(text: str) -> bool:
     return kind is not None and kind.confidence >= TITLED_CONFIDENCE
 
 
-def fit_strip(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slot, ...] = ()) -> QuadArray | None:
+def fit_strip(slot: Slot, offset: RowOffset, found: list[QuadArray], slots: tuple[Slot, ...] = ()) -> QuadArray | None:
     """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
     recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print) or
     text was detected on the row that continues it (CONTINUED_ROWS, looked up in slots), and None for a row that is
     usually blank (address2, record) when nothing was detected on it, unless the row it continues is full."""
-    if slot.key in WHOLE_ROWS or _continuation_has_text(slot, shift, found, slots):
-        return _strip(slot, shift, slot.x1)
-    on_row = _detected_on_row(slot, shift, found)
+    if slot.key in WHOLE_ROWS or _continuation_has_text(slot, offset, found, slots):
+        return _strip(slot, offset, slot.x1)
+    on_row = _detected_on_row(slot, offset, found)
     if on_row:
         right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
-        return _strip(slot, shift, min(slot.x1, right))
+        return _strip(slot, offset, min(slot.x1, right))
     if slot.key not in OFTEN_BLANK:
-        return _strip(slot, shift, slot.x1)
+        return _strip(slot, offset, slot.x1)
     continued = next((other for other in slots if other.key == CONTINUED_ROWS.get(slot.key)), None)
-    if continued is not None and _row_is_full(continued, shift, found):
-        return _strip(slot, shift, min(slot.x1, slot.x0 + WRAP_READ_CHARS * slot.size))
+    if continued is not None and _row_is_full(continued, offset, found):
+        return _strip(slot, offset, min(slot.x1, slot.x0 + WRAP_READ_CHARS * slot.size))
     return None
 
 
-def _continuation_has_text(slot: Slot, shift: float, found: list[QuadArray], slots: tuple[Slot, ...]) -> bool:
+def _continuation_has_text(slot: Slot, offset: RowOffset, found: list[QuadArray], slots: tuple[Slot, ...]) -> bool:
     """Text was detected on the row that continues this one: this row is full, however faint its end (the detector
     often stops short of a glared or pale end, and a strip ending there loses the characters before the wrap)."""
-    return any(CONTINUED_ROWS.get(other.key) == slot.key and _detected_on_row(other, shift, found) for other in slots)
+    return any(CONTINUED_ROWS.get(other.key) == slot.key and _detected_on_row(other, offset, found) for other in slots)
 
 
-def _detected_on_row(slot: Slot, shift: float, found: list[QuadArray]) -> list[QuadArray]:
-    top, bottom = _strip_rows(slot, shift)
+def _detected_on_row(slot: Slot, offset: RowOffset, found: list[QuadArray]) -> list[QuadArray]:
+    top, bottom = _strip_rows(slot, offset)
     return [
         quad
         for quad in found
@@ -279,24 +261,25 @@ def _detected_on_row(slot: Slot, shift: float, found: list[QuadArray]) -> list[Q
     ]
 
 
-def _row_is_full(slot: Slot, shift: float, found: list[QuadArray]) -> bool:
-    on_row = _detected_on_row(slot, shift, found)
+def _row_is_full(slot: Slot, offset: RowOffset, found: list[QuadArray]) -> bool:
+    on_row = _detected_on_row(slot, offset, found)
     return bool(on_row) and max(float(quad[:, 0].max()) for quad in on_row) >= slot.x1 - FULL_ROW_SLACK * slot.size
 
 
-def _strip_rows(slot: Slot, shift: float) -> tuple[float, float]:
-    """Top and bottom of a slot's strip: STRIP_HEIGHT character heights around its row, moved by the print's shift."""
+def _strip_rows(slot: Slot, offset: RowOffset) -> tuple[float, float]:
+    """Top and bottom of a slot's strip: STRIP_HEIGHT character heights around its row, moved by the rows' offset."""
     half = STRIP_HEIGHT * slot.size / 2
-    return slot.y + shift - half, slot.y + shift + half
+    y = slot.y + offset.at(slot.y)
+    return y - half, y + half
 
 
 def _whole_slot(slot: Slot) -> tuple[str, QuadArray]:
-    """A slot's whole strip at its nominal row, as (key, quad): the title is read before the print's shift is known."""
-    return slot.key, _strip(slot, 0.0, slot.x1)
+    """A slot's whole strip at its nominal row, as (key, quad): the title is read before the rows' offset is known."""
+    return slot.key, _strip(slot, NO_OFFSET, slot.x1)
 
 
-def _strip(slot: Slot, shift: float, right: float) -> QuadArray:
-    top, bottom = _strip_rows(slot, shift)
+def _strip(slot: Slot, offset: RowOffset, right: float) -> QuadArray:
+    top, bottom = _strip_rows(slot, offset)
     return np.array([[slot.x0, top], [right, top], [right, bottom], [slot.x0, bottom]], dtype=np.float32)
 
 

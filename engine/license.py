@@ -164,7 +164,8 @@ def read_card_page(
     if reading.side is None:
         return None
     frame, lines, side = reading.frame, reading.lines, reading.side
-    fields = parse_back_card(lines) if side == "back" else parse_front_card(lines)
+    parse = parse_back_card if side == "back" else parse_front_card
+    fields = parse(lines, reading.row_offset)
     fields = correct_fields(fields, front=side == "front")
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
     if not reading.titled and not has_valid_number(fields) and side != expected_side:

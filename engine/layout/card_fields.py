@@ -27,6 +27,7 @@ from engine.layout.fields import (
     normalize_class,
     period_years,
 )
+from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.zones import BACK_ZONES, FRONT_ZONES, Zone, zone_of
 from engine.results import FieldValue, Quad, TextLine
 
@@ -89,18 +90,21 @@ def without_overlaps(chars: list[PlacedChar]) -> list[PlacedChar]:
     return kept
 
 
-def by_zone(lines: list[TextLine], zones: tuple[Zone, ...]) -> dict[str, list[PlacedChar]]:
-    """Characters grouped by the zone holding their centre, each group in reading order."""
+def by_zone(
+    lines: list[TextLine], zones: tuple[Zone, ...], row_offset: RowOffset = NO_OFFSET
+) -> dict[str, list[PlacedChar]]:
+    """Characters grouped by the zone holding their centre, each group in reading order. Zones move with the rows'
+    offset: a frame found a little too tall moves the bottom rows to their zones' edges."""
     grouped: dict[str, list[PlacedChar]] = {}
     for char in without_overlaps(place_characters(lines)):
-        key = zone_of(zones, char.x, char.y)
+        key = zone_of(zones, char.x, char.y - row_offset.at(char.y))
         if key is not None:
             grouped.setdefault(key, []).append(char)
     return {key: _reading_order(chars) for key, chars in grouped.items()}
 
 
-def parse_front_card(lines: list[TextLine]) -> dict[str, FieldValue]:
-    zones = by_zone(lines, FRONT_ZONES)
+def parse_front_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -> dict[str, FieldValue]:
+    zones = by_zone(lines, FRONT_ZONES, row_offset)
     fields: dict[str, FieldValue] = {}
     if number := _id_number(zones.get("number", [])):
         fields["number"] = number
@@ -123,8 +127,8 @@ def parse_front_card(lines: list[TextLine]) -> dict[str, FieldValue]:
     return fields
 
 
-def parse_back_card(lines: list[TextLine]) -> dict[str, FieldValue]:
-    zones = by_zone(lines, BACK_ZONES)
+def parse_back_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -> dict[str, FieldValue]:
+    zones = by_zone(lines, BACK_ZONES, row_offset)
     fields: dict[str, FieldValue] = {}
     if number := _id_number(zones.get("number", [])):
         fields["number"] = number

@@ -2,6 +2,7 @@
 them, so labels read with their values drop out, and every print layout comes out in the API's normalized form."""
 
 from engine.layout.card_fields import parse_back_card, parse_front_card
+from engine.layout.row_offset import RowOffset
 from engine.results import TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
 
@@ -32,6 +33,22 @@ NEW_FRONT = [
 def test_new_print_main_page_reads_every_field():
     fields = parse_front_card(NEW_FRONT)
     assert {key: value.value for key, value in fields.items()} == FRONT_PAGE_FIELDS
+
+
+def test_zones_move_with_the_rows_offset():
+    """A frame found too tall lifts the bottom rows: the validity row 2.8 mm up sits on the class zone's edge."""
+    offset = RowOffset(level=-1.4, slope=-0.06)  # -2.8 mm at the validity row, ~0 at the number
+    lifted = [line(tl.text, *_ends(tl), _centre_y(tl) + offset.at(_centre_y(tl))) for tl in NEW_FRONT]
+    fields = parse_front_card(lifted, offset)
+    assert {key: value.value for key, value in fields.items()} == FRONT_PAGE_FIELDS
+
+
+def _ends(text_line: TextLine) -> tuple[float, float]:
+    return text_line.quad[0][0], text_line.quad[1][0]
+
+
+def _centre_y(text_line: TextLine) -> float:
+    return (text_line.quad[0][1] + text_line.quad[3][1]) / 2
 
 
 def test_label_read_with_its_value_drops_out_by_position():

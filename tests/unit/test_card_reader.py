@@ -6,6 +6,7 @@ import pytest
 from engine.card import CardFrame
 from engine.card_reader import PX_PER_MM, fit_strip, plain_main_page_areas, read_card, stretch_contrast
 from engine.config import RecognitionConfig
+from engine.layout.row_offset import NO_OFFSET
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
 from engine.textdet import Detection
 from engine.textrec import Recognition
@@ -20,7 +21,7 @@ def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
 
 def test_a_strip_ends_two_characters_past_the_last_text_on_its_row():
     address = SLOTS["address"]
-    strip = fit_strip(address, 0.0, [line(12.0, 50.0, address.y)], FRONT_SLOTS)
+    strip = fit_strip(address, NO_OFFSET, [line(12.0, 50.0, address.y)], FRONT_SLOTS)
     assert strip is not None
     assert strip[1, 0] == pytest.approx(50.0 + 2 * address.size)
 
@@ -29,20 +30,20 @@ def test_an_address_that_wraps_is_read_to_its_rows_end_however_short_its_detecte
     """A glared end of the first row escapes the detector; text on the second row says the first is full."""
     address, second = SLOTS["address"], SLOTS["address2"]
     found = [line(12.0, 60.0, address.y), line(2.0, 20.0, second.y)]
-    strip = fit_strip(address, 0.0, found, FRONT_SLOTS)
+    strip = fit_strip(address, NO_OFFSET, found, FRONT_SLOTS)
     assert strip is not None
     assert strip[1, 0] == address.x1
 
 
 def test_second_address_line_is_skipped_when_nothing_is_there_and_the_first_is_short():
     address = SLOTS["address"]
-    assert fit_strip(SLOTS["address2"], 0.0, [line(12.0, 60.0, address.y)], FRONT_SLOTS) is None
+    assert fit_strip(SLOTS["address2"], NO_OFFSET, [line(12.0, 60.0, address.y)], FRONT_SLOTS) is None
 
 
 def test_second_address_line_is_read_when_the_first_is_full():
     """A wrapped remainder of one or two characters is often too small for the detector to see."""
     address, second = SLOTS["address"], SLOTS["address2"]
-    strip = fit_strip(second, 0.0, [line(12.0, 82.0, address.y)], FRONT_SLOTS)
+    strip = fit_strip(second, NO_OFFSET, [line(12.0, 82.0, address.y)], FRONT_SLOTS)
     assert strip is not None
     assert strip[0, 0] == second.x0
     assert second.x0 < strip[1, 0] < second.x1
