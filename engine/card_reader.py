@@ -20,6 +20,7 @@ from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.field_decode import (
     USUAL_NATIONALITIES,
+    address_head_reading,
     address_room_reading,
     decode_field,
     expected_reading,
@@ -321,7 +322,11 @@ def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_add
     (field_decode.expected_reading)."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
-    if key in ("address", "address2"):
+    if key == "address":
+        head = address_head_reading(rec.probabilities, alphabet, rec.text)
+        room = address_room_reading(rec.probabilities, alphabet, head or rec.text, ends_address)
+        return room or head
+    if key == "address2":
         return address_room_reading(rec.probabilities, alphabet, rec.text, ends_address)
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)

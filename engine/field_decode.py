@@ -26,7 +26,8 @@ from engine.layout.fields import (
     is_date,
     is_valid_id,
 )
-from engine.textrec import BLANK, ctc_greedy_decode
+from engine.layout.places import address_head_candidates
+from engine.textrec import BLANK, ctc_greedy_decode, kept_steps
 
 Probabilities = npt.NDArray[np.float32]
 T = TypeVar("T")
@@ -57,6 +58,8 @@ PROBATION_MAX_EDITS = 4
 # How much less probable (natural log) than the greedy reading a row's usual text may be and still be taken: on its
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
+# A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
+PLACE_MARGIN = 2.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
 # 门 (as 1, 01, or 门1). A row that starts with 门 continues a unit number that ended the row before.
 ROOM_REWRITES = (
@@ -332,29 +335,44 @@ def decode_field(
 
 
 def ctc_log_likelihood(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> float:
-    """log P(text) under (T, C) CTC probabilities (blank at column 0): the sum over every path that collapses to
-    `text`, by the forward algorithm in log space. -inf when a character is not in the alphabet or the line is too
-    short for the text."""
+    """log P(text) under (T, C) CTC probabilities (blank at column 0): see ctc_log_likelihoods."""
+    return float(ctc_log_likelihoods(probabilities, alphabet, [text])[0])
+
+
+def ctc_log_likelihoods(
+    probabilities: Probabilities, alphabet: Sequence[str], texts: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """log P(text) of each text: the sum over every path that collapses to it, by the forward algorithm in log
+    space, run for all texts at once (their label sequences padded to one length). -inf for a text with a character
+    outside the alphabet or too long for the line."""
     index = _alphabet_index(alphabet)
-    if any(character not in index for character in text):
-        return -math.inf
-    labels = [BLANK]
-    for character in text:
-        labels += [index[character], BLANK]
-    states = len(labels)
+    scores = np.full(len(texts), -np.inf)
+    known = [i for i, text in enumerate(texts) if all(character in index for character in text)]
+    if not known:
+        return scores
+    sequences = [[BLANK, *(label for character in texts[i] for label in (index[character], BLANK))] for i in known]
+    lengths = np.array([len(sequence) for sequence in sequences])
+    labels = np.zeros((len(known), int(lengths.max())), dtype=np.intp)
+    for row, sequence in enumerate(sequences):
+        labels[row, : len(sequence)] = sequence
+    padding = np.arange(labels.shape[1])[None, :] >= lengths[:, None]
     with np.errstate(divide="ignore"):
-        emissions = np.log(np.asarray(probabilities, dtype=np.float64)[:, labels])
+        emissions = np.log(np.asarray(probabilities)[:, labels].astype(np.float64))  # (T, texts, states)
+    emissions[:, padding] = -np.inf
     # A state may be entered from itself, the state before, or (a character after a different one) two before.
-    skip = np.array([i >= 2 and labels[i] != BLANK and labels[i] != labels[i - 2] for i in range(states)])
-    forward = np.full(states, -np.inf)
-    forward[0] = emissions[0, 0]
-    if states > 1:
-        forward[1] = emissions[0, 1]
+    skip = np.zeros(labels.shape, dtype=bool)
+    skip[:, 2:] = (labels[:, 2:] != BLANK) & (labels[:, 2:] != labels[:, :-2])
+    forward = np.full(labels.shape, -np.inf)
+    forward[:, :2] = emissions[0, :, :2]
     for step in range(1, emissions.shape[0]):
-        before = np.concatenate(([-np.inf], forward[:-1]))
-        two_before = np.where(skip, np.concatenate(([-np.inf, -np.inf], forward[:-2])), -np.inf)
+        before = np.pad(forward[:, :-1], ((0, 0), (1, 0)), constant_values=-np.inf)
+        two_before = np.where(skip, np.pad(forward[:, :-2], ((0, 0), (2, 0)), constant_values=-np.inf), -np.inf)
         forward = np.logaddexp(np.logaddexp(forward, before), two_before) + emissions[step]
-    return float(np.logaddexp(forward[-1], forward[-2]) if states > 1 else forward[-1])
+    rows = np.arange(len(known))
+    last_blank = forward[rows, lengths - 1]
+    last_character = np.where(lengths > 1, forward[rows, np.maximum(lengths - 2, 0)], -np.inf)
+    scores[known] = np.logaddexp(last_blank, last_character)
+    return scores
 
 
 def _alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
@@ -482,10 +500,38 @@ def expected_reading(
     EXPECTED_TEXT_MAX_LOG_RATIO below `text`; else None."""
     if text in expected or not expected:
         return None
-    scored = [(ctc_log_likelihood(probabilities, alphabet, candidate), candidate) for candidate in expected]
-    best_score, best = max(scored)
-    read = ctc_log_likelihood(probabilities, alphabet, text)
+    read, *scores = ctc_log_likelihoods(probabilities, alphabet, [text, *expected])
+    best_score, best = max(zip(scores, expected, strict=True))
     return best if best_score - read >= -EXPECTED_TEXT_MAX_LOG_RATIO else None
+
+
+def address_head_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """An address row whose place head is not a listed county, read again with each listed head that is near
+    (places.address_head_candidates: a misread county, or one lost to glare after its city). The most probable
+    is taken when the line supports it (within EXPECTED_TEXT_MAX_LOG_RATIO of the greedy reading `text`) and no head
+    of another place comes within PLACE_MARGIN of it: the row's own pixels break the ties that the list alone leaves
+    (上海市徐江区: 徐汇区 and 松江区 are both one edit away).
+
+    Every reading shares the row's end, so only the head's part of the row is scored: the text up to one character
+    past the longest replaced start, on the time steps before that next character's."""
+    candidates = address_head_candidates(text)
+    if not candidates:
+        return None
+    cut = min(len(text), max(candidate.replaced for candidate in candidates) + 1)
+    steps = kept_steps(probabilities)
+    frames = int(steps[cut]) if cut < len(text) and len(steps) == len(text) else len(probabilities)
+    if frames == len(probabilities):
+        cut = len(text)
+    heads = [candidate.head.name + text[candidate.replaced : cut] for candidate in candidates]
+    read, *scores = ctc_log_likelihoods(probabilities[:frames], alphabet, [text[:cut], *heads])
+    ranked = sorted(zip(scores, range(len(candidates)), strict=True), reverse=True)
+    best_score, best = ranked[0]
+    code = candidates[best].head.code
+    rival = next((score for score, other in ranked[1:] if candidates[other].head.code != code), -math.inf)
+    if best_score - read < -EXPECTED_TEXT_MAX_LOG_RATIO or best_score - rival < PLACE_MARGIN:
+        return None
+    chosen = candidates[best].head.name + text[candidates[best].replaced :]
+    return chosen if chosen != text else None
 
 
 def validity_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:

@@ -52,6 +52,11 @@ VOUCHED_PREFIX_SLACK = 4
 PREFIX_SLACK = 2
 # An authority's shared tail may be misread this much (share of its length) and still count as there.
 MAX_TAIL_EDIT_SHARE = 1 / 2
+# Address heads offered for rescoring against the row's own reading (address_head_candidates): misread up to this
+# share, and a city's county read in up to this many characters (0: lost to glare) however misread.
+CANDIDATE_EDIT_SHARE = 1 / 2
+CANDIDATE_COUNTY_CHARS = 4
+CANDIDATES_KEPT = 48  # the nearest by edits: scoring each against the row costs ~0.1 ms
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,35 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     return Correction(corrected, place.code)
 
 
+@dataclass(frozen=True)
+class HeadReading:
+    """An address read with a listed place head in place of its first `replaced` characters."""
+
+    head: Place
+    replaced: int
+
+
+def address_head_candidates(address: str) -> list[HeadReading]:
+    """Readings of an address whose place head is on the list, for the row's own probabilities to choose from
+    (field_decode.address_head_reading): heads within CANDIDATE_EDIT_SHARE edits of the text's start, and for a city
+    so matched each of its counties in place of the next 0 to CANDIDATE_COUNTY_CHARS characters. Empty when the
+    address already starts with a listed county."""
+    county_names = _county_names()
+    if any(address[:length] in county_names for length in range(1, len(address) + 1)):
+        return []
+    matches = _head_matches(address, _address_index(), CANDIDATE_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
+    readings = {}
+    for _, place, length in matches:
+        readings[place.name + address[length:]] = HeadReading(place, length)
+        for county in _city_counties().get(place.code, ()) if len(place.code) == 4 else ():
+            if county.name.startswith(place.name):
+                for read in range(CANDIDATE_COUNTY_CHARS + 1):
+                    readings.setdefault(county.name + address[length + read :], HeadReading(county, length + read))
+    kept = readings.values()
+    edits = {reading: Levenshtein.distance(reading.head.name, address[: reading.replaced]) for reading in kept}
+    return sorted(edits, key=edits.__getitem__)[:CANDIDATES_KEPT]
+
+
 def _vouched(place: Place, region_hints: Sequence[str]) -> bool:
     """The place lies in a city that one of the codes names."""
     return any(place.code.startswith(hint[:4]) for hint in region_hints)
@@ -235,6 +269,20 @@ def _counties() -> dict[str, tuple[Place, ...]]:
         if len(place.code) == 6:
             by_code.setdefault(place.code, []).append(place)
     return {code: tuple(places) for code, places in by_code.items()}
+
+
+@cache
+def _county_names() -> frozenset[str]:
+    return frozenset(place.name for places in _counties().values() for place in places)
+
+
+@cache
+def _city_counties() -> dict[str, tuple[Place, ...]]:
+    """The county address heads of each city code (4 digits)."""
+    by_city: dict[str, list[Place]] = {}
+    for code, places in _counties().items():
+        by_city.setdefault(code[:4], []).extend(places)
+    return {code: tuple(places) for code, places in by_city.items()}
 
 
 @cache

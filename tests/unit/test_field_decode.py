@@ -15,11 +15,13 @@ from engine.field_decode import (
     SEX_SPEC,
     USUAL_NATIONALITIES,
     VALIDITY_END_SPEC,
+    address_head_reading,
     address_room_reading,
     best_candidate,
     charset_columns,
     ctc_beam_search,
     ctc_log_likelihood,
+    ctc_log_likelihoods,
     decode_field,
     expected_reading,
     field_spec,
@@ -452,3 +454,48 @@ def test_address_reading_leaves_a_well_formed_address_alone(read, ends_address):
 def test_a_lone_last_row_that_is_the_rule_or_an_ending_is_left_alone(read):
     probabilities = matrix([{read: 0.6, "室": 0.3}, {}], ADDRESS_ALPHABET)
     assert address_room_reading(probabilities, ADDRESS_ALPHABET, read, ends_address=True) is None
+
+
+PLACE_ALPHABET = build_alphabet(list("上海市徐汇松江区和平路1号浙省有杭州萧山永安镇滨西湖余拱墅"))
+
+
+def test_the_likelihoods_of_many_texts_are_each_texts_own():
+    steps = spell("上海市徐江区")
+    steps[2 * 4] = {"江": 0.9, "汇": 0.05}
+    probabilities = matrix(steps, PLACE_ALPHABET)
+    texts = ["上海市徐江区", "上海市徐汇区", "", "上海市", "上海市徐江区上海市徐江区"]
+    together = ctc_log_likelihoods(probabilities, PLACE_ALPHABET, texts)
+    assert together == pytest.approx([ctc_log_likelihood(probabilities, PLACE_ALPHABET, text) for text in texts])
+    assert together[0] > together[1] > together[4] == -np.inf  # a text longer than the line has no path
+
+
+def test_a_misread_district_that_ties_two_listed_ones_goes_to_the_one_the_pixels_favour():
+    """徐江区 is one edit from both 徐汇区 and 松江区: the list alone cannot choose, the row's second choice can."""
+    steps = spell("上海市徐江区和平路1号")
+    steps[2 * 4] = {"江": 0.6, "汇": 0.3}
+    probabilities = matrix(steps, PLACE_ALPHABET)
+    assert address_head_reading(probabilities, PLACE_ALPHABET, "上海市徐江区和平路1号") == "上海市徐汇区和平路1号"
+
+
+def test_a_misread_province_comes_back_when_the_row_favours_the_listed_name():
+    read = "浙江有杭州市西湖区和平路1号"
+    steps = spell(read)
+    steps[2 * 2] = {"有": 0.6, "省": 0.3}
+    probabilities = matrix(steps, PLACE_ALPHABET)
+    assert address_head_reading(probabilities, PLACE_ALPHABET, read) == "浙江省杭州市西湖区和平路1号"
+
+
+def test_a_county_is_not_put_in_where_the_row_reads_none():
+    """A listed county in place of what the row reads must beat the city followed by that reading: a district the
+    list lacks (named since it was made) or one lost to glare is left as read."""
+    steps = spell("浙江省杭州市区永安镇1号")
+    steps[2 * 6 - 1] = {"萧": 0.3}
+    probabilities = matrix(steps, PLACE_ALPHABET)
+    assert address_head_reading(probabilities, PLACE_ALPHABET, "浙江省杭州市区永安镇1号") is None
+
+
+def test_an_address_head_is_left_alone_when_it_is_listed_or_the_row_cannot_tell():
+    listed = "浙江省杭州市西湖区和平路1号"
+    assert address_head_reading(matrix(spell(listed), PLACE_ALPHABET), PLACE_ALPHABET, listed) is None
+    tied = "上海市徐江区和平路1号"  # read surely: nothing in the row favours 徐汇 over 松江
+    assert address_head_reading(matrix(spell(tied), PLACE_ALPHABET), PLACE_ALPHABET, tied) is None
