@@ -37,7 +37,7 @@ class RowOffset:
     slope: float = 0.0
 
     def at(self, y: float) -> float:
-        return float(np.clip(self.level + self.slope * (y - PIVOT_Y_MM), -MAX_OFFSET_MM, MAX_OFFSET_MM))
+        return max(-MAX_OFFSET_MM, min(MAX_OFFSET_MM, self.level + self.slope * (y - PIVOT_Y_MM)))
 
 
 NO_OFFSET = RowOffset()
@@ -47,17 +47,24 @@ def fit_row_offset(found: list[QuadArray], slots: tuple[Slot, ...]) -> RowOffset
     """The rows' offset from detected lines (card mm): matched to the nearest row within ROW_REACH_MM of the
     nominal rows, fitted (Theil-Sen: one stray line, a label or an English caption, moves nothing), then matched
     again around the fitted rows, which takes in rows the stretch moved beyond reach, and fitted once more."""
-    offset = _fit(_matches(found, slots, NO_OFFSET))
-    return _fit(_matches(found, slots, offset))
+    if not found:
+        return NO_OFFSET
+    quads = np.stack(found)
+    centres = quads.mean(axis=1).tolist()
+    heights = (quads[:, :, 1].max(axis=1) - quads[:, :, 1].min(axis=1)).tolist()
+    lines = [(x, y, height) for (x, y), height in zip(centres, heights, strict=True)]
+    offset = _fit(_matches(lines, slots, NO_OFFSET))
+    return _fit(_matches(lines, slots, offset))
 
 
-def _matches(found: list[QuadArray], slots: tuple[Slot, ...], offset: RowOffset) -> list[tuple[float, float]]:
-    """(row y, the line's offset from the row) for each detected line on a value row: centred within the row's
-    ends, within reach of where `offset` puts it, and not merged across rows (under two characters tall)."""
+def _matches(
+    lines: list[tuple[float, float, float]], slots: tuple[Slot, ...], offset: RowOffset
+) -> list[tuple[float, float]]:
+    """(row y, the line's offset from the row) for each detected line (centre x, centre y, height) on a value row:
+    centred within the row's ends, within reach of where `offset` puts it, and not merged across rows (under two
+    characters tall)."""
     matched = []
-    for quad in found:
-        centre_x, centre_y = (float(value) for value in quad.mean(axis=0))
-        height = float(quad[:, 1].max() - quad[:, 1].min())
+    for centre_x, centre_y, height in lines:
         rows = [
             slot.y
             for slot in slots
