@@ -50,7 +50,7 @@ LocateCards = Callable[[npt.NDArray[np.uint8]], list[CardFrame]]
 class TextReader(Protocol):
     """What the license reader needs from the OCR engine (engine.pipeline.Engine)."""
 
-    def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]: ...
+    def read_text(self, image: npt.NDArray[np.uint8], screen: bool = False) -> list[TextLine]: ...
 
     def read_card(
         self, image: npt.NDArray[np.uint8], frame: CardFrame, expected_side: Side | None = None
@@ -63,7 +63,8 @@ def read_license(
     """Every license page in a (H, W, 3) uint8 BGR image; field quads in its pixels. Raises RecognitionFailed."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    frames = [] if looks_like_screenshot(image) else locate(image)
+    screen = looks_like_screenshot(image)
+    frames = [] if screen else locate(image)
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
     pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
@@ -74,7 +75,7 @@ def read_license(
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
         start = time.perf_counter()
         try:
-            whole = read_whole_image(reader, image, options)
+            whole = read_whole_image(reader, image, options, screen)
         except NoLicenseFound:
             if not pages:
                 raise
@@ -188,10 +189,13 @@ def _in_photo(value: FieldValue, frame: CardFrame) -> FieldValue:
     return replace(value, quad=to_quad(frame.to_image(np.array(value.quad, dtype=np.float32))))
 
 
-def read_whole_image(reader: TextReader, image: npt.NDArray[np.uint8], options: ReadOptions) -> list[PageResult]:
+def read_whole_image(
+    reader: TextReader, image: npt.NDArray[np.uint8], options: ReadOptions, screen: bool = False
+) -> list[PageResult]:
     """No card found: read the whole image, split it into pages, and read each card page again in card space from
-    its text geometry (electronic screenshots are parsed from the whole-image lines)."""
-    lines = reader.read_text(image)
+    its text geometry (electronic screenshots are parsed from the whole-image lines). `screen`: the image is an
+    app's screenshot (Engine.read_text)."""
+    lines = reader.read_text(image, screen)
     if not lines:
         raise NoLicenseFound("no text was found in the image")
     angle = reading_angle(lines)

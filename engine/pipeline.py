@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 # PaddleOCR's drop_score: lines recognized with a lower mean probability are noise, not text.
 MIN_LINE_SCORE = 0.5
+# An app's screen is drawn in large, clean type: its text is found at a smaller scale, and its lines, half of them
+# 2-6 character labels, are padded to a narrower base width than a photo's (screenshot.py tells a screen).
+SCREEN_DETECTION_SIDE = 640
+SCREEN_LINE_WIDTH = 96
 
 
 class Engine:
@@ -64,13 +69,15 @@ class Engine:
             raise ModelFileError(f"{rec_runtime.path.name} has no {key!r} entry in its ONNX metadata")
         return parse_dictionary(rec_runtime.metadata[key])
 
-    def read_text(self, image: npt.NDArray[np.uint8]) -> list[TextLine]:
-        """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels.
+    def read_text(self, image: npt.NDArray[np.uint8], screen: bool = False) -> list[TextLine]:
+        """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels; `screen`:
+        the image is an app's screenshot (SCREEN_DETECTION_SIDE, SCREEN_LINE_WIDTH).
 
         Each quad starts at the text's own top-left as it reads, so a line on a card photographed upside down or
         sideways has its corner 0 wherever that is in the image: the lines' directions give the card's orientation.
         """
-        detections = self.detector.detect(image)
+        detection = replace(self.config.detection, limit_side_len=SCREEN_DETECTION_SIDE) if screen else None
+        detections = self.detector.detect(image, detection)
         cropped = [crop_quad(image, detection.quad) for detection in detections]
         crops = [crop for crop, _ in cropped]
         quads = [quad for _, quad in cropped]
@@ -86,7 +93,8 @@ class Engine:
                 np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
                 for crop, first, second in zip(crops, turned, realign, strict=True)
             ]
-        recognitions = self.recognizer.recognize(crops, self.config.recognition.tight_line_width)
+        line_width = SCREEN_LINE_WIDTH if screen else self.config.recognition.tight_line_width
+        recognitions = self.recognizer.recognize(crops, line_width)
         return [
             TextLine(
                 text=rec.text,

@@ -68,8 +68,10 @@ class TextOnlyReader:
 
     def __init__(self, lines: list[TextLine]) -> None:
         self.lines = lines
+        self.screens: list[bool] = []
 
-    def read_text(self, image):
+    def read_text(self, image, screen=False):
+        self.screens.append(screen)
         return self.lines
 
     def read_card(self, image, frame, expected_side=None):
@@ -192,7 +194,7 @@ class CardOnlyReader:
     """Reads a titled main page in card space (class and dates only, no valid ID number) and no text in the whole
     image: a small, blurred card the whole-image pass cannot read."""
 
-    def read_text(self, image):
+    def read_text(self, image, screen=False):
         return []
 
     def read_card(self, image, frame, expected_side=None):
@@ -217,8 +219,17 @@ def test_a_screenshot_is_read_whole_without_looking_for_a_card():
     def locate(_):
         raise AssertionError("the card finder ran on a screenshot")
 
-    result = read_license(TextOnlyReader(NEW_FRONT), flat_fill, ReadOptions(), locate=locate)
+    reader = TextOnlyReader(NEW_FRONT)
+    result = read_license(reader, flat_fill, ReadOptions(), locate=locate)
     assert result.pages[0].fields["number"].value == NEW_FRONT_FIELDS["number"]
+    assert reader.screens == [True]  # read as a screen: its large type is found at a smaller scale
+
+
+def test_a_photo_read_whole_is_not_read_as_a_screen():
+    reader = TextOnlyReader(NEW_FRONT)
+    photo = np.random.default_rng(0).normal(128, 6, (600, 800, 3)).clip(0, 255).astype(np.uint8)
+    read_license(reader, photo, ReadOptions(), locate=lambda _: [])
+    assert reader.screens == [False]
 
 
 def card_line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
@@ -233,7 +244,7 @@ class WalletReader:
     def __init__(self, glared_front: list[TextLine]) -> None:
         self.glared_front = glared_front
 
-    def read_text(self, image):
+    def read_text(self, image, screen=False):
         return []
 
     def read_card(self, image, frame, expected_side=None):
