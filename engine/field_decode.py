@@ -519,9 +519,10 @@ def address_head_reading(probabilities: Probabilities, alphabet: Sequence[str], 
         return None
     cut = min(len(text), max(candidate.replaced for candidate in candidates) + 1)
     steps = kept_steps(probabilities)
-    frames = int(steps[cut]) if cut < len(text) and len(steps) == len(text) else len(probabilities)
-    if frames == len(probabilities):
-        cut = len(text)
+    if cut < len(text) and len(steps) == len(text):
+        frames = int(steps[cut])
+    else:
+        cut, frames = len(text), len(probabilities)  # the whole row: no step marks where the head's part ends
     heads = [candidate.head.name + text[candidate.replaced : cut] for candidate in candidates]
     read, *scores = ctc_log_likelihoods(probabilities[:frames], alphabet, [text[:cut], *heads])
     ranked = sorted(zip(scores, range(len(candidates)), strict=True), reverse=True)

@@ -76,8 +76,8 @@ class Engine:
         Each quad starts at the text's own top-left as it reads, so a line on a card photographed upside down or
         sideways has its corner 0 wherever that is in the image: the lines' directions give the card's orientation.
         """
-        detection = replace(self.config.detection, limit_side_len=SCREEN_DETECTION_SIDE) if screen else None
-        detections = self.detector.detect(image, detection)
+        settings = replace(self.config.detection, limit_side_len=SCREEN_DETECTION_SIDE) if screen else None
+        detections = self.detector.detect(image, settings)
         cropped = [crop_quad(image, detection.quad) for detection in detections]
         crops = [crop for crop, _ in cropped]
         quads = [quad for _, quad in cropped]

@@ -48,8 +48,8 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
 
 TITLED_CONFIDENCE = 0.95
 # The title's start, printed left of TITLE_SLOT. When glare or blur takes the right end (驾驶证, 驾驶证副页), this many
-# of its characters read in order, 机动车 among them (an ID card's or a passport's 中华人民共和国 has none), still
-# show a license page; which page is then told by where its text sits.
+# of its characters read in order, two of 机动车's among them (an ID card's or a passport's 中华人民共和国 has
+# none), still show a license page; which page is then told by where its text sits.
 TITLE_START = "中华人民共和国机动车"
 TITLE_START_MIN_CHARS = 6
 TITLE_START_VEHICLE = "机动车"
