@@ -79,6 +79,11 @@ STRIP_HEIGHT = 1.7
 LINE_END_MARGIN = 0.5
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
+# The seal prints the authority in three rows, centred about here (card mm; the stamp lands within ~1.5 mm of it).
+# A row the detector missed (the province's small print, glare, red ink on pale stock) is read where the rows it
+# found put it: without it the authority keeps only the rows found (市公安局), too little to name the city.
+SEAL_ROWS_Y = (36.1, 41.8, 47.5)
+SEAL_SIDE_MARGIN = 1.0  # a missed row may be a little wider than the rows found (mm, each side)
 
 
 # Where the main page prints the holder's photo (card mm: x0, y0, x1, y1), and the grey spread (8-bit) under which
@@ -149,6 +154,8 @@ def read_card(
         read_first = title + number
         strips = [strip for strip in strips if strip[0] != "number"]
     detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
+    if kind.side == "front":
+        detected += missed_seal_rows([quad for quad in detected if zone_of_quad(quad, "front") == "seal"])
     lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, titled, lines, offset)
 
@@ -184,6 +191,23 @@ def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     scale = 255.0 / max(float(high - low), 1.0)
     table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
     return np.asarray(cv2.cvtColor(cv2.LUT(grey, table), cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
+def missed_seal_rows(seal: list[QuadArray]) -> list[QuadArray]:
+    """Where the seal's rows lie that none of its detected lines (`seal`) is on: each line is taken to be on its
+    nearest row, the rows move by the lines' mean offset from them, and a missed row spans the lines' width and
+    height. None when no line was found (no seal to place them by)."""
+    if not seal:
+        return []
+    rows = np.array(SEAL_ROWS_Y, dtype=np.float32)
+    centres = np.array([float(quad[:, 1].mean()) for quad in seal], dtype=np.float32)
+    nearest = np.abs(centres[:, None] - rows[None, :]).argmin(axis=1)
+    shift = float((centres - rows[nearest]).mean())
+    half_height = float(np.median([np.ptp(quad[:, 1]) for quad in seal])) / 2
+    x0 = max(0.0, min(float(quad[:, 0].min()) for quad in seal) - SEAL_SIDE_MARGIN)
+    x1 = max(float(quad[:, 0].max()) for quad in seal) + SEAL_SIDE_MARGIN
+    missed = [row_y + shift for row, row_y in enumerate(SEAL_ROWS_Y) if row not in nearest]
+    return [_box(x0, y - half_height, x1, y + half_height) for y in missed]
 
 
 def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
@@ -281,7 +305,11 @@ def _whole_slot(slot: Slot) -> tuple[str, QuadArray]:
 
 def _strip(slot: Slot, offset: RowOffset, right: float) -> QuadArray:
     top, bottom = _strip_rows(slot, offset)
-    return np.array([[slot.x0, top], [right, top], [right, bottom], [slot.x0, bottom]], dtype=np.float32)
+    return _box(slot.x0, top, right, bottom)
+
+
+def _box(left: float, top: float, right: float, bottom: float) -> QuadArray:
+    return np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
 
 
 def _read_quads(

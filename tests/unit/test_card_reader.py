@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from engine.card import CardFrame
-from engine.card_reader import PX_PER_MM, fit_strip, plain_main_page_areas, read_card, stretch_contrast
+from engine.card_reader import (
+    PX_PER_MM,
+    SEAL_ROWS_Y,
+    fit_strip,
+    missed_seal_rows,
+    plain_main_page_areas,
+    read_card,
+    stretch_contrast,
+)
 from engine.config import RecognitionConfig
 from engine.layout.row_offset import NO_OFFSET
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
@@ -54,6 +62,21 @@ def test_validity_strip_and_zone_reach_the_photo_edge():
     validity_zone = next(zone for zone in FRONT_ZONES if zone.key == "validity")
     assert SLOTS["validity"].x1 >= 69.0
     assert validity_zone.x1 >= SLOTS["validity"].x1
+
+
+def test_seal_rows_the_detector_missed_are_placed_by_the_rows_it_found():
+    """The stamp sits 0.8 mm low; only its middle row (市公安局) was found, a little narrower than the seal."""
+    found = line(3.0, 24.0, SEAL_ROWS_Y[1] + 0.8, 4.8)
+    missed = missed_seal_rows([found])
+    assert [round(float(quad[:, 1].mean()), 1) for quad in missed] == [SEAL_ROWS_Y[0] + 0.8, SEAL_ROWS_Y[2] + 0.8]
+    for quad in missed:
+        assert np.ptp(quad[:, 1]) == pytest.approx(4.8)
+        assert (float(quad[:, 0].min()), float(quad[:, 0].max())) == pytest.approx((2.0, 25.0))
+
+
+def test_a_seal_found_whole_or_not_at_all_adds_no_rows():
+    assert missed_seal_rows([line(2.0, 24.0, y, 4.8) for y in SEAL_ROWS_Y]) == []
+    assert missed_seal_rows([]) == []
 
 
 def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
@@ -112,7 +135,7 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     assert reading.side == "front"
     tight = recognizer.config.tight_line_width
     (title, title_width), (strips, strip_width), (detected, detected_width) = recognizer.calls
-    assert title == 1 and strips > 5 and detected == 1
+    assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
 
 
