@@ -77,6 +77,10 @@ ORIENTATION_TIE = 0.3
 STRIP_HEIGHT = 1.7
 # Detected lines are read a little past both ends (share of their height): DB boxes clip a last character now and then.
 LINE_END_MARGIN = 0.5
+# Rows read again with their glare flattened when their grammar rejects the first reading (read_again_flattened),
+# and the share of the darkest and brightest flattened pixels clipped in the stretch that follows.
+REREAD_FLATTENED = ("number",)
+FLATTENED_PERCENTILES = (1, 99)
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
 # The seal prints the authority in three rows, centred about here (card mm; the stamp lands within ~1.5 mm of it).
@@ -210,6 +214,20 @@ def missed_seal_rows(seal: list[QuadArray]) -> list[QuadArray]:
     return [_box(x0, y - half_height, x1, y + half_height) for y in missed]
 
 
+def flatten_glare(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """A strip in grey divided by its own background, then stretched: glare is smooth light added over the card, so
+    the ink left under it keeps its contrast to what surrounds it. The background is the strip with its ink closed
+    over (a square a strip's height wide spans any stroke) and smoothed."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    size = max(3, crop.shape[0] // 2 * 2 + 1)
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    background = cv2.GaussianBlur(background, (0, 0), size / 3)
+    ratio = grey / np.maximum(background, 1.0)
+    low, high = np.percentile(ratio, FLATTENED_PERCENTILES)
+    stretched = np.clip((ratio - low) * (255.0 / max(float(high - low), 1e-3)), 0, 255).astype(np.uint8)
+    return np.asarray(cv2.cvtColor(stretched, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
 def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
     """The zone of a detected line that is read as detected (DETECTED_ZONES), else None."""
     zones = FRONT_ZONES if side == "front" else BACK_ZONES
@@ -320,8 +338,8 @@ def _read_quads(
 ) -> list[TextLine]:
     """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
     probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
-    quads = [quad for _, quad in strips]
-    recognitions = recognizer.recognize([crop_quad(card, quad * PX_PER_MM)[0] for quad in quads], base_width)
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for _, quad in strips]
+    recognitions = read_again_flattened(recognizer, strips, crops, recognizer.recognize(crops, base_width), base_width)
     wrapped = any(key == "address2" for key, _ in strips)
     lines = []
     for (key, quad), rec in zip(strips, recognitions, strict=True):
@@ -343,6 +361,35 @@ def _read_quads(
             line = TextLine(usual, rec.score, line.quad)  # positions are spread evenly downstream
         lines.append(line)
     return lines
+
+
+def read_again_flattened(
+    recognizer: TextRecognizer,
+    strips: list[tuple[str, QuadArray]],
+    crops: list[npt.NDArray[np.uint8]],
+    recognitions: list[Recognition],
+    base_width: int | None,
+) -> list[Recognition]:
+    """An ID number row that breaks its grammar is read again with its glare flattened (flatten_glare), and that
+    reading is kept when it gives a valid ID number. Only the ID number: its check digit turns down a wrong reading,
+    where a date's grammar would take almost any digits."""
+    failed = [
+        index
+        for index, ((key, _), rec) in enumerate(zip(strips, recognitions, strict=True))
+        if key in REREAD_FLATTENED and not _decodes_valid(rec, recognizer.alphabet, key)
+    ]
+    if not failed:
+        return recognitions
+    again = recognizer.recognize([flatten_glare(crops[index]) for index in failed], base_width)
+    kept = list(recognitions)
+    for index, rec in zip(failed, again, strict=True):
+        if _decodes_valid(rec, recognizer.alphabet, strips[index][0]):
+            kept[index] = rec
+    return kept
+
+
+def _decodes_valid(rec: Recognition, alphabet: Sequence[str], key: str) -> bool:
+    return bool(rec.text.strip()) and decode_field(rec.probabilities, alphabet, field_spec(key)).valid
 
 
 def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:

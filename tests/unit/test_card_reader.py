@@ -1,5 +1,6 @@
 """Where value strips are read on a rectified card (card millimetres)."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -8,8 +9,10 @@ from engine.card_reader import (
     PX_PER_MM,
     SEAL_ROWS_Y,
     fit_strip,
+    flatten_glare,
     missed_seal_rows,
     plain_main_page_areas,
+    read_again_flattened,
     read_card,
     stretch_contrast,
 )
@@ -17,7 +20,7 @@ from engine.config import RecognitionConfig
 from engine.layout.row_offset import NO_OFFSET
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
 from engine.textdet import Detection
-from engine.textrec import Recognition
+from engine.textrec import Recognition, build_alphabet
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
 
@@ -79,6 +82,54 @@ def test_a_seal_found_whole_or_not_at_all_adds_no_rows():
     assert missed_seal_rows([]) == []
 
 
+def test_flattening_glare_evens_the_contrast_of_ink_under_it():
+    """Ink that takes 40% of the light, on stock lit from 140 on the left to 250 under glare on the right."""
+    light = np.tile(np.linspace(140, 250, 400, dtype=np.float32), (40, 1))
+    ink = np.zeros_like(light, dtype=bool)
+    ink[12:28, 20:400:40] = ink[12:28, 21:400:40] = ink[12:28, 22:400:40] = True
+    grey = np.where(ink, light * 0.6, light).astype(np.uint8)
+    flat = cv2.cvtColor(flatten_glare(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)), cv2.COLOR_BGR2GRAY).astype(float)
+    left, right = slice(0, 100), slice(300, 400)
+    assert abs(flat[:, left][ink[:, left]].mean() - flat[:, right][ink[:, right]].mean()) < 10
+    assert flat[~ink].mean() - flat[ink].mean() > 150
+
+
+ID_ALPHABET = build_alphabet(list("0123456789X"))
+
+
+def id_reading(text: str) -> Recognition:
+    """A confident reading of `text`, a blank step after each character."""
+    probabilities = np.zeros((2 * len(text), len(ID_ALPHABET)), np.float32)
+    probabilities[1::2, 0] = 1.0
+    for step, character in enumerate(text):
+        probabilities[2 * step, ID_ALPHABET.index(character)] = 1.0
+    return Recognition(text, 1.0, (), probabilities)
+
+
+class FlattenedRecognizer:
+    """Reads every crop it is given as `text`, noting the crops."""
+
+    alphabet = ID_ALPHABET
+
+    def __init__(self, text: str) -> None:
+        self.text, self.crops = text, []
+
+    def recognize(self, crops, base_width=None):
+        self.crops += crops
+        return [id_reading(self.text) for _ in crops]
+
+
+@pytest.mark.parametrize(("flattened", "kept"), [("150402199902223122", True), ("150402199902223123", False)])
+def test_an_id_number_that_breaks_its_check_is_read_again_flattened(flattened, kept):
+    strips = [("number", line(33.0, 78.0, 12.0)), ("file_number", line(53.0, 85.0, 17.0))]
+    crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8) for _ in strips]
+    first = [id_reading("150402199902223129"), id_reading("12345")]  # both fail their grammar
+    recognizer = FlattenedRecognizer(flattened)
+    readings = read_again_flattened(recognizer, strips, crops, first, None)
+    assert len(recognizer.crops) == 1  # the ID number's row only
+    assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
+
+
 def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
     # Pale ink (120) on tinted stock (200), with a few specks darker and brighter than both.
     grey = np.full((100, 100), 200, dtype=np.uint8)
@@ -134,7 +185,9 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     reading = read_card(SealDetector(), None, recognizer, image, frame)
     assert reading.side == "front"
     tight = recognizer.config.tight_line_width
-    (title, title_width), (strips, strip_width), (detected, detected_width) = recognizer.calls
+    # The blank ID number row is read again flattened between the strips and the detected lines.
+    (title, title_width), (strips, strip_width), (again, _), (detected, detected_width) = recognizer.calls
+    assert again == 1
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
 
