@@ -20,6 +20,7 @@ from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.field_decode import (
     USUAL_NATIONALITIES,
+    FieldDecoding,
     address_head_reading,
     address_room_reading,
     decode_field,
@@ -37,6 +38,7 @@ from engine.layout.zones import (
     BACK_ZONES,
     FRONT_SLOTS,
     FRONT_ZONES,
+    SEAL_ROWS_Y,
     TITLE_SLOT,
     TITLE_START_SLOT,
     Slot,
@@ -83,10 +85,9 @@ REREAD_FLATTENED = ("number",)
 FLATTENED_PERCENTILES = (1, 99)
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
-# The seal prints the authority in three rows, centred about here (card mm; the stamp lands within ~1.5 mm of it).
-# A row the detector missed (the province's small print, glare, red ink on pale stock) is read where the rows it
-# found put it: without it the authority keeps only the rows found (市公安局), too little to name the city.
-SEAL_ROWS_Y = (36.1, 41.8, 47.5)
+# A seal row the detector missed (the province's small print, glare, red ink on pale stock) is read where the rows it
+# found put it (zones.SEAL_ROWS_Y): without it the authority keeps only the rows found (市公安局), too little to name
+# the city.
 SEAL_SIDE_MARGIN = 1.0  # a missed row may be a little wider than the rows found (mm, each side)
 
 
@@ -157,9 +158,10 @@ def read_card(
             return CardReading(frame, None, 0.0, False, title + number)
         read_first = title + number
         strips = [strip for strip in strips if strip[0] != "number"]
-    detected = [quad for quad in found if zone_of_quad(quad, kind.side) is not None]
+    zoned = [(zone_of_quad(quad, kind.side), quad) for quad in found]
+    detected = [quad for zone, quad in zoned if zone is not None]
     if kind.side == "front":
-        detected += missed_seal_rows([quad for quad in detected if zone_of_quad(quad, "front") == "seal"])
+        detected += missed_seal_rows([quad for zone, quad in zoned if zone == "seal"])
     lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
     return CardReading(frame, kind.side, kind.confidence, titled, lines, offset)
 
@@ -339,14 +341,16 @@ def _read_quads(
     """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
     probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
     crops = [crop_quad(card, quad * PX_PER_MM)[0] for _, quad in strips]
-    recognitions = read_again_flattened(recognizer, strips, crops, recognizer.recognize(crops, base_width), base_width)
+    recognitions = recognizer.recognize(crops, base_width)
+    decodings = [
+        _grammar_decoding(key, rec, recognizer.alphabet) for (key, _), rec in zip(strips, recognitions, strict=True)
+    ]
+    recognitions, decodings = read_again_flattened(recognizer, strips, crops, recognitions, decodings, base_width)
     wrapped = any(key == "address2" for key, _ in strips)
     lines = []
-    for (key, quad), rec in zip(strips, recognitions, strict=True):
+    for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
         ends_address = key == ("address2" if wrapped else "address")
-        has_grammar = key in GRAMMAR_FIELDS and rec.text.strip()
-        decoded = decode_field(rec.probabilities, recognizer.alphabet, field_spec(key)) if has_grammar else None
         if decoded is not None and decoded.valid:
             if decoded.text != rec.text:
                 same_length = len(decoded.text) == len(rec.text)  # else positions are spread evenly downstream
@@ -363,33 +367,39 @@ def _read_quads(
     return lines
 
 
+def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding | None:
+    """The reading decoded under its row's grammar (GRAMMAR_FIELDS); None for a row without one, or read blank."""
+    if key not in GRAMMAR_FIELDS or not rec.text.strip():
+        return None
+    return decode_field(rec.probabilities, alphabet, field_spec(key))
+
+
 def read_again_flattened(
     recognizer: TextRecognizer,
     strips: list[tuple[str, QuadArray]],
     crops: list[npt.NDArray[np.uint8]],
     recognitions: list[Recognition],
+    decodings: list[FieldDecoding | None],
     base_width: int | None,
-) -> list[Recognition]:
-    """An ID number row that breaks its grammar is read again with its glare flattened (flatten_glare), and that
-    reading is kept when it gives a valid ID number. Only the ID number: its check digit turns down a wrong reading,
-    where a date's grammar would take almost any digits."""
+) -> tuple[list[Recognition], list[FieldDecoding | None]]:
+    """An ID number row that breaks its grammar (`decodings`: each reading's _grammar_decoding) is read again with
+    its glare flattened (flatten_glare), and that reading and its decoding are kept when they give a valid ID number.
+    Only the ID number: its check digit turns down a wrong reading, where a date's grammar would take almost any
+    digits."""
     failed = [
         index
-        for index, ((key, _), rec) in enumerate(zip(strips, recognitions, strict=True))
-        if key in REREAD_FLATTENED and not _decodes_valid(rec, recognizer.alphabet, key)
+        for index, ((key, _), decoded) in enumerate(zip(strips, decodings, strict=True))
+        if key in REREAD_FLATTENED and (decoded is None or not decoded.valid)
     ]
     if not failed:
-        return recognitions
+        return recognitions, decodings
     again = recognizer.recognize([flatten_glare(crops[index]) for index in failed], base_width)
-    kept = list(recognitions)
+    kept, kept_decodings = list(recognitions), list(decodings)
     for index, rec in zip(failed, again, strict=True):
-        if _decodes_valid(rec, recognizer.alphabet, strips[index][0]):
-            kept[index] = rec
-    return kept
-
-
-def _decodes_valid(rec: Recognition, alphabet: Sequence[str], key: str) -> bool:
-    return bool(rec.text.strip()) and decode_field(rec.probabilities, alphabet, field_spec(key)).valid
+        decoded = _grammar_decoding(strips[index][0], rec, recognizer.alphabet)
+        if decoded is not None and decoded.valid:
+            kept[index], kept_decodings[index] = rec, decoded
+    return kept, kept_decodings
 
 
 def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:

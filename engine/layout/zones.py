@@ -41,6 +41,8 @@ FRONT_ZONES: tuple[Zone, ...] = (
     # new print's second date can run up to the photo's left edge (~70 mm).
     Zone("validity", 15.0, 50.8, 69.5, 59.5),
 )
+# The seal's three rows of text, centred about here (card mm; the stamp lands within ~1.5 mm of it).
+SEAL_ROWS_Y = (36.1, 41.8, 47.5)
 
 # Back page (副页).
 BACK_ZONES: tuple[Zone, ...] = (

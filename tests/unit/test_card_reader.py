@@ -7,7 +7,6 @@ import pytest
 from engine.card import CardFrame
 from engine.card_reader import (
     PX_PER_MM,
-    SEAL_ROWS_Y,
     fit_strip,
     flatten_glare,
     missed_seal_rows,
@@ -17,8 +16,9 @@ from engine.card_reader import (
     stretch_contrast,
 )
 from engine.config import RecognitionConfig
+from engine.field_decode import decode_field, field_spec
 from engine.layout.row_offset import NO_OFFSET
-from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES
+from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, SEAL_ROWS_Y
 from engine.textdet import Detection
 from engine.textrec import Recognition, build_alphabet
 
@@ -124,10 +124,15 @@ def test_an_id_number_that_breaks_its_check_is_read_again_flattened(flattened, k
     strips = [("number", line(33.0, 78.0, 12.0)), ("file_number", line(53.0, 85.0, 17.0))]
     crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8) for _ in strips]
     first = [id_reading("150402199902223129"), id_reading("12345")]  # both fail their grammar
+    decoded = [
+        decode_field(reading.probabilities, ID_ALPHABET, field_spec(key))
+        for (key, _), reading in zip(strips, first, strict=True)
+    ]
     recognizer = FlattenedRecognizer(flattened)
-    readings = read_again_flattened(recognizer, strips, crops, first, None)
+    readings, decodings = read_again_flattened(recognizer, strips, crops, first, decoded, None)
     assert len(recognizer.crops) == 1  # the ID number's row only
     assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
+    assert decodings[0].valid is kept and decodings[0].text == readings[0].text and decodings[1] is decoded[1]
 
 
 def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
