@@ -23,7 +23,7 @@ from engine.card_reader import CardReading, looks_like_card_stock
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
-from engine.layout.anchors import card_corners
+from engine.layout.anchors import card_corners, title_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import correct_fields, correct_number, is_valid_number, same_holder
@@ -41,6 +41,9 @@ from engine.screenshot import looks_like_screenshot
 CARD_MARGIN_X = 0.08
 CARD_MARGIN_Y = 0.07
 ADJUSTED_JPEG_QUALITY = 90
+# A line belongs to the card its title places when its centre is at most this share of the card's width outside it:
+# a title-only frame ignores tilt.
+TITLED_CARD_SLACK = 0.1
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
@@ -208,8 +211,7 @@ def read_whole_image(
             fields = correct_fields(parse_electronic(group), front=True)
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
             continue
-        corners = card_corners(group, back=kind.side == "back")
-        frame = CardFrame(np.array(card_from_text(group, angle) if corners is None else unrotate(corners, angle)))
+        frame = CardFrame(page_corners(group, kind.side == "back", angle))
         page = read_card_page(reader, image, frame, options)
         if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
@@ -221,6 +223,34 @@ def read_whole_image(
             page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
         pages.append(page)
     return pages
+
+
+def page_corners(lines: list[PlacedLine], back: bool, angle: float) -> npt.NDArray[np.float32]:
+    """A page's corners in image pixels from its text: by its printed labels, else by its whole title, else by the
+    extent of its text. A back page prints text only in its top half, so its extent frames no card."""
+    corners = card_corners(lines, back)
+    if corners is None and back:
+        corners = title_corners(lines, back)
+    if corners is None:
+        return np.array(card_from_text(on_titled_card(lines, back), angle), dtype=np.float32)
+    return unrotate(corners, angle)
+
+
+def on_titled_card(lines: list[PlacedLine], back: bool) -> list[PlacedLine]:
+    """The lines that lie on the card its title places (layout.anchors.title_corners), give or take
+    TITLED_CARD_SLACK; all of them when no whole title was read. Text around the card (a poster, a book's page)
+    would otherwise stretch the text block that card_from_text measures."""
+    corners = title_corners(lines, back)
+    if corners is None:
+        return lines
+    (left, top), (right, bottom) = corners.min(axis=0), corners.max(axis=0)
+    slack = TITLED_CARD_SLACK * (right - left)
+    on_card = [
+        line
+        for line in lines
+        if left - slack <= line.center_x <= right + slack and top - slack <= line.center_y <= bottom + slack
+    ]
+    return on_card or lines
 
 
 def card_from_text(lines: list[PlacedLine], angle: float) -> Quad:

@@ -32,6 +32,11 @@ BACK_ANCHORS: dict[str, tuple[float, float]] = {
     "档案编号": (48.0, 17.4),
     "记录": (7.0, 23.4),
 }
+# The whole title, when too few labels were read to place the card: its first and last characters' centres give
+# scale and offset. Text, where it starts and ends along the card (mm), and its row.
+FRONT_TITLE = ("中华人民共和国机动车驾驶证", 15.6, 72.2)
+BACK_TITLE = ("中华人民共和国机动车驾驶证副页", 13.6, 74.2)
+TITLE_Y_MM = 5.3
 # A homography needs this many anchors spread over the card; fewer fit scale and offset only (an affine fit on
 # three or four anchors measured worse: it follows each anchor's error).
 HOMOGRAPHY_ANCHORS = 5
@@ -50,6 +55,22 @@ def anchor_points(lines: list[PlacedLine], anchors: dict[str, tuple[float, float
             pairs.append((card_point, (line.left + centre * (line.right - line.left), line.center_y)))
             break
     return pairs
+
+
+def title_corners(lines: list[PlacedLine], back: bool) -> npt.NDArray[np.float32] | None:
+    """The card's corners (as card_corners) placed by a line holding the whole title; None when none does."""
+    title, start_mm, end_mm = BACK_TITLE if back else FRONT_TITLE
+    half_char_mm = (end_mm - start_mm) / len(title) / 2
+    for line in lines:
+        start = line.text.find(title)
+        if start < 0:
+            continue
+        ends = ((start_mm + half_char_mm, start), (end_mm - half_char_mm, start + len(title) - 1))
+        card = np.array([(card_x, TITLE_Y_MM) for card_x, _ in ends], dtype=np.float32)
+        along = [line.left + _centre_along(line, index, 1) * (line.right - line.left) for _, index in ends]
+        photo = np.array([(x, line.center_y) for x in along], dtype=np.float32)
+        return _scaled_corners(card, photo)
+    return None
 
 
 def _centre_along(line: PlacedLine, start: int, length: int) -> float:
@@ -73,6 +94,11 @@ def card_corners(lines: list[PlacedLine], back: bool) -> npt.NDArray[np.float32]
         homography, _ = cv2.findHomography(card, photo, cv2.RANSAC, RANSAC_REPROJECTION_MM * _scale(card, photo))
         if homography is not None:
             return np.asarray(cv2.perspectiveTransform(CARD_CORNERS_MM[None], homography)[0], dtype=np.float32)
+    return _scaled_corners(card, photo)
+
+
+def _scaled_corners(card: npt.NDArray[np.float32], photo: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """The card's corners from anchor pairs by one scale and an offset."""
     scale = _scale(card, photo)
     offset = (photo - scale * card).mean(axis=0)
     return np.asarray(CARD_CORNERS_MM * scale + offset, dtype=np.float32)

@@ -9,7 +9,7 @@ from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
-from engine.license import read_license
+from engine.license import page_corners, read_license
 from engine.results import ReadOptions, TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
 
@@ -333,3 +333,28 @@ def test_rows_merged_across_labels_are_split_at_each_label():
     ]
     (page,) = values(lines)
     assert page == {"side": "front", "type": "normal", **NEW_FRONT_FIELDS}
+
+
+STRAY = line("XMJPDQYBSY", 2400, 1800, 300)  # a poster's text beside the card, in the same page group
+
+
+def test_a_back_page_with_no_labels_read_is_placed_by_its_whole_title():
+    title = BACK[0]
+    lines = place_lines([title, BACK[2], BACK[4], STRAY], 0.0)  # 证号, 姓名, 档案编号 and 记录 lost to glare
+    corners = page_corners(lines, back=True, angle=0.0)
+    width, height = np.ptp(corners, axis=0)
+    title_width = title.quad[1][0] - title.quad[0][0]
+    # The title spans 60.6 of the card's 88 mm and sits 5.3 mm below its top edge.
+    assert width == pytest.approx(title_width * 88 / 60.6, rel=0.03)
+    assert width / height == pytest.approx(88 / 60, rel=0.01)
+    assert corners[:, 0].min() < title.quad[0][0] and corners[:, 0].max() > title.quad[1][0]
+    assert corners[:, 1].min() == pytest.approx(title.quad[0][1] + LINE_HEIGHT / 2 - 5.3 * width / 88, abs=2)
+
+
+def test_a_main_page_framed_by_its_text_leaves_out_text_beside_the_card():
+    labels = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
+    unlabelled = [tl for tl in NEW_FRONT if tl.text not in labels]
+    corners = page_corners(place_lines([*unlabelled, STRAY], 0.0), back=False, angle=0.0)
+    alone = page_corners(place_lines(unlabelled, 0.0), back=False, angle=0.0)
+    np.testing.assert_allclose(corners, alone)
+    assert corners[:, 0].max() < 1000
