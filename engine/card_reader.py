@@ -31,6 +31,7 @@ from engine.field_decode import (
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_id_number
+from engine.layout.places import starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset, fit_row_offset
 from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_title_start
 from engine.layout.zones import (
@@ -79,10 +80,12 @@ ORIENTATION_TIE = 0.3
 STRIP_HEIGHT = 1.7
 # Detected lines are read a little past both ends (share of their height): DB boxes clip a last character now and then.
 LINE_END_MARGIN = 0.5
-# Rows read again with their glare flattened when their grammar rejects the first reading (read_again_flattened),
-# and the share of the darkest and brightest flattened pixels clipped in the stretch that follows.
-REREAD_FLATTENED = ("number",)
+# Rows read again with their glare undone when their first reading fails its check (read_again_flattened), and the
+# share of the darkest and brightest flattened pixels clipped in the stretch that follows (flatten_glare).
+REREAD_FLATTENED = ("number", "address")
 FLATTENED_PERCENTILES = (1, 99)
+# even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
+FAINTEST_INK = 8.0
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
 # A seal row the detector missed (the province's small print, glare, red ink on pale stock) is read where the rows it
@@ -217,17 +220,36 @@ def missed_seal_rows(seal: list[QuadArray]) -> list[QuadArray]:
 
 
 def flatten_glare(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    """A strip in grey divided by its own background, then stretched: glare is smooth light added over the card, so
-    the ink left under it keeps its contrast to what surrounds it. The background is the strip with its ink closed
-    over (a square a strip's height wide spans any stroke) and smoothed."""
-    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    size = max(3, crop.shape[0] // 2 * 2 + 1)
-    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    background = cv2.GaussianBlur(background, (0, 0), size / 3)
+    """A strip in grey divided by its own background (_grey_and_background), then stretched: glare is smooth light
+    added over the card, so the ink left under it keeps its contrast to what surrounds it."""
+    grey, background = _grey_and_background(crop)
     ratio = grey / np.maximum(background, 1.0)
     low, high = np.percentile(ratio, FLATTENED_PERCENTILES)
     stretched = np.clip((ratio - low) * (255.0 / max(float(high - low), 1e-3)), 0, 255).astype(np.uint8)
     return np.asarray(cv2.cvtColor(stretched, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
+def even_ink(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """A strip with each stretch of ink as dark as the darkest ink about one character around it: glare that fades
+    toward white leaves an address's first characters a tenth as dark as the rest, and the recognizer then takes
+    them for stock. The ink is how far each pixel lies below its background (_grey_and_background)."""
+    grey, background = _grey_and_background(crop)
+    ink = np.maximum(background - grey, 0.0)
+    height = crop.shape[0]
+    width = height | 1
+    darkest = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (width, 2 * height + 1)))
+    darkest = cv2.GaussianBlur(darkest, (0, 0), width / 2)
+    evened = np.clip(255.0 * (1.0 - ink / np.maximum(darkest, FAINTEST_INK)), 0, 255).astype(np.uint8)
+    return np.asarray(cv2.cvtColor(evened, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
+
+
+def _grey_and_background(crop: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """A strip in grey, and its stock without the ink: the strip with its ink closed over (a square a strip's height
+    wide spans any stroke) and smoothed."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    size = max(3, crop.shape[0] // 2 * 2 + 1)
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    return grey, np.asarray(cv2.GaussianBlur(background, (0, 0), size / 3), dtype=np.float32)
 
 
 def zone_of_quad(quad: QuadArray, side: Side) -> str | None:
@@ -382,24 +404,38 @@ def read_again_flattened(
     decodings: list[FieldDecoding | None],
     base_width: int | None,
 ) -> tuple[list[Recognition], list[FieldDecoding | None]]:
-    """An ID number row that breaks its grammar (`decodings`: each reading's _grammar_decoding) is read again with
-    its glare flattened (flatten_glare), and that reading and its decoding are kept when they give a valid ID number.
-    Only the ID number: its check digit turns down a wrong reading, where a date's grammar would take almost any
-    digits."""
+    """Rows whose first reading fails its check (_reads_right; `decodings`: each reading's _grammar_decoding) read
+    again with the glare undone; the new reading and its decoding are kept when they pass it. An ID number row is
+    flattened (flatten_glare), an address row's ink evened (even_ink): glare over the number's digits dims them
+    alike, while an address loses its first characters to glare's edge (the ID number measured worse evened).
+    Only rows whose check turns down a wrong reading: a date's grammar would take almost any digits."""
+    alphabet = recognizer.alphabet
     failed = [
         index
-        for index, ((key, _), decoded) in enumerate(zip(strips, decodings, strict=True))
-        if key in REREAD_FLATTENED and (decoded is None or not decoded.valid)
+        for index, ((key, _), rec, decoded) in enumerate(zip(strips, recognitions, decodings, strict=True))
+        if key in REREAD_FLATTENED and not _reads_right(key, rec, decoded, alphabet)
     ]
     if not failed:
         return recognitions, decodings
-    again = recognizer.recognize([flatten_glare(crops[index]) for index in failed], base_width)
+    undone = [(even_ink if strips[index][0] == "address" else flatten_glare)(crops[index]) for index in failed]
+    again = recognizer.recognize(undone, base_width)
     kept, kept_decodings = list(recognitions), list(decodings)
     for index, rec in zip(failed, again, strict=True):
-        decoded = _grammar_decoding(strips[index][0], rec, recognizer.alphabet)
-        if decoded is not None and decoded.valid:
+        decoded = _grammar_decoding(strips[index][0], rec, alphabet)
+        if _reads_right(strips[index][0], rec, decoded, alphabet):
             kept[index], kept_decodings[index] = rec, decoded
     return kept, kept_decodings
+
+
+def _reads_right(key: str, rec: Recognition, decoded: FieldDecoding | None, alphabet: Sequence[str]) -> bool:
+    """An ID number: valid. An address: it starts with a listed place, as read or once its head is mended
+    (field_decode.address_head_reading)."""
+    if key == "address":
+        if starts_with_place(rec.text):
+            return True
+        mended = address_head_reading(rec.probabilities, alphabet, rec.text)
+        return mended is not None and starts_with_place(mended)
+    return decoded is not None and decoded.valid
 
 
 def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:

@@ -173,8 +173,7 @@ def address_head_candidates(address: str) -> list[HeadReading]:
     (field_decode.address_head_reading): heads within CANDIDATE_EDIT_SHARE edits of the text's start, and for a city
     so matched each of its counties in place of the next 0 to CANDIDATE_COUNTY_CHARS characters. Empty when the
     address already starts with a listed county."""
-    county_names = _county_names()
-    if any(address[:length] in county_names for length in range(1, len(address) + 1)):
+    if starts_with_county(address):
         return []
     matches = _head_matches(address, _address_index(), CANDIDATE_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
     readings = {}
@@ -187,6 +186,20 @@ def address_head_candidates(address: str) -> list[HeadReading]:
     kept = readings.values()
     edits = {reading: Levenshtein.distance(reading.head.name, address[: reading.replaced]) for reading in kept}
     return sorted(edits, key=edits.__getitem__)[:CANDIDATES_KEPT]
+
+
+def starts_with_county(address: str) -> bool:
+    """The address starts with a listed county's full head (province, city and county)."""
+    return _starts_with_one_of(address, _county_names())
+
+
+def starts_with_place(address: str) -> bool:
+    """The address starts with a listed county's full head, or with a city that has no counties (广东省东莞市)."""
+    return starts_with_county(address) or _starts_with_one_of(address, _countyless_city_names())
+
+
+def _starts_with_one_of(address: str, names: frozenset[str]) -> bool:
+    return any(address[:length] in names for length in range(1, len(address) + 1))
 
 
 def _vouched(place: Place, region_hints: Sequence[str]) -> bool:
@@ -274,6 +287,12 @@ def _counties() -> dict[str, tuple[Place, ...]]:
 @cache
 def _county_names() -> frozenset[str]:
     return frozenset(place.name for places in _counties().values() for place in places)
+
+
+@cache
+def _countyless_city_names() -> frozenset[str]:
+    counties = _city_counties()
+    return frozenset(place.name for place in address_heads() if len(place.code) == 4 and place.code not in counties)
 
 
 @cache

@@ -7,6 +7,7 @@ import pytest
 from engine.card import CardFrame
 from engine.card_reader import (
     PX_PER_MM,
+    even_ink,
     fit_strip,
     flatten_glare,
     missed_seal_rows,
@@ -97,26 +98,24 @@ def test_flattening_glare_evens_the_contrast_of_ink_under_it():
 ID_ALPHABET = build_alphabet(list("0123456789X"))
 
 
-def id_reading(text: str) -> Recognition:
+def id_reading(text: str, alphabet: list[str] = ID_ALPHABET) -> Recognition:
     """A confident reading of `text`, a blank step after each character."""
-    probabilities = np.zeros((2 * len(text), len(ID_ALPHABET)), np.float32)
+    probabilities = np.zeros((2 * len(text), len(alphabet)), np.float32)
     probabilities[1::2, 0] = 1.0
     for step, character in enumerate(text):
-        probabilities[2 * step, ID_ALPHABET.index(character)] = 1.0
+        probabilities[2 * step, alphabet.index(character)] = 1.0
     return Recognition(text, 1.0, (), probabilities)
 
 
 class FlattenedRecognizer:
     """Reads every crop it is given as `text`, noting the crops."""
 
-    alphabet = ID_ALPHABET
-
-    def __init__(self, text: str) -> None:
-        self.text, self.crops = text, []
+    def __init__(self, text: str, alphabet: list[str] = ID_ALPHABET) -> None:
+        self.text, self.crops, self.alphabet = text, [], alphabet
 
     def recognize(self, crops, base_width=None):
         self.crops += crops
-        return [id_reading(self.text) for _ in crops]
+        return [id_reading(self.text, self.alphabet) for _ in crops]
 
 
 @pytest.mark.parametrize(("flattened", "kept"), [("150402199902223122", True), ("150402199902223123", False)])
@@ -133,6 +132,40 @@ def test_an_id_number_that_breaks_its_check_is_read_again_flattened(flattened, k
     assert len(recognizer.crops) == 1  # the ID number's row only
     assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
     assert decodings[0].valid is kept and decodings[0].text == readings[0].text and decodings[1] is decoded[1]
+
+
+def test_evening_ink_makes_ink_that_glare_faded_as_dark_as_the_rest():
+    """Ink 90 grey levels below its stock on the left; on the right, glare fading toward white leaves it 12 below."""
+    stock = np.full((40, 400), 200.0, dtype=np.float32)
+    stock[:, 300:] = 245.0
+    ink = np.zeros_like(stock, dtype=bool)
+    ink[12:28, 20:400:40] = ink[12:28, 21:400:40] = ink[12:28, 22:400:40] = True
+    depth = np.where(np.arange(400) < 300, 90.0, 12.0)
+    grey = np.where(ink, stock - depth, stock).astype(np.uint8)
+    evened = cv2.cvtColor(even_ink(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)), cv2.COLOR_BGR2GRAY).astype(float)
+    left, right = slice(0, 200), slice(320, 400)
+    assert abs(evened[:, left][ink[:, left]].mean() - evened[:, right][ink[:, right]].mean()) < 40
+    assert evened[~ink].mean() - evened[ink].mean() > 150
+
+
+ADDRESS_ALPHABET = build_alphabet(list("重庆市渝北区俞解放路113号"))
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "kept"),
+    [
+        ("渝北区解放路113号", "重庆市渝北区解放路113号", True),  # glare took the municipality
+        ("渝北区解放路113号", "俞北区解放路113号", False),  # the head still missing
+        ("重庆市渝北区解放路113号", None, False),  # a listed head: not read again
+    ],
+)
+def test_an_address_that_starts_with_no_listed_place_is_read_again_with_its_ink_evened(first, again, kept):
+    strips = [("address", line(11.0, 80.0, 22.9))]
+    crops = [np.full((40, 600, 3), (200, 230, 210), np.uint8)]
+    recognizer = FlattenedRecognizer(again or first, ADDRESS_ALPHABET)
+    readings, _ = read_again_flattened(recognizer, strips, crops, [id_reading(first, ADDRESS_ALPHABET)], [None], None)
+    assert len(recognizer.crops) == (0 if again is None else 1)
+    assert readings[0].text == (again if kept else first)
 
 
 def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
@@ -190,9 +223,9 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     reading = read_card(SealDetector(), None, recognizer, image, frame)
     assert reading.side == "front"
     tight = recognizer.config.tight_line_width
-    # The blank ID number row is read again flattened between the strips and the detected lines.
+    # The blank ID number and address rows are read again between the strips and the detected lines.
     (title, title_width), (strips, strip_width), (again, _), (detected, detected_width) = recognizer.calls
-    assert again == 1
+    assert again == 2
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
 

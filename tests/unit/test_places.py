@@ -3,7 +3,13 @@
 import pytest
 
 from engine.layout.crosscheck import CORRECTED_SCORE, correct_places
-from engine.layout.places import address_heads, authorities, correct_address_head, correct_authority
+from engine.layout.places import (
+    address_heads,
+    authorities,
+    correct_address_head,
+    correct_authority,
+    starts_with_place,
+)
 from engine.results import FieldValue
 
 
@@ -125,3 +131,16 @@ def test_correct_places_fixes_both_fields_and_lowers_their_scores():
     assert fixed["issuing_authority"].value == "河北省石家庄市公安局交通警察支队"
     assert fixed["address"].score == CORRECTED_SCORE
     assert fixed["number"] is fields["number"]
+
+
+@pytest.mark.parametrize(
+    ("address", "listed"),
+    [
+        ("重庆市渝北区解放路113号", True),
+        ("广东省东莞市黄河路101号", True),  # a city without counties
+        ("山东省青岛市区黄河路77号", False),  # the county lost to glare
+        ("渝北区解放路113号", False),
+    ],
+)
+def test_an_address_starts_with_a_listed_place_when_its_county_or_countyless_city_is_there(address, listed):
+    assert starts_with_place(address) is listed
