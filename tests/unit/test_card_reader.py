@@ -168,6 +168,21 @@ def test_an_address_that_starts_with_no_listed_place_is_read_again_with_its_ink_
     assert readings[0].text == (again if kept else first)
 
 
+CLASS_ALPHABET = build_alphabet(list("BC12N"))
+
+
+@pytest.mark.parametrize(("again", "kept"), [("B1", True), ("12", False)])
+def test_a_class_its_vocabulary_turns_down_is_read_again_with_its_ink_evened(again, kept):
+    strips = [("class", line(36.0, 60.0, 47.0))]
+    crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8)]
+    first = id_reading("1", CLASS_ALPHABET)  # the letter lost to glare
+    decoded = [decode_field(first.probabilities, CLASS_ALPHABET, field_spec("class"))]
+    recognizer = FlattenedRecognizer(again, CLASS_ALPHABET)
+    readings, decodings = read_again_flattened(recognizer, strips, crops, [first], decoded, None)
+    assert len(recognizer.crops) == 1
+    assert readings[0].text == (again if kept else "1") and (decodings[0] is not None and decodings[0].valid) is kept
+
+
 def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white():
     # Pale ink (120) on tinted stock (200), with a few specks darker and brighter than both.
     grey = np.full((100, 100), 200, dtype=np.uint8)
@@ -223,9 +238,9 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     reading = read_card(SealDetector(), None, recognizer, image, frame)
     assert reading.side == "front"
     tight = recognizer.config.tight_line_width
-    # The blank ID number and address rows are read again between the strips and the detected lines.
+    # The blank ID number, address and class rows are read again between the strips and the detected lines.
     (title, title_width), (strips, strip_width), (again, _), (detected, detected_width) = recognizer.calls
-    assert again == 2
+    assert again == 3
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
 
