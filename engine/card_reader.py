@@ -80,7 +80,7 @@ ORIENTATION_TIE = 0.3
 STRIP_HEIGHT = 1.7
 # Detected lines are read a little past both ends (share of their height): DB boxes clip a last character now and then.
 LINE_END_MARGIN = 0.5
-# Rows read again with their glare undone when their first reading fails its check (read_again_flattened): flattened
+# Rows read again with their glare undone when their first reading fails its check (read_again_without_glare): flattened
 # (flatten_glare) or with their ink evened (even_ink). And the share of the darkest and brightest flattened pixels
 # clipped in the stretch that follows flattening.
 REREAD_FLATTENED = ("number",)
@@ -369,7 +369,7 @@ def _read_quads(
     decodings = [
         _grammar_decoding(key, rec, recognizer.alphabet) for (key, _), rec in zip(strips, recognitions, strict=True)
     ]
-    recognitions, decodings = read_again_flattened(recognizer, strips, crops, recognitions, decodings, base_width)
+    recognitions, decodings = read_again_without_glare(recognizer, strips, crops, recognitions, decodings, base_width)
     wrapped = any(key == "address2" for key, _ in strips)
     lines = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
@@ -398,7 +398,7 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
     return decode_field(rec.probabilities, alphabet, field_spec(key))
 
 
-def read_again_flattened(
+def read_again_without_glare(
     recognizer: TextRecognizer,
     strips: list[tuple[str, QuadArray]],
     crops: list[npt.NDArray[np.uint8]],

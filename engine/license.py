@@ -226,21 +226,22 @@ def read_whole_image(
 
 
 def page_corners(lines: list[PlacedLine], back: bool, angle: float) -> npt.NDArray[np.float32]:
-    """A page's corners in image pixels from its text: by its printed labels, else by its whole title, else by the
-    extent of its text. A back page prints text only in its top half, so its extent frames no card."""
+    """A page's corners in image pixels from its text: by its printed labels, else (a back page, whose text fills
+    only its top half, so its extent frames no card) by its whole title, else by the extent of its text on the card
+    the title places."""
     corners = card_corners(lines, back)
-    if corners is None and back:
-        corners = title_corners(lines, back)
-    if corners is None:
-        return np.array(card_from_text(on_titled_card(lines, back), angle), dtype=np.float32)
-    return unrotate(corners, angle)
+    if corners is not None:
+        return unrotate(corners, angle)
+    titled = title_corners(lines, back)
+    if titled is not None and back:
+        return unrotate(titled, angle)
+    return np.array(card_from_text(on_card(lines, titled), angle), dtype=np.float32)
 
 
-def on_titled_card(lines: list[PlacedLine], back: bool) -> list[PlacedLine]:
-    """The lines that lie on the card its title places (layout.anchors.title_corners), give or take
-    TITLED_CARD_SLACK; all of them when no whole title was read. Text around the card (a poster, a book's page)
-    would otherwise stretch the text block that card_from_text measures."""
-    corners = title_corners(lines, back)
+def on_card(lines: list[PlacedLine], corners: npt.NDArray[np.float32] | None) -> list[PlacedLine]:
+    """The lines that lie on the card with these upright-frame corners (layout.anchors.title_corners), give or take
+    TITLED_CARD_SLACK; all of them when there are no corners. Text around the card (a poster, a book's page) would
+    otherwise stretch the text block that card_from_text measures."""
     if corners is None:
         return lines
     (left, top), (right, bottom) = corners.min(axis=0), corners.max(axis=0)

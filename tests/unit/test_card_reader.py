@@ -12,7 +12,7 @@ from engine.card_reader import (
     flatten_glare,
     missed_seal_rows,
     plain_main_page_areas,
-    read_again_flattened,
+    read_again_without_glare,
     read_card,
     stretch_contrast,
 )
@@ -98,7 +98,7 @@ def test_flattening_glare_evens_the_contrast_of_ink_under_it():
 ID_ALPHABET = build_alphabet(list("0123456789X"))
 
 
-def id_reading(text: str, alphabet: list[str] = ID_ALPHABET) -> Recognition:
+def confident_reading(text: str, alphabet: list[str] = ID_ALPHABET) -> Recognition:
     """A confident reading of `text`, a blank step after each character."""
     probabilities = np.zeros((2 * len(text), len(alphabet)), np.float32)
     probabilities[1::2, 0] = 1.0
@@ -115,20 +115,20 @@ class FlattenedRecognizer:
 
     def recognize(self, crops, base_width=None):
         self.crops += crops
-        return [id_reading(self.text, self.alphabet) for _ in crops]
+        return [confident_reading(self.text, self.alphabet) for _ in crops]
 
 
 @pytest.mark.parametrize(("flattened", "kept"), [("150402199902223122", True), ("150402199902223123", False)])
-def test_an_id_number_that_breaks_its_check_is_read_again_flattened(flattened, kept):
+def test_an_id_number_that_breaks_its_check_is_read_again_without_glare(flattened, kept):
     strips = [("number", line(33.0, 78.0, 12.0)), ("file_number", line(53.0, 85.0, 17.0))]
     crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8) for _ in strips]
-    first = [id_reading("150402199902223129"), id_reading("12345")]  # both fail their grammar
+    first = [confident_reading("150402199902223129"), confident_reading("12345")]  # both fail their grammar
     decoded = [
         decode_field(reading.probabilities, ID_ALPHABET, field_spec(key))
         for (key, _), reading in zip(strips, first, strict=True)
     ]
     recognizer = FlattenedRecognizer(flattened)
-    readings, decodings = read_again_flattened(recognizer, strips, crops, first, decoded, None)
+    readings, decodings = read_again_without_glare(recognizer, strips, crops, first, decoded, None)
     assert len(recognizer.crops) == 1  # the ID number's row only
     assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
     assert decodings[0].valid is kept and decodings[0].text == readings[0].text and decodings[1] is decoded[1]
@@ -163,7 +163,8 @@ def test_an_address_that_starts_with_no_listed_place_is_read_again_with_its_ink_
     strips = [("address", line(11.0, 80.0, 22.9))]
     crops = [np.full((40, 600, 3), (200, 230, 210), np.uint8)]
     recognizer = FlattenedRecognizer(again or first, ADDRESS_ALPHABET)
-    readings, _ = read_again_flattened(recognizer, strips, crops, [id_reading(first, ADDRESS_ALPHABET)], [None], None)
+    first_reading = confident_reading(first, ADDRESS_ALPHABET)
+    readings, _ = read_again_without_glare(recognizer, strips, crops, [first_reading], [None], None)
     assert len(recognizer.crops) == (0 if again is None else 1)
     assert readings[0].text == (again if kept else first)
 
@@ -175,10 +176,10 @@ CLASS_ALPHABET = build_alphabet(list("BC12N"))
 def test_a_class_its_vocabulary_turns_down_is_read_again_with_its_ink_evened(again, kept):
     strips = [("class", line(36.0, 60.0, 47.0))]
     crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8)]
-    first = id_reading("1", CLASS_ALPHABET)  # the letter lost to glare
+    first = confident_reading("1", CLASS_ALPHABET)  # the letter lost to glare
     decoded = [decode_field(first.probabilities, CLASS_ALPHABET, field_spec("class"))]
     recognizer = FlattenedRecognizer(again, CLASS_ALPHABET)
-    readings, decodings = read_again_flattened(recognizer, strips, crops, [first], decoded, None)
+    readings, decodings = read_again_without_glare(recognizer, strips, crops, [first], decoded, None)
     assert len(recognizer.crops) == 1
     assert readings[0].text == (again if kept else "1") and (decodings[0] is not None and decodings[0].valid) is kept
 
