@@ -84,6 +84,11 @@ LINE_END_MARGIN = 0.5
 # (flatten_glare) or with their ink evened (even_ink). And the share of the darkest and brightest flattened pixels
 # clipped in the stretch that follows flattening.
 REREAD_FLATTENED = ("number",)
+# An ID number's 18 digits span up to this many character heights (10.5-12.4 on synthetic main and back pages). Glare
+# that takes the last digits also hides them from the detector, so a strip can end short of them: a number read
+# again on a shorter strip is read on one this long plus STRIP_END_MARGIN. Only failed readings are lengthened, and
+# only short strips: the recognizer reads the same digits differently on strips a few millimetres longer.
+ID_NUMBER_SPAN = 12.5
 REREAD_EVENED = ("address", "class")
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
@@ -369,7 +374,9 @@ def _read_quads(
     decodings = [
         _grammar_decoding(key, rec, recognizer.alphabet) for (key, _), rec in zip(strips, recognitions, strict=True)
     ]
-    recognitions, decodings = read_again_without_glare(recognizer, strips, crops, recognitions, decodings, base_width)
+    recognitions, decodings = read_again_without_glare(
+        recognizer, card, strips, crops, recognitions, decodings, base_width
+    )
     wrapped = any(key == "address2" for key, _ in strips)
     lines = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
@@ -400,6 +407,7 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
 
 def read_again_without_glare(
     recognizer: TextRecognizer,
+    card: npt.NDArray[np.uint8],
     strips: list[tuple[str, QuadArray]],
     crops: list[npt.NDArray[np.uint8]],
     recognitions: list[Recognition],
@@ -410,7 +418,8 @@ def read_again_without_glare(
     again with the glare undone; the new reading and its decoding are kept when they pass it. An ID number row is
     flattened (flatten_glare); address and class rows have their ink evened (even_ink): glare fading toward white
     takes an address's first characters and the class's pale print first (the ID number measured worse evened).
-    Dates are not read again: their grammar takes almost any digits, and on seeds 2026 and 4242 it gained none."""
+    An ID number strip too short to hold one is lengthened (ID_NUMBER_SPAN). Dates are not read again: their grammar
+    takes almost any digits, and on seeds 2026 and 4242 it gained none."""
     alphabet = recognizer.alphabet
     failed = [
         index
@@ -419,7 +428,12 @@ def read_again_without_glare(
     ]
     if not failed:
         return recognitions, decodings
-    undone = [(even_ink if strips[index][0] in REREAD_EVENED else flatten_glare)(crops[index]) for index in failed]
+    undone = [
+        even_ink(crops[index])
+        if strips[index][0] in REREAD_EVENED
+        else flatten_glare(crop_quad(card, _lengthened_number(strips[index][1]) * PX_PER_MM)[0])
+        for index in failed
+    ]
     again = recognizer.recognize(undone, base_width)
     kept, kept_decodings = list(recognitions), list(decodings)
     for index, rec in zip(failed, again, strict=True):
@@ -427,6 +441,17 @@ def read_again_without_glare(
         if _reads_right(strips[index][0], rec, decoded, alphabet):
             kept[index], kept_decodings[index] = rec, decoded
     return kept, kept_decodings
+
+
+def _lengthened_number(quad: QuadArray) -> QuadArray:
+    """A number strip too short to hold the whole number (ID_NUMBER_SPAN character heights; the strip is STRIP_HEIGHT
+    of them tall) lengthened past where it would end, within the card; a long enough strip as it is."""
+    left, top = float(quad[:, 0].min()), float(quad[:, 1].min())
+    right, bottom = float(quad[:, 0].max()), float(quad[:, 1].max())
+    size = (bottom - top) / STRIP_HEIGHT
+    if right - left >= ID_NUMBER_SPAN * size:
+        return quad
+    return _box(left, top, min(left + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size, CARD_WIDTH_MM), bottom)
 
 
 def _reads_right(key: str, rec: Recognition, decoded: FieldDecoding | None, alphabet: Sequence[str]) -> bool:

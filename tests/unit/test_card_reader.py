@@ -6,7 +6,10 @@ import pytest
 
 from engine.card import CardFrame
 from engine.card_reader import (
+    ID_NUMBER_SPAN,
     PX_PER_MM,
+    STRIP_END_MARGIN,
+    STRIP_HEIGHT,
     even_ink,
     fit_strip,
     flatten_glare,
@@ -24,6 +27,8 @@ from engine.textdet import Detection
 from engine.textrec import Recognition, build_alphabet
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
+# A blank rectified card for the re-reads, which crop from it.
+BLANK_CARD = np.full((60 * 12, 88 * 12, 3), (200, 230, 210), np.uint8)
 
 
 def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
@@ -128,10 +133,24 @@ def test_an_id_number_that_breaks_its_check_is_read_again_without_glare(flattene
         for (key, _), reading in zip(strips, first, strict=True)
     ]
     recognizer = FlattenedRecognizer(flattened)
-    readings, decodings = read_again_without_glare(recognizer, strips, crops, first, decoded, None)
+    readings, decodings = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, first, decoded, None)
     assert len(recognizer.crops) == 1  # the ID number's row only
     assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
     assert decodings[0].valid is kept and decodings[0].text == readings[0].text and decodings[1] is decoded[1]
+
+
+@pytest.mark.parametrize(("right", "lengthened"), [(60.0, True), (78.0, False)])
+def test_an_id_number_strip_too_short_for_its_digits_is_read_again_lengthened(right, lengthened):
+    """Glare hid the number's last digits from the detector, so its strip ended at 60 mm."""
+    size = 3.5
+    strips = [("number", line(33.0, right, 12.0, STRIP_HEIGHT * size))]
+    crops = [np.full((40, 300, 3), (200, 230, 210), np.uint8)]
+    first = confident_reading("1504021999022231")  # two digits short
+    decoded = [decode_field(first.probabilities, ID_ALPHABET, field_spec("number"))]
+    recognizer = FlattenedRecognizer("150402199902223122")
+    read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
+    expected_right = 33.0 + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size if lengthened else right
+    assert recognizer.crops[0].shape[1] == pytest.approx((expected_right - 33.0) * PX_PER_MM, abs=2)
 
 
 def test_evening_ink_makes_ink_that_glare_faded_as_dark_as_the_rest():
@@ -164,7 +183,7 @@ def test_an_address_that_starts_with_no_listed_place_is_read_again_with_its_ink_
     crops = [np.full((40, 600, 3), (200, 230, 210), np.uint8)]
     recognizer = FlattenedRecognizer(again or first, ADDRESS_ALPHABET)
     first_reading = confident_reading(first, ADDRESS_ALPHABET)
-    readings, _ = read_again_without_glare(recognizer, strips, crops, [first_reading], [None], None)
+    readings, _ = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first_reading], [None], None)
     assert len(recognizer.crops) == (0 if again is None else 1)
     assert readings[0].text == (again if kept else first)
 
@@ -179,7 +198,7 @@ def test_a_class_its_vocabulary_turns_down_is_read_again_with_its_ink_evened(aga
     first = confident_reading("1", CLASS_ALPHABET)  # the letter lost to glare
     decoded = [decode_field(first.probabilities, CLASS_ALPHABET, field_spec("class"))]
     recognizer = FlattenedRecognizer(again, CLASS_ALPHABET)
-    readings, decodings = read_again_without_glare(recognizer, strips, crops, [first], decoded, None)
+    readings, decodings = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
     assert len(recognizer.crops) == 1
     assert readings[0].text == (again if kept else "1") and (decodings[0] is not None and decodings[0].valid) is kept
 
