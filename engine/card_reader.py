@@ -19,6 +19,7 @@ import numpy.typing as npt
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.field_decode import (
+    ADDRESS_ENDINGS,
     USUAL_NATIONALITIES,
     FieldDecoding,
     address_head_reading,
@@ -68,6 +69,10 @@ OFTEN_BLANK = ("address2", "record")
 # A row that continues another when that one is full: the address wraps to a second line, and a remainder of a
 # character or two there is often too small for the detector. It is then read for WRAP_READ_CHARS characters.
 CONTINUED_ROWS = {"address2": "address"}
+# A wrapped remainder read less surely than this after an address that ends complete (号, 室) is the dashed rule or
+# the photo box's edge, not print (`65号` + `1号` at 0.15): it is dropped. After an open end it stays: a lone 号 or 室
+# often reads that unsurely and is mended (field_decode.address_rewrites).
+WRAP_MIN_SCORE = 0.5
 FULL_ROW_SLACK = 3.0  # a row is full when its text ends within this many character heights of the slot's end
 WRAP_READ_CHARS = 8
 # The card's orientation is voted by this many of its longest lines.
@@ -378,7 +383,7 @@ def _read_quads(
         recognizer, card, strips, crops, recognitions, decodings, base_width
     )
     wrapped = any(key == "address2" for key, _ in strips)
-    lines = []
+    lines: list[tuple[str, TextLine]] = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
         ends_address = key == ("address2" if wrapped else "address")
@@ -394,8 +399,16 @@ def _read_quads(
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address)) is not None:
             line = TextLine(usual, rec.score, line.quad)  # positions are spread evenly downstream
-        lines.append(line)
-    return lines
+        lines.append((key, line))
+    return without_stray_wrap(lines)
+
+
+def without_stray_wrap(lines: list[tuple[str, TextLine]]) -> list[TextLine]:
+    """The lines of (key, line) pairs, less a wrapped address row read unsurely after an address row that ends
+    complete (WRAP_MIN_SCORE)."""
+    address = next((line.text for key, line in lines if key == "address"), "")
+    complete = address.endswith(ADDRESS_ENDINGS)
+    return [line for key, line in lines if not (key == "address2" and complete and line.score < WRAP_MIN_SCORE)]
 
 
 def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding | None:

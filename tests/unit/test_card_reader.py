@@ -18,11 +18,13 @@ from engine.card_reader import (
     read_again_without_glare,
     read_card,
     stretch_contrast,
+    without_stray_wrap,
 )
 from engine.config import RecognitionConfig
 from engine.field_decode import decode_field, field_spec
 from engine.layout.row_offset import NO_OFFSET
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, SEAL_ROWS_Y
+from engine.results import TextLine
 from engine.textdet import Detection
 from engine.textrec import Recognition, build_alphabet
 
@@ -151,6 +153,24 @@ def test_an_id_number_strip_too_short_for_its_digits_is_read_again_lengthened(ri
     read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
     expected_right = 33.0 + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size if lengthened else right
     assert recognizer.crops[0].shape[1] == pytest.approx((expected_right - 33.0) * PX_PER_MM, abs=2)
+
+
+def reading_line(text: str, score: float) -> TextLine:
+    return TextLine(text, score, [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
+
+
+@pytest.mark.parametrize(
+    ("address", "wrapped", "score", "kept"),
+    [
+        ("长江路65号", "1号", 0.15, False),  # the dashed rule read after a complete address
+        ("长江路65号", "3室", 0.9, True),  # read surely: kept
+        ("长江路6", "5号", 0.3, True),  # an open end: the remainder is print, however unsure
+    ],
+)
+def test_an_unsure_wrapped_row_after_a_complete_address_is_dropped(address, wrapped, score, kept):
+    lines = [("address", reading_line(address, 1.0)), ("address2", reading_line(wrapped, score))]
+    expected = [address, wrapped] if kept else [address]
+    assert [line.text for line in without_stray_wrap(lines)] == expected
 
 
 def test_evening_ink_makes_ink_that_glare_faded_as_dark_as_the_rest():
