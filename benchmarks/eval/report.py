@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import html
 import json
+import math
 import platform
 import subprocess
 from dataclasses import asdict
@@ -15,7 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from benchmarks.eval.metrics import Outcome, Rate, Summary
+from benchmarks.eval.metrics import CardError, Outcome, Rate, Summary
 
 WORST_MISSES = 12
 CROP_MAX_SIDE_PX = 420
@@ -62,6 +63,7 @@ def to_json(summary: Summary, outcomes: list[Outcome]) -> dict[str, Any]:
                 "all_correct": outcome.all_correct,
                 "latency_ms": round(outcome.latency_s * 1000, 2),
                 "misses": [{"field": c.key, "expected": c.expected, "got": c.got} for c in outcome.misses],
+                "card_errors": [_card_error_json(error) for error in outcome.card_errors],
             }
             for outcome in outcomes
         ],
@@ -207,6 +209,15 @@ def _percent_or_dash(rate: Rate | None) -> str:
 
 def _percent(rate: Rate) -> str:
     return f"{rate.value * 100:6.1f}% ({rate.correct}/{rate.total})".rjust(17)
+
+
+def _card_error_json(card: CardError) -> dict[str, Any]:
+    """A labelled card's corner errors (share of its width; None when no page of its side was found)."""
+    return {
+        "side": card.side,
+        "error": round(card.error, 4) if math.isfinite(card.error) else None,
+        "turned": round(card.turned_error, 4) if math.isfinite(card.turned_error) else None,
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -143,6 +145,8 @@ def test_reports(folder: Path, tmp_path: Path):
         {"field": "back.record", "expected": "实习期至2013年05月06日。", "got": "实习期至2013年05月06日."}
     ]
 
+    assert data["images"][0]["card_errors"] == []  # the fake reader reports no cards
+
     report.write_html(tmp_path / "r.html", summary, outcomes, "hand-made")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<svg" in page and page.count("data:image/jpeg;base64,") == 3  # the three images with misses
@@ -240,3 +244,15 @@ def test_card_errors_measure_corners_and_orientation():
     assert not turned.found and turned.located
     (missing,) = card_errors(geometry, (("back", near),))
     assert not missing.located
+
+
+def test_the_json_report_gives_each_cards_corner_error(folder: Path, tmp_path: Path):
+    outcomes, wall_s = metrics.run(read_folder(folder), fake_reader(folder))
+    errors = (metrics.CardError("front", 0.0123456, 1.5), metrics.CardError("back", math.inf, math.inf))
+    outcomes[0] = replace(outcomes[0], card_errors=errors)
+    report.write_json(tmp_path / "r.json", metrics.summarize(outcomes, wall_s), outcomes)
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["images"][0]["card_errors"] == [
+        {"side": "front", "error": 0.0123, "turned": 1.5},
+        {"side": "back", "error": None, "turned": None},  # no back page found: JSON has no infinity
+    ]
