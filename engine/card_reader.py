@@ -104,6 +104,11 @@ DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
 # found put it (zones.SEAL_ROWS_Y): without it the authority keeps only the rows found (市公安局), too little to name
 # the city.
 SEAL_SIDE_MARGIN = 1.0  # a missed row may be a little wider than the rows found (mm, each side)
+# A seal the detector missed whole (pale red ink on green stock) is read on its rows where the page's rows put them:
+# the seal's span across the card and a row's height (card mm, as the detector boxes them on synthetic main pages).
+SEAL_SPAN_MM = (0.5, 23.5)
+SEAL_ROW_HEIGHT_MM = 5.0
+SEAL_MIN_SCORE = 0.5
 
 
 # Where the main page prints the holder's photo (card mm: x0, y0, x1, y1), and the grey spread (8-bit) under which
@@ -175,9 +180,17 @@ def read_card(
         strips = [strip for strip in strips if strip[0] != "number"]
     zoned = [(zone_of_quad(quad, kind.side), quad) for quad in found]
     detected = [quad for zone, quad in zoned if zone is not None]
+    seal_rows: list[QuadArray] = []
     if kind.side == "front":
-        detected += missed_seal_rows([quad for zone, quad in zoned if zone == "seal"])
-    lines = read_first + _read_quads(recognizer, card, strips) + _read_detected(recognizer, card, detected)
+        seal = [quad for zone, quad in zoned if zone == "seal"]
+        detected += missed_seal_rows(seal)
+        seal_rows = [] if seal else seal_rows_at(offset)
+    lines = (
+        read_first
+        + _read_quads(recognizer, card, strips)
+        + _read_detected(recognizer, card, detected)
+        + _read_seal_rows(recognizer, card, seal_rows)
+    )
     return CardReading(frame, kind.side, kind.confidence, titled, lines, offset)
 
 
@@ -229,6 +242,13 @@ def missed_seal_rows(seal: list[QuadArray]) -> list[QuadArray]:
     x1 = max(float(quad[:, 0].max()) for quad in seal) + SEAL_SIDE_MARGIN
     missed = [row_y + shift for row, row_y in enumerate(SEAL_ROWS_Y) if row not in nearest]
     return [_box(x0, y - half_height, x1, y + half_height) for y in missed]
+
+
+def seal_rows_at(offset: RowOffset) -> list[QuadArray]:
+    """The seal's rows (SEAL_ROWS_Y) moved by the page's row offset, across the seal's span (SEAL_SPAN_MM)."""
+    left, right = SEAL_SPAN_MM
+    half = SEAL_ROW_HEIGHT_MM / 2
+    return [_box(left, y + offset.at(y) - half, right, y + offset.at(y) + half) for y in SEAL_ROWS_Y]
 
 
 def flatten_glare(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -499,6 +519,15 @@ def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_add
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:
     cropped = [crop_quad(card, lengthen(quad, LINE_END_MARGIN) * PX_PER_MM) for quad in found]
     return _recognized(recognizer, [crop for crop, _ in cropped], [quad / PX_PER_MM for _, quad in cropped])
+
+
+def _read_seal_rows(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], rows: list[QuadArray]) -> list[TextLine]:
+    """The seal's rows read where they are printed, not lengthened: its box spans the whole seal, and past it lie the
+    date labels. Rows read unsurely are dropped (SEAL_MIN_SCORE): a seal the glare took whole reads as noise."""
+    if not rows:
+        return []
+    crops = [crop_quad(card, quad * PX_PER_MM)[0] for quad in rows]
+    return [line for line in _recognized(recognizer, crops, rows) if line.score >= SEAL_MIN_SCORE]
 
 
 def _recognized(

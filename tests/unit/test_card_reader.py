@@ -17,12 +17,13 @@ from engine.card_reader import (
     plain_main_page_areas,
     read_again_without_glare,
     read_card,
+    seal_rows_at,
     stretch_contrast,
     without_stray_wrap,
 )
 from engine.config import RecognitionConfig
 from engine.field_decode import decode_field, field_spec
-from engine.layout.row_offset import NO_OFFSET
+from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, SEAL_ROWS_Y
 from engine.results import TextLine
 from engine.textdet import Detection
@@ -283,6 +284,39 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     assert again == 3
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
+
+
+class SealReadingRecognizer(WidthRecordingRecognizer):
+    """Reads the title, then blank value strips, then every crop of its last call as `seal` with `score`."""
+
+    def __init__(self, seal: str, score: float) -> None:
+        super().__init__("机动车驾驶证", "", "")
+        self.seal, self.score = seal, score
+
+    def recognize(self, crops, base_width=None):
+        if len(self.calls) < len(self.texts):
+            return super().recognize(crops, base_width)
+        self.calls.append((len(crops), base_width))
+        return [Recognition(self.seal, self.score, (), np.zeros((8, 3), np.float32)) for _ in crops]
+
+
+@pytest.mark.parametrize(("score", "read"), [(0.95, True), (0.3, False)])
+def test_a_seal_the_detector_missed_whole_is_read_on_its_rows(score, read):
+    """Pale red ink: the detector found the dates beside the seal but none of its rows."""
+    image = np.full((600, 880, 3), 200, np.uint8)
+    frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
+    recognizer = SealReadingRecognizer("市公安局", score)
+    reading = read_card(DateRowsDetector(), None, recognizer, image, frame)
+    assert reading.side == "front"
+    assert recognizer.calls[-1][0] == 3
+    seal = [line for line in reading.lines if line.text == "市公安局"]
+    assert len(seal) == (3 if read else 0)  # rows read unsurely are noise, not the seal
+
+
+def test_the_seal_rows_move_with_the_page_rows():
+    rows = seal_rows_at(RowOffset(level=0.8))
+    assert [round(float(quad[:, 1].mean()), 1) for quad in rows] == [round(y + 0.8, 1) for y in SEAL_ROWS_Y]
+    assert all(float(quad[:, 0].min()) < 2.0 and float(quad[:, 0].max()) > 22.0 for quad in rows)
 
 
 class DateRowsDetector:
