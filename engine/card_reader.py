@@ -108,6 +108,7 @@ SEAL_SIDE_MARGIN = 1.0  # a missed row may be a little wider than the rows found
 # the seal's span across the card and a row's height (card mm, as the detector boxes them on synthetic main pages).
 SEAL_SPAN_MM = (0.5, 23.5)
 SEAL_ROW_HEIGHT_MM = 5.0
+# A row read there less surely than this is dropped: where glare took the seal whole, its rows read as noise.
 SEAL_MIN_SCORE = 0.5
 
 
