@@ -185,7 +185,8 @@ def read_card(
     if kind.side == "front":
         seal = [quad for zone, quad in zoned if zone == "seal"]
         detected += missed_seal_rows(seal)
-        seal_rows = [] if seal else seal_rows_at(offset)
+        if not seal:
+            seal_rows = seal_rows_at(offset)
     lines = (
         read_first
         + _read_quads(recognizer, card, strips)
@@ -465,7 +466,7 @@ def read_again_without_glare(
     undone = [
         even_ink(crops[index])
         if strips[index][0] in REREAD_EVENED
-        else flatten_glare(crop_quad(card, _lengthened_number(strips[index][1]) * PX_PER_MM)[0])
+        else flatten_glare(_number_crop(card, strips[index][1], crops[index]))
         for index in failed
     ]
     again = recognizer.recognize(undone, base_width)
@@ -477,15 +478,17 @@ def read_again_without_glare(
     return kept, kept_decodings
 
 
-def _lengthened_number(quad: QuadArray) -> QuadArray:
-    """A number strip too short to hold the whole number (ID_NUMBER_SPAN character heights; the strip is STRIP_HEIGHT
-    of them tall) lengthened past where it would end, within the card; a long enough strip as it is."""
+def _number_crop(card: npt.NDArray[np.uint8], quad: QuadArray, crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """A number strip's `crop` as first read; when the strip is too short to hold the whole number (ID_NUMBER_SPAN
+    character heights; the strip is STRIP_HEIGHT of them tall), the strip lengthened past where the number would
+    end, within the card, cut from `card` again."""
     left, top = float(quad[:, 0].min()), float(quad[:, 1].min())
     right, bottom = float(quad[:, 0].max()), float(quad[:, 1].max())
     size = (bottom - top) / STRIP_HEIGHT
     if right - left >= ID_NUMBER_SPAN * size:
-        return quad
-    return _box(left, top, min(left + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size, CARD_WIDTH_MM), bottom)
+        return crop
+    lengthened = _box(left, top, min(left + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size, CARD_WIDTH_MM), bottom)
+    return crop_quad(card, lengthened * PX_PER_MM)[0]
 
 
 def _reads_right(key: str, rec: Recognition, decoded: FieldDecoding | None, alphabet: Sequence[str]) -> bool:
