@@ -653,7 +653,8 @@ def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> Quad
     """Move each side in to the card's own border where a clear sleeve's edge, 2-5 mm outside it, was taken instead.
 
     Inward from each side, the first edge whose band between it and the side looks like the surface outside (seen
-    through the sleeve) more than like what lies inside the edge, and nowhere like card stock, is the card's border.
+    through the sleeve) more than like what lies inside the edge, and nowhere like card stock, is the card's border;
+    an edge with stock just inside it comes first (the surface can change colour under the margin).
     Profiles along the normals are averaged over runs of samples so that a faint border in a noisy photo still
     shows; print near a card's edge has stock between it and the side and is passed over."""
     outer = quad.astype(np.float64)
@@ -733,7 +734,8 @@ def _inner_edge_depths(
 ) -> np.ndarray:
     """(4, C) depth of the outermost colour edge in [low, high] of each run's profile (4, C, D, 3) that ends a sleeve
     margin: the band between the side and the edge is nearer in colour to the surface just outside the side than to
-    what lies just inside the edge, and no depth of the band looks like card stock. nan where there is none."""
+    what lies just inside the edge, and no depth of the band looks like card stock. Of those edges, the outermost
+    with stock just inside, when any has. nan where there is none."""
     count = len(depths)
     zero = int(np.argmin(np.abs(depths)))
     centre = np.arange(1, count - 1)  # step k spans depths k to k + 2
@@ -756,11 +758,21 @@ def _inner_edge_depths(
     )[:, None]
     looks_outside = _colour_distance(band, outside[..., None, :]) < INNER_OUTSIDE_RATIO * _colour_distance(band, inside)
 
-    stock_like = np.exp(-((_colour_distance(profiles[..., band_start:, :], stock) / MARGIN_COLOUR_SCALE) ** 2))
+    stock_like = _stock_likeness(profiles[..., band_start:, :], stock)
     band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]
     passes = peak & in_range & looks_outside & (band_stock_like < INNER_BAND_MAX_STOCK)
+    # The surface can change colour under the margin, and that edge ends a band of surface colour too: only the
+    # card's own border has stock just inside it. Print that runs to the border hides the stock; then the first.
+    on_stock = passes & (_stock_likeness(inside, stock) >= INNER_BAND_MAX_STOCK)
+    passes = np.where(on_stock.any(axis=-1, keepdims=True), on_stock, passes)
     first = np.argmax(passes, axis=-1)
     return np.where(passes.any(axis=-1), depths[first + 1], np.nan)
+
+
+def _stock_likeness(colours: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """How like the card stock each Lab colour (..., 3) is, in (0, 1]: 1 at the stock's colour, 1/e at
+    MARGIN_COLOUR_SCALE from it."""
+    return np.asarray(np.exp(-((_colour_distance(colours, stock) / MARGIN_COLOUR_SCALE) ** 2)))
 
 
 def _side_lines(quad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
