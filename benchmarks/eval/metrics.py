@@ -29,6 +29,8 @@ class FieldCheck:
     expected: Any
     got: Any
     correct: bool
+    confidence: float | None = None
+    """The score the reader gave the value it returned (None: no value, or no score given)."""
 
     @property
     def key(self) -> str:
@@ -64,6 +66,8 @@ class Outcome:
 
 # A card counts as found when its corners are this close to the truth, on average, as a share of the card's width.
 CARD_FOUND_ERROR = 0.02
+# Confidence thresholds a user might accept fields at without a second look (ConfidenceBand).
+CONFIDENCE_THRESHOLDS = (0.5, 0.9, 0.99)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,16 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class ConfidenceBand:
+    """What accepting every returned value scored at or above `threshold` gives: how many of the returned values
+    are kept, and how many of those are right. Tells whether a field's confidence can route it to a person."""
+
+    threshold: float
+    kept: Rate
+    right: Rate
+
+
+@dataclass(frozen=True)
 class Summary:
     images: int
     card_level: Rate
@@ -108,6 +122,8 @@ class Summary:
     latency_p95_ms: float
     throughput_per_s: float
     wall_s: float = field(default=0.0)
+    confidence: tuple[ConfidenceBand, ...] = ()
+    """Empty when the reader gives no confidence."""
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,11 @@ def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outc
     checks = []
     for page, expected_fields in label.pages().items():
         got_fields = predicted_pages.get(page, {})
+        scores = got_fields.get("confidence")
         for name, expected in expected_fields.items():
             got = got_fields.get(name)
-            checks.append(FieldCheck(page, name, expected, got, _matches(name, expected, got)))
+            confidence = scores.get(name) if isinstance(scores, dict) and got is not None else None
+            checks.append(FieldCheck(page, name, expected, got, _matches(name, expected, got), confidence))
     return Outcome(
         image_path=item.image_path,
         tier=label.tier or "untiered",
@@ -203,7 +221,21 @@ def summarize(outcomes: list[Outcome], wall_s: float) -> Summary:
         latency_p95_ms=float(np.percentile(latencies_ms, 95)),
         throughput_per_s=len(outcomes) / wall_s if wall_s > 0 else 0.0,
         wall_s=wall_s,
+        confidence=confidence_bands(outcomes),
     )
+
+
+def confidence_bands(outcomes: list[Outcome]) -> tuple[ConfidenceBand, ...]:
+    """One band per CONFIDENCE_THRESHOLDS over every returned value that has a score; () when none has."""
+    scored = [check for outcome in outcomes for check in outcome.checks if check.confidence is not None]
+    if not scored:
+        return ()
+    bands = []
+    for threshold in CONFIDENCE_THRESHOLDS:
+        kept = [check for check in scored if check.confidence is not None and check.confidence >= threshold]
+        right = sum(1 for check in kept if check.correct)
+        bands.append(ConfidenceBand(threshold, Rate(len(kept), len(scored)), Rate(right, len(kept))))
+    return tuple(bands)
 
 
 def predicted_side(result: dict[str, Any]) -> str | None:

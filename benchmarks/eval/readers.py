@@ -68,7 +68,8 @@ def engine_reader() -> Reader:
 
 
 def license_result_to_api(result: LicenseResult) -> dict[str, Any]:
-    """The engine's result as the API's `result` object: one page's fields, or `front` and `back` for two pages."""
+    """The engine's result as the API's `result` object asked with `return_confidence`: one page's fields, or
+    `front` and `back` for two pages, each page with its `confidence` per field."""
     if len(result.pages) >= 2:
         front, back = result.page("front"), result.page("back")
         return {"front": _page_fields(front) if front else {}, "back": _page_fields(back) if back else {}}
@@ -82,17 +83,19 @@ def _page_fields(page: PageResult) -> dict[str, Any]:
     }
     if page.license_type == "electronic":
         fields.setdefault("type", "electronic")
+    fields["confidence"] = {name: field.score for name, field in page.fields.items()}
     return fields
 
 
 def http_reader(
     url: str, project: str = DEFAULT_PROJECT, side: str | None = None, timeout_s: float = DEFAULT_TIMEOUT_S
 ) -> Reader:
-    """A running server: POST /v2/{project}/ocr/driver-license with the image in base64 (and `side` when given)."""
+    """A running server: POST /v2/{project}/ocr/driver-license with the image in base64 (and `side` when given),
+    asking for each field's confidence (`return_confidence`, this server's extension of the API)."""
     endpoint = f"{url.rstrip('/')}/v2/{project}/ocr/driver-license"
 
     def read(data: bytes) -> Prediction:
-        body: dict[str, Any] = {"image": base64.b64encode(data).decode("ascii")}
+        body: dict[str, Any] = {"image": base64.b64encode(data).decode("ascii"), "return_confidence": True}
         if side is not None:
             body["side"] = side
         request = urllib.request.Request(

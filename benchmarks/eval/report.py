@@ -44,6 +44,12 @@ def table(summary: Summary, source: str) -> str:
         f" {_percent_or_dash(tier_summary.cards_found)} {_percent_or_dash(tier_summary.upright)}"
         for tier, tier_summary in summary.tiers.items()
     ]
+    if summary.confidence:
+        lines += ["", f"  {'confidence':12} {'values kept':>17} {'right among them':>17}"]
+        lines += [
+            f"  {'>= ' + format(band.threshold, '.2f'):12} {_percent(band.kept)} {_percent(band.right)}"
+            for band in summary.confidence
+        ]
     lines += ["", "  errors: " + (", ".join(f"{code} x{count}" for code, count in summary.errors.items()) or "none")]
     return "\n".join(lines)
 

@@ -175,8 +175,29 @@ def test_engine_result_maps_to_the_api_shape():
         "name": "张三",
         "status": ["正常"],
         "type": "electronic",
+        "confidence": {"name": 0.9, "status": 0.8},
     }
-    assert license_result_to_api(LicenseResult(pages=(back, front)))["back"] == {"record": ""}
+    assert license_result_to_api(LicenseResult(pages=(back, front)))["back"] == {
+        "record": "",
+        "confidence": {"record": 0.9},
+    }
+
+
+def test_confidence_bands_say_what_accepting_scored_values_gives(folder: Path):
+    """Three scored values: right at 0.95, wrong at 0.6, right at 0.3; a value with no score is left out."""
+    item = next(item for item in read_folder(folder) if item.label.side == "back")
+    scores = {"number": 0.95, "name": 0.6, "file_number": 0.3}
+    prediction = Prediction({**BACK, "name": "李四", "confidence": scores})
+    outcome = metrics.score(item, prediction, 0.01)
+    assert {check.field: check.confidence for check in outcome.checks} == {**scores, "record": None}
+    bands = {band.threshold: band for band in metrics.confidence_bands([outcome])}
+    assert (bands[0.5].kept.correct, bands[0.5].kept.total) == (2, 3)
+    assert (bands[0.5].right.correct, bands[0.5].right.total) == (1, 2)
+    assert (bands[0.9].kept.correct, bands[0.9].right.correct, bands[0.9].right.total) == (1, 1, 1)
+    assert (bands[0.99].kept.correct, bands[0.99].right.total) == (0, 0)
+    assert metrics.confidence_bands([metrics.score(item, Prediction(dict(BACK)), 0.01)]) == ()
+    table = report.table(metrics.summarize([outcome], 1.0), "here")
+    assert ">= 0.50" in table and "66.7% (2/3)" in table and "50.0% (1/2)" in table
 
 
 def test_missing_read_license_is_a_one_line_error(folder: Path, monkeypatch, capsys):
@@ -219,7 +240,10 @@ def test_http_reader_posts_base64_and_reads_results_and_errors():
         read = http_reader(f"http://127.0.0.1:{server.server_port}", project="p1", side="front")
         assert read(b"good") == Prediction({"name": "张三"})
         assert read(b"bad") == Prediction(None, "AIS.0104", "poor")
-        assert seen[0] == ("/v2/p1/ocr/driver-license", {"image": "Z29vZA==", "side": "front"})
+        assert seen[0] == (
+            "/v2/p1/ocr/driver-license",
+            {"image": "Z29vZA==", "return_confidence": True, "side": "front"},
+        )
     finally:
         server.shutdown()
         server.server_close()
