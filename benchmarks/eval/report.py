@@ -68,7 +68,10 @@ def to_json(summary: Summary, outcomes: list[Outcome]) -> dict[str, Any]:
                 "error_code": outcome.error_code,
                 "all_correct": outcome.all_correct,
                 "latency_ms": round(outcome.latency_s * 1000, 2),
-                "misses": [{"field": c.key, "expected": c.expected, "got": c.got} for c in outcome.misses],
+                "misses": [
+                    {"field": c.key, "expected": c.expected, "got": c.got, "confidence": c.confidence}
+                    for c in outcome.misses
+                ],
                 "card_errors": [_card_error_json(error) for error in outcome.card_errors],
             }
             for outcome in outcomes

@@ -39,7 +39,7 @@ CASES: dict[str, tuple[Label, Prediction]] = {
     "img_0001": (Label("front", "normal", FRONT, tier="scan"), Prediction(dict(FRONT))),
     "img_0002": (
         Label("back", "normal", BACK, tier="photo"),
-        Prediction({**BACK, "record": "实习期至2013年05月06日."}),  # half-width full stop: wrong
+        Prediction({**BACK, "record": "实习期至2013年05月06日.", "confidence": {"record": 0.42}}),  # half-width stop
     ),
     "img_0003": (
         Label("front", "electronic", ELECTRONIC, tier="screenshot"),
@@ -142,7 +142,12 @@ def test_reports(folder: Path, tmp_path: Path):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data["summary"]["card_level"] == {"correct": 1, "total": 4, "accuracy": 0.25}
     assert data["images"][1]["misses"] == [
-        {"field": "back.record", "expected": "实习期至2013年05月06日。", "got": "实习期至2013年05月06日."}
+        {
+            "field": "back.record",
+            "expected": "实习期至2013年05月06日。",
+            "got": "实习期至2013年05月06日.",
+            "confidence": 0.42,
+        }
     ]
 
     assert data["images"][0]["card_errors"] == []  # the fake reader reports no cards
