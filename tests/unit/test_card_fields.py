@@ -129,3 +129,15 @@ def test_the_rule_under_an_address_read_as_one_is_dropped():
     assert parse_front_card(with_rule)["address"].value == "内蒙古自治区赤峰市33号"
     inside = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")] + [line("北京市东城区一号", 13.5, 50.0, 23.7)]
     assert parse_front_card(inside)["address"].value == "北京市东城区一号"  # a real 一 stays
+
+
+def test_a_name_starting_where_its_second_character_would_is_flagged_unsure():
+    """Names start at their zone's edge; one whose first character stands a character or two further in lost the
+    one before it (a surname under glare). The value is kept, its confidence capped."""
+    whole = parse_front_card(NEW_FRONT)["name"]
+    late = [tl for tl in NEW_FRONT if tl.text != "谢乐桃"] + [line("乐桃", 16.0, 24.0, 17.9)]
+    flagged = parse_front_card(late)["name"]
+    assert (whole.value, flagged.value) == ("谢乐桃", "乐桃")
+    assert whole.score > 0.9 and flagged.score <= 0.3
+    assert parse_back_card([line("乐桃", 16.0, 24.0, 17.6)])["name"].score <= 0.3
+    assert parse_back_card([line("谢乐桃", 10.5, 24.0, 17.6)])["name"].score > 0.9
