@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from engine.layout.fields import VALID_YEARS, add_years, birth_from_id, is_date, is_valid_id, sex_from_id
-from engine.layout.places import correct_address_head, correct_authority
+from engine.layout.places import correct_address_head, correct_authority, is_listed_authority, starts_with_place
 from engine.results import FieldValue
 
 # Characters a recognizer confuses in ID numbers (digits and the final X), each with its likely true readings.
@@ -29,11 +29,37 @@ CONFUSIONS = {
 }
 # A corrected field keeps at most this confidence: it was inferred, not read cleanly.
 CORRECTED_SCORE = 0.8
+# A value that cannot be right as it stands keeps at most this confidence (unsure_where_impossible), so that a user
+# routing unsure fields to a person sees it: it is returned as read, never invented into a plausible one.
+IMPOSSIBLE_SCORE = 0.3
+# Chinese names have a surname and a given name: one character alone lost the rest.
+MIN_NAME_LENGTH = 2
 
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
-    """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills."""
-    return correct_places(first_period_end(correct_validity(correct_number(fields, fill_from_number=front))))
+    """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills.
+    What still cannot be right is then marked unsure."""
+    corrected = correct_places(first_period_end(correct_validity(correct_number(fields, fill_from_number=front))))
+    return unsure_where_impossible(corrected)
+
+
+def unsure_where_impossible(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Values no license prints, scored at most IMPOSSIBLE_SCORE: an ID number that fails its check digit or holds
+    no real birth date, a one-character name, an address that starts with no listed place (a head lost to glare),
+    an authority that is no listed one (a seal read in part). On seeds 2026 and 4242 every such value was wrong; a
+    county created after the place list was made is better sent to a person than passed."""
+    possible = {
+        "number": is_valid_id,
+        "name": lambda text: len(text) >= MIN_NAME_LENGTH,
+        "address": starts_with_place,
+        "issuing_authority": is_listed_authority,
+    }
+    marked = dict(fields)
+    for key, check in possible.items():
+        text = _text(fields.get(key))
+        if text is not None and not check(text):
+            marked[key] = replace(fields[key], score=min(fields[key].score, IMPOSSIBLE_SCORE))
+    return marked
 
 
 def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

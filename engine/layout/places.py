@@ -188,6 +188,16 @@ def address_head_candidates(address: str) -> list[HeadReading]:
     return sorted(edits, key=edits.__getitem__)[:CANDIDATES_KEPT]
 
 
+def is_listed_authority(authority: str) -> bool:
+    """The text is a listed issuing authority's name, whole."""
+    return authority in _authority_names()
+
+
+@cache
+def _authority_names() -> frozenset[str]:
+    return frozenset(place.name for place in authorities())
+
+
 def starts_with_county(address: str) -> bool:
     """The address starts with a listed county's full head (province, city and county)."""
     return _starts_with_one_of(address, _county_names())

@@ -4,6 +4,7 @@ import pytest
 
 from engine.layout.crosscheck import (
     CORRECTED_SCORE,
+    IMPOSSIBLE_SCORE,
     correct_fields,
     correct_validity,
     first_period_end,
@@ -133,3 +134,26 @@ def test_a_number_read_valid_fixes_a_birth_date_a_digit_or_two_away_and_the_sex(
 def test_an_invalid_number_vouches_for_nothing():
     fixed = values(correct_fields(page(number="11010519491231002Y", birth="1949-12-81"), front=True))
     assert fixed["birth"] == "1949-12-81"
+
+
+def test_values_no_license_prints_are_returned_unsure():
+    """Values stay as read; only their confidence says that no check vouches for them."""
+    possible = correct_fields(
+        page(
+            number="130302199001011238",
+            name="张三",
+            address="河北省秦皇岛市海港区人民路33号",
+            issuing_authority="河北省秦皇岛市公安局交通警察支队",
+        ),
+        front=False,
+    )
+    assert {field.score for field in possible.values()} == {0.99}
+    read = {
+        "number": "130302199001011239",  # the check digit fails, and no single change fixes it alone
+        "name": "三",
+        "address": "33号人民路",
+        "issuing_authority": "市公安局通警察支院",
+    }
+    impossible = correct_fields(page(**read), front=False)
+    assert values(impossible) == read
+    assert {field.score for field in impossible.values()} == {IMPOSSIBLE_SCORE}
