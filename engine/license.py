@@ -34,6 +34,7 @@ from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import TITLED_CONFIDENCE, classify_page
+from engine.quality import page_quality
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot
 
@@ -180,6 +181,7 @@ def read_card_page(
         license_type="normal",
         fields=fields,
         side_confidence=reading.side_confidence,
+        quality=page_quality(image, frame),
         card_quad=card,
         adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image else None,
     )
@@ -220,7 +222,15 @@ def read_whole_image(
             fields = correct_fields(fields, front=kind.side == "front")
             card = to_quad(frame.quad)
             adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
-            page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
+            page = PageResult(
+                kind.side,
+                "normal",
+                fields,
+                kind.confidence,
+                quality=page_quality(image, frame),
+                card_quad=card,
+                adjusted_jpeg=adjusted,
+            )
         pages.append(page)
     return pages
 

@@ -1,0 +1,103 @@
+"""Image-quality signals of one found page, for the API's detect_blur / detect_glare / detect_border_integrity:
+each a score in [0, 1], 1 when the problem is certainly there. Measured on the page as the reader saw it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from engine.card import CARD_CORNERS_MM, CARD_WIDTH_MM, CardFrame
+from engine.results import Quality
+
+# Blur: how much of the card's fine variation survives a further blur (Crete-Roffet's no-reference blur effect): a
+# sharp card loses most of it, a blurred one little. Measured at the photo's own resolution on the card (no more
+# than MAX_BLUR_PX_PER_MM), since enlarging a small card blurs it too. Raw values between these map to 0..1.
+BLUR_SMOOTHING_PX = 9
+MAX_BLUR_PX_PER_MM = 12.0
+SHARP_BLUR_EFFECT = 0.24  # scans and most photos measure 0.16-0.26
+BLURRED_BLUR_EFFECT = 0.34  # photos blurred by 0.8-2.2 px measure 0.27-0.37 (seed 2026's hard tier, p10-p90)
+# Glare: the share of the card whose stock, ink closed over, is lit GLARE_RISE grey levels above a plane fitted to
+# the stock's brightness: glare is light added in bands and spots, while light falling unevenly across a card
+# tilts the plane. The fit is made again without the brightest GLARE_REFIT_DROP of the stock, the glare itself.
+GLARE_PX_PER_MM = 2.0
+GLARE_RISE = 15.0
+GLARE_REFIT_DROP = 20.0  # percent
+GLARE_FULL_SHARE = 0.02  # this much of the card lit scores 1
+# Where a main page prints the holder's photo, often on a white ground: left out of the glare measure on every page.
+PHOTO_AREA_MM = (62.0, 20.0, 88.0, 60.0)
+# Border: the share of the card's outline outside the photo; this much scores 1 (a corner cut off).
+BORDER_SAMPLES = 200
+BORDER_FULL_OUTSIDE_SHARE = 0.04
+# Size: pixels per card millimetre in the photo. Small print reads well from READABLE_PX_PER_MM up; under
+# UNREADABLE_PX_PER_MM its strokes merge.
+READABLE_PX_PER_MM = 6.0
+UNREADABLE_PX_PER_MM = 3.0
+
+
+def page_quality(image: npt.NDArray[np.uint8], frame: CardFrame) -> Quality:
+    """The quality signals of the page `frame` outlines in `image`."""
+    resolution = px_per_mm(frame)
+    blurred = blur_effect(frame.rectify(image, min(max(resolution, 1.0), MAX_BLUR_PX_PER_MM)))
+    return Quality(
+        blur=_ramp(blurred, SHARP_BLUR_EFFECT, BLURRED_BLUR_EFFECT),
+        glare=_ramp(washed_out_share(frame.rectify(image, GLARE_PX_PER_MM)), 0.0, GLARE_FULL_SHARE),
+        border_incomplete=_ramp(outside_share(frame, image.shape[1], image.shape[0]), 0.0, BORDER_FULL_OUTSIDE_SHARE),
+        too_small=_ramp(-resolution, -READABLE_PX_PER_MM, -UNREADABLE_PX_PER_MM),
+    )
+
+
+def blur_effect(card: npt.NDArray[np.uint8]) -> float:
+    """In [0, 1]: the share of the grey card's neighbour-to-neighbour variation that a further box blur leaves, the
+    worse of the two axes. Near 0 for crisp print, toward 1 for a blurred photo."""
+    grey = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    effects = []
+    for axis, kernel in ((1, (BLUR_SMOOTHING_PX, 1)), (0, (1, BLUR_SMOOTHING_PX))):
+        smoothed = cv2.blur(grey, kernel)
+        variation = np.abs(np.diff(grey, axis=axis))
+        kept = np.abs(np.diff(smoothed, axis=axis))
+        total = float(variation.sum())
+        lost = float(np.maximum(variation - kept, 0.0).sum())
+        effects.append(1.0 - lost / total if total > 0 else 1.0)
+    return max(effects)
+
+
+def washed_out_share(card: npt.NDArray[np.uint8]) -> float:
+    """The share of an upright card rectified at GLARE_PX_PER_MM, its photo area aside, lit well above the plane of
+    its stock's brightness: the grey card with its ink closed over (a 3 mm square spans any stroke)."""
+    grey = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    size = max(3, round(3 * GLARE_PX_PER_MM) | 1)
+    stock = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    height, width = stock.shape
+    x0, y0, x1, y1 = (round(mm * GLARE_PX_PER_MM) for mm in PHOTO_AREA_MM)
+    counted = np.ones(stock.shape, bool)
+    counted[y0:y1, x0:x1] = False
+    rows, columns = np.nonzero(counted)
+    positions = np.stack([np.ones(len(rows)), columns / width, rows / height], axis=1)
+    brightness = stock[counted]
+    plane = np.linalg.lstsq(positions, brightness, rcond=None)[0]
+    below = brightness - positions @ plane <= np.percentile(brightness - positions @ plane, 100 - GLARE_REFIT_DROP)
+    plane = np.linalg.lstsq(positions[below], brightness[below], rcond=None)[0]
+    return float((brightness - positions @ plane >= GLARE_RISE).mean())
+
+
+def outside_share(frame: CardFrame, width: int, height: int) -> float:
+    """The share of the card's outline that lies outside a width x height photo."""
+    along = np.linspace(0.0, 1.0, BORDER_SAMPLES // 4, endpoint=False)[:, None]
+    corners = CARD_CORNERS_MM.astype(np.float64)
+    ends = zip(corners, np.roll(corners, -1, axis=0), strict=True)
+    outline = np.vstack([start + along * (end - start) for start, end in ends])
+    points = frame.to_image(outline.astype(np.float32))
+    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
+    return float(1.0 - inside.mean())
+
+
+def px_per_mm(frame: CardFrame) -> float:
+    """The photo's resolution on the card: its long sides' mean length over the card's width."""
+    quad = frame.quad.astype(np.float64)
+    return float((np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2 / CARD_WIDTH_MM)
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    """0 at or below `low`, 1 at or above `high`, linear between."""
+    return float(np.clip((value - low) / (high - low), 0.0, 1.0))
