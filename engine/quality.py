@@ -19,10 +19,12 @@ SHARP_BLUR_EFFECT = 0.24  # scans and most photos measure 0.16-0.26
 BLURRED_BLUR_EFFECT = 0.34  # photos blurred by 0.8-2.2 px measure 0.27-0.37 (seed 2026's hard tier, p10-p90)
 # Glare: the share of the card whose stock, ink closed over, is lit GLARE_RISE grey levels above a plane fitted to
 # the stock's brightness: glare is light added in bands and spots, while light falling unevenly across a card
-# tilts the plane. The fit is made again without the brightest GLARE_REFIT_DROP of the stock, the glare itself.
+# tilts the plane. The fit is made again on the stock between the GLARE_REFIT_PERCENTILES of its distance from the
+# first plane: without the glare itself, nor a shadow or a sliver of desk. The card's margin is left out.
 GLARE_PX_PER_MM = 2.0
 GLARE_RISE = 15.0
-GLARE_REFIT_DROP = 20.0  # percent
+GLARE_REFIT_PERCENTILES = (10.0, 80.0)
+GLARE_MARGIN_MM = 2.0
 GLARE_FULL_SHARE = 0.02  # this much of the card lit scores 1
 # Where a main page prints the holder's photo, often on a white ground: left out of the glare measure on every page.
 PHOTO_AREA_MM = (62.0, 20.0, 88.0, 60.0)
@@ -70,14 +72,17 @@ def washed_out_share(card: npt.NDArray[np.uint8]) -> float:
     stock = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
     height, width = stock.shape
     x0, y0, x1, y1 = (round(mm * GLARE_PX_PER_MM) for mm in PHOTO_AREA_MM)
-    counted = np.ones(stock.shape, bool)
+    margin = round(GLARE_MARGIN_MM * GLARE_PX_PER_MM)
+    counted = np.zeros(stock.shape, bool)
+    counted[margin:-margin, margin:-margin] = True
     counted[y0:y1, x0:x1] = False
     rows, columns = np.nonzero(counted)
     positions = np.stack([np.ones(len(rows)), columns / width, rows / height], axis=1)
     brightness = stock[counted]
     plane = np.linalg.lstsq(positions, brightness, rcond=None)[0]
-    below = brightness - positions @ plane <= np.percentile(brightness - positions @ plane, 100 - GLARE_REFIT_DROP)
-    plane = np.linalg.lstsq(positions[below], brightness[below], rcond=None)[0]
+    low, high = np.percentile(brightness - positions @ plane, GLARE_REFIT_PERCENTILES)
+    kept = (brightness - positions @ plane >= low) & (brightness - positions @ plane <= high)
+    plane = np.linalg.lstsq(positions[kept], brightness[kept], rcond=None)[0]
     return float((brightness - positions @ plane >= GLARE_RISE).mean())
 
 
