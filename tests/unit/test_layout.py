@@ -358,3 +358,12 @@ def test_a_main_page_framed_by_its_text_leaves_out_text_beside_the_card():
     alone = page_corners(place_lines(unlabelled, 0.0), back=False, angle=0.0)
     np.testing.assert_allclose(corners, alone)
     assert corners[:, 0].max() < 1000
+
+
+@pytest.mark.parametrize(("left", "cut_off"), [(100, False), (-100, True)])
+def test_each_page_carries_its_quality_signals(left, cut_off):
+    """A page read in card space reports what engine.quality measures of it; here, whether it runs off the photo."""
+    frame = CardFrame(np.array([[left, 100], [left + 856, 100], [left + 856, 640], [left, 640]], dtype=np.float32))
+    image = np.zeros((800, 1100, 3), dtype=np.uint8)
+    (page,) = read_license(CardOnlyReader(), image, ReadOptions(), locate=lambda _: [frame]).pages
+    assert (page.quality.border_incomplete > 0.8) is cut_off
