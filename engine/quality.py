@@ -79,11 +79,16 @@ def washed_out_share(card: npt.NDArray[np.uint8]) -> float:
     rows, columns = np.nonzero(counted)
     positions = np.stack([np.ones(len(rows)), columns / width, rows / height], axis=1)
     brightness = stock[counted]
-    plane = np.linalg.lstsq(positions, brightness, rcond=None)[0]
-    low, high = np.percentile(brightness - positions @ plane, GLARE_REFIT_PERCENTILES)
-    kept = (brightness - positions @ plane >= low) & (brightness - positions @ plane <= high)
-    plane = np.linalg.lstsq(positions[kept], brightness[kept], rcond=None)[0]
-    return float((brightness - positions @ plane >= GLARE_RISE).mean())
+    above = brightness - positions @ _plane(positions, brightness)
+    low, high = np.percentile(above, GLARE_REFIT_PERCENTILES)
+    kept = (above >= low) & (above <= high)
+    above = brightness - positions @ _plane(positions[kept], brightness[kept])
+    return float((above >= GLARE_RISE).mean())
+
+
+def _plane(positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Least-squares coefficients of values ~ positions (rows of 1, x, y)."""
+    return np.asarray(np.linalg.lstsq(positions, values, rcond=None)[0])
 
 
 def outside_share(frame: CardFrame, width: int, height: int) -> float:
