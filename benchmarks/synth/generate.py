@@ -141,6 +141,8 @@ def scene_geometry(scene: Scene) -> dict[str, Any]:
     height, width = scene.image.shape[:2]
     return {
         "image_size": [width, height],
+        "blur_sigma": scene.light.blur_sigma,
+        "glare": scene.light.glare,
         "cards": [
             {
                 "side": card.side,

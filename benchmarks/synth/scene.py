@@ -63,10 +63,21 @@ class PlacedCard:
 
 
 @dataclass(frozen=True)
+class Light:
+    """What the light and lens did to the photo, for scoring the engine's quality signals."""
+
+    blur_sigma: float
+    """Gaussian blur in photo pixels (0 when none was applied)."""
+    glare: bool
+    """Laminate glare was laid over the card(s)."""
+
+
+@dataclass(frozen=True)
 class Scene:
     image: RGBImage
     cards: tuple[PlacedCard, ...]
     jpeg_quality: int
+    light: Light
 
 
 @dataclass(frozen=True)
@@ -107,11 +118,11 @@ def photograph(cards: list[CardImage], tier: Tier, rng: np.random.Generator) -> 
         image_quad = cv2.perspectiveTransform(corners[None], homography)[0]
         cv2.fillConvexPoly(card_mask, np.round(image_quad).astype(np.int32), 255)
         placed.append(PlacedCard(side=side, quad=_as_quad(image_quad), rotation_deg=round(rotation % 360.0, 2)))
-    photo = _light(photo, tier, card_mask, recipe, rng)
+    photo, light = _light(photo, tier, card_mask, recipe, rng)
     quality = int(rng.integers(recipe.jpeg_quality[0], recipe.jpeg_quality[1] + 1))
     np.clip(photo, 0.0, 1.0, out=photo)
     image = cv2.convertScaleAbs(photo, alpha=255.0).astype(np.uint8, copy=False)  # scales and rounds in one pass
-    return Scene(image=image, cards=tuple(placed), jpeg_quality=quality)
+    return Scene(image=image, cards=tuple(placed), jpeg_quality=quality, light=light)
 
 
 # --- what is photographed ---------------------------------------------------------------------------------------
@@ -320,8 +331,11 @@ def _clutter(width: int, height: int, rng: np.random.Generator) -> FloatImage:
     return blurred.astype(np.float32) / np.float32(255.0)
 
 
-def _light(photo: FloatImage, tier: Tier, card_mask: Mask, recipe: TierRecipe, rng: np.random.Generator) -> FloatImage:
-    """Uneven light, colour cast, shadows, laminate glare, blur and sensor noise, in that (physical) order."""
+def _light(
+    photo: FloatImage, tier: Tier, card_mask: Mask, recipe: TierRecipe, rng: np.random.Generator
+) -> tuple[FloatImage, Light]:
+    """Uneven light, colour cast, shadows, laminate glare, blur and sensor noise, in that (physical) order; and the
+    blur and glare applied."""
     height, width = card_mask.shape
     if tier != "scan":
         xs = np.linspace(-1, 1, width, dtype=np.float32)[None, :]
@@ -332,16 +346,19 @@ def _light(photo: FloatImage, tier: Tier, card_mask: Mask, recipe: TierRecipe, r
         if rng.random() < recipe.shadow_chance:
             gain *= _shadow(width, height, rng)
         cv2.multiply(photo, gain[:, :, None] * cast, dst=photo)
-    if rng.random() < recipe.glare_chance:
+    glare = bool(rng.random() < recipe.glare_chance)
+    if glare:
         photo = _glare(photo, card_mask, rng)
     sigma = float(rng.uniform(*recipe.blur_sigma))
-    if sigma > 0.3:
+    blurred = sigma > 0.3
+    if blurred:
         photo = cv2.GaussianBlur(photo, (0, 0), sigma).astype(np.float32, copy=False)
     # Sensor noise after demosaicing is correlated over neighbouring pixels: draw it at half size and enlarge.
     noise = rng.standard_normal(((height + 1) // 2, (width + 1) // 2), dtype=np.float32)
     noise = cv2.resize(noise, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32, copy=False)
     noise *= np.float32(rng.uniform(*recipe.noise_sigma) / 255 * 1.6)
-    return cv2.add(photo, cv2.merge([noise] * 3)).astype(np.float32, copy=False)
+    noisy = cv2.add(photo, cv2.merge([noise] * 3)).astype(np.float32, copy=False)
+    return noisy, Light(blur_sigma=round(sigma, 3) if blurred else 0.0, glare=glare)
 
 
 def _shadow(width: int, height: int, rng: np.random.Generator) -> FloatImage:

@@ -137,6 +137,17 @@ def test_label_quads_lie_on_the_cards(tier):
             assert 0 <= card["rotation_deg"] < 360 and card["orientation"] in (0, 90, 180, 270)
 
 
+def test_labels_record_the_blur_and_glare_applied():
+    """Scans are never blurred nor glared; hard photos are always blurred by 0.8-2.2 px and nearly always glared."""
+    lights = {
+        tier: [make_image(ImagePlan(index=index, tier=tier, master_seed=7))[1].geometry for index in range(1, 7)]
+        for tier in ("scan", "hard")
+    }
+    assert all(light["blur_sigma"] == 0.0 and light["glare"] is False for light in lights["scan"])
+    assert all(0.8 <= light["blur_sigma"] <= 2.2 for light in lights["hard"])
+    assert any(light["glare"] for light in lights["hard"])
+
+
 def _inside_and_ring(quad: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Pixels well inside the quad, and a band just outside it (excluding other labelled cards is not needed)."""
     centre = quad.mean(axis=0)
