@@ -54,6 +54,11 @@ class Outcome:
     geometry: dict[str, Any] | None = None
     card_errors: tuple[CardError, ...] = ()
     """One per labelled card, when the reader reports the cards it found."""
+    blur_agrees: bool | None = None
+    """Whether any page's blur flag matches the label's blur (blur_sigma >= BLURRED_SIGMA_PX); None when either
+    side does not say."""
+    glare_agrees: bool | None = None
+    """As blur_agrees, for the glare flag and the label's glare."""
 
     @property
     def all_correct(self) -> bool:
@@ -68,6 +73,8 @@ class Outcome:
 CARD_FOUND_ERROR = 0.02
 # Confidence thresholds a user might accept fields at without a second look (ConfidenceBand).
 CONFIDENCE_THRESHOLDS = (0.5, 0.9, 0.99)
+# A photo counts as blurred, for scoring the blur signal, from this Gaussian blur (image pixels) on.
+BLURRED_SIGMA_PX = 1.0
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,9 @@ class TierSummary:
     """Labelled cards whose found corners are within CARD_FOUND_ERROR (None: the reader reports no cards)."""
     upright: Rate | None = None
     """Of the cards located in either orientation, those read the right way up."""
+    blur_agrees: Rate | None = None
+    """Images whose blur flag agrees with their label (None: no image could be judged)."""
+    glare_agrees: Rate | None = None
 
 
 def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[Any], shifts: tuple[int, ...] = (0,)) -> float:
@@ -187,7 +197,26 @@ def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outc
         latency_s=latency_s,
         geometry=label.geometry,
         card_errors=card_errors(label.geometry, prediction.cards) if prediction.cards is not None else (),
+        blur_agrees=_flag_agrees(prediction, label.geometry, 0, _blurred),
+        glare_agrees=_flag_agrees(prediction, label.geometry, 1, lambda geometry: geometry.get("glare")),
     )
+
+
+def _blurred(geometry: dict[str, Any]) -> bool | None:
+    sigma = geometry.get("blur_sigma")
+    return None if sigma is None else sigma >= BLURRED_SIGMA_PX
+
+
+def _flag_agrees(
+    prediction: Prediction,
+    geometry: dict[str, Any] | None,
+    index: int,
+    truth: Callable[[dict[str, Any]], bool | None],
+) -> bool | None:
+    """Whether any found page raised flag `index` exactly when the label says the photo has that problem."""
+    if not prediction.flags or not geometry or (expected := truth(geometry)) is None:
+        return None
+    return any(flags[index] for flags in prediction.flags) == expected
 
 
 def run(
@@ -302,4 +331,11 @@ def _tier_summary(outcomes: list[Outcome]) -> TierSummary:
         fields=_field_rates(outcomes),
         cards_found=Rate(sum(error.found for error in errors), len(errors)) if errors else None,
         upright=Rate(sum(error.found for error in located), len(located)) if located else None,
+        blur_agrees=_agreement([outcome.blur_agrees for outcome in outcomes]),
+        glare_agrees=_agreement([outcome.glare_agrees for outcome in outcomes]),
     )
+
+
+def _agreement(judged: list[bool | None]) -> Rate | None:
+    known = [agrees for agrees in judged if agrees is not None]
+    return Rate(sum(known), len(known)) if known else None

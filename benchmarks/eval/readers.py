@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DEFAULT_PROJECT = "dlocr"
 DEFAULT_TIMEOUT_S = 60.0
+QUALITY_FLAG = 0.5  # a quality score from which the API reports the problem (detect_*_result true)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Prediction:
     cards: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] | None = None
     """(side, corners clockwise from the upright card's top-left) of each page found: only in-process readers
     know them (the API does not return the card), so only they are scored for card finding."""
+    flags: tuple[tuple[bool, bool], ...] | None = None
+    """(blurred, glared) as each card page's quality signals say (score >= 0.5); only in-process readers give them."""
 
 
 Reader = Callable[[bytes], Prediction]
@@ -62,7 +65,12 @@ def engine_reader() -> Reader:
         except EngineError as error:
             return Prediction(result=None, error_code=type(error).__name__, error_msg=str(error), cards=())
         cards = tuple((page.side, page.card_quad) for page in result.pages if page.card_quad is not None)
-        return Prediction(result=license_result_to_api(result), cards=cards)
+        flags = tuple(
+            (page.quality.blur >= QUALITY_FLAG, page.quality.glare >= QUALITY_FLAG)
+            for page in result.pages
+            if page.card_quad is not None
+        )
+        return Prediction(result=license_result_to_api(result), cards=cards, flags=flags)
 
     return read
 

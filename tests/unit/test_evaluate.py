@@ -285,3 +285,21 @@ def test_the_json_report_gives_each_cards_corner_error(folder: Path, tmp_path: P
         {"side": "front", "error": 0.0123, "turned": 1.5},
         {"side": "back", "error": None, "turned": None},  # no back page found: JSON has no infinity
     ]
+
+
+def test_quality_flags_are_scored_against_the_labels_blur_and_glare(folder: Path):
+    """A blurred, unglared photo: a page flagging both gets blur right and glare wrong; a reader without flags (a
+    server) and a label without light are not judged."""
+    item = next(item for item in read_folder(folder) if item.label.side == "front" and item.label.tier == "scan")
+    lit = replace(
+        item,
+        label=replace(item.label, geometry={"image_size": [160, 120], "blur_sigma": 1.5, "glare": False, "cards": []}),
+    )
+    flagged = metrics.score(lit, Prediction(dict(FRONT), cards=(), flags=((True, True),)), 0.01)
+    assert (flagged.blur_agrees, flagged.glare_agrees) == (True, False)
+    assert metrics.score(lit, Prediction(dict(FRONT)), 0.01).glare_agrees is None
+    assert metrics.score(item, Prediction(dict(FRONT), cards=(), flags=((True, True),)), 0.01).blur_agrees is None
+    summary = metrics.summarize([flagged], 1.0)
+    scan = summary.tiers["scan"]
+    assert (scan.blur_agrees, scan.glare_agrees) == (metrics.Rate(1, 1), metrics.Rate(0, 1))
+    assert "glare flag right" in report.table(summary, "here")
