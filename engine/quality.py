@@ -18,11 +18,13 @@ MAX_BLUR_PX_PER_MM = 12.0
 SHARP_BLUR_EFFECT = 0.24  # scans and most photos measure 0.16-0.26
 BLURRED_BLUR_EFFECT = 0.34  # photos blurred by 0.8-2.2 px measure 0.27-0.37 (seed 2026's hard tier, p10-p90)
 # Glare: the share of the card whose stock, ink closed over, is lit GLARE_RISE grey levels above a plane fitted to
-# the stock's brightness: glare is light added in bands and spots, while light falling unevenly across a card
-# tilts the plane. The fit is made again on the stock between the GLARE_REFIT_PERCENTILES of its distance from the
-# first plane: without the glare itself, nor a shadow or a sliver of desk. The card's margin is left out.
+# the stock's brightness and washed to at most GLARE_MAX_SATURATION of the stock's median saturation: glare is white
+# light added in bands and spots, while light falling unevenly tilts the plane, and the sunlit side of a shadow keeps
+# the tint. The fit is made again on the stock between the GLARE_REFIT_PERCENTILES of its distance from the first
+# plane: without the glare itself, nor a shadow or a sliver of desk. The card's margin is left out.
 GLARE_PX_PER_MM = 2.0
 GLARE_RISE = 15.0
+GLARE_MAX_SATURATION = 0.5
 GLARE_REFIT_PERCENTILES = (10.0, 80.0)
 GLARE_MARGIN_MM = 2.0
 GLARE_FULL_SHARE = 0.02  # this much of the card lit scores 1
@@ -66,24 +68,28 @@ def blur_effect(card: npt.NDArray[np.uint8]) -> float:
 
 def washed_out_share(card: npt.NDArray[np.uint8]) -> float:
     """The share of an upright card rectified at GLARE_PX_PER_MM, its photo area aside, lit well above the plane of
-    its stock's brightness: the grey card with its ink closed over (a 3 mm square spans any stroke)."""
-    grey = cv2.cvtColor(card, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    its stock's brightness and washed of its tint: the card with its ink closed over (a 3 mm square spans any
+    stroke)."""
     size = max(3, round(3 * GLARE_PX_PER_MM) | 1)
-    stock = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
-    height, width = stock.shape
+    stock = cv2.morphologyEx(card, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    grey = cv2.cvtColor(stock, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    saturation = cv2.cvtColor(stock, cv2.COLOR_BGR2HSV)[:, :, 1].astype(np.float32)
+    height, width = grey.shape
     x0, y0, x1, y1 = (round(mm * GLARE_PX_PER_MM) for mm in PHOTO_AREA_MM)
     margin = round(GLARE_MARGIN_MM * GLARE_PX_PER_MM)
-    counted = np.zeros(stock.shape, bool)
+    counted = np.zeros(grey.shape, bool)
     counted[margin:-margin, margin:-margin] = True
     counted[y0:y1, x0:x1] = False
     rows, columns = np.nonzero(counted)
     positions = np.stack([np.ones(len(rows)), columns / width, rows / height], axis=1)
-    brightness = stock[counted]
+    brightness = grey[counted]
     above = brightness - positions @ _plane(positions, brightness)
     low, high = np.percentile(above, GLARE_REFIT_PERCENTILES)
     kept = (above >= low) & (above <= high)
     above = brightness - positions @ _plane(positions[kept], brightness[kept])
-    return float((above >= GLARE_RISE).mean())
+    tint = saturation[counted]
+    washed = tint <= GLARE_MAX_SATURATION * float(np.median(tint))
+    return float(((above >= GLARE_RISE) & washed).mean())
 
 
 def _plane(positions: np.ndarray, values: np.ndarray) -> np.ndarray:

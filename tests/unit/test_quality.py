@@ -13,8 +13,8 @@ from tests.rendering import render_front_page
 PHOTO = (1400, 1000)  # width, height
 
 
-def photographed(quad: np.ndarray, blur_sigma: float = 0.0, glare: bool = False) -> np.ndarray:
-    """The drawn page warped to `quad` (clockwise from its top-left) on a grey desk, then blurred and lit."""
+def photographed(quad: np.ndarray, blur_sigma: float = 0.0, glare: bool = False, shadow: bool = False) -> np.ndarray:
+    """The drawn page warped to `quad` (clockwise from its top-left) on a grey desk, then shaded, lit and blurred."""
     page = render_front_page()
     height, width = page.shape[:2]
     source = np.array([(0, 0), (width, 0), (width, height), (0, height)], np.float32)
@@ -22,6 +22,9 @@ def photographed(quad: np.ndarray, blur_sigma: float = 0.0, glare: bool = False)
     transform = cv2.getPerspectiveTransform(source, quad.astype(np.float32))
     cover = cv2.warpPerspective(np.full((height, width), 255, np.uint8), transform, PHOTO)
     photo[cover > 127] = cv2.warpPerspective(page, transform, PHOTO)[cover > 127]
+    if shadow:  # a hand's shadow over the card's left half
+        left_half = photo[:, : int(quad[:, 0].mean())]
+        left_half[:] = (left_half * 0.6).astype(np.uint8)
     if glare:  # a hot spot over the left of the card, where text is
         light = np.zeros(photo.shape[:2], np.float32)
         centre = tuple(int(v) for v in quad[[0, 3]].mean(axis=0) * 0.5 + quad.mean(axis=0) * 0.5)
@@ -56,6 +59,12 @@ def test_glare_is_seen_and_only_glare():
     quality = page_quality(photographed(CARD, glare=True), CardFrame(CARD))
     assert quality.glare > 0.8
     assert max(quality.blur, quality.border_incomplete, quality.too_small) < 0.2
+
+
+def test_a_shadow_is_not_glare():
+    """The sunlit side of a shadow stands well above the card's mean brightness, but keeps the stock's tint."""
+    quality = page_quality(photographed(CARD, shadow=True), CardFrame(CARD))
+    assert quality.glare < 0.2
 
 
 @pytest.mark.parametrize(("left", "incomplete"), [(-60, True), (600, True), (30, False)])
