@@ -75,6 +75,8 @@ CARD_FOUND_ERROR = 0.02
 CONFIDENCE_THRESHOLDS = (0.5, 0.9, 0.99)
 # A photo counts as blurred, for scoring the blur signal, from this Gaussian blur (image pixels) on.
 BLURRED_SIGMA_PX = 1.0
+# Where each flag sits in Prediction.flags' (blurred, glared) pairs.
+BLUR_FLAG, GLARE_FLAG = 0, 1
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class TierSummary:
     blur_agrees: Rate | None = None
     """Images whose blur flag agrees with their label (None: no image could be judged)."""
     glare_agrees: Rate | None = None
+    """As blur_agrees, for the glare flag."""
 
 
 def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[Any], shifts: tuple[int, ...] = (0,)) -> float:
@@ -197,8 +200,8 @@ def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outc
         latency_s=latency_s,
         geometry=label.geometry,
         card_errors=card_errors(label.geometry, prediction.cards) if prediction.cards is not None else (),
-        blur_agrees=_flag_agrees(prediction, label.geometry, 0, _blurred),
-        glare_agrees=_flag_agrees(prediction, label.geometry, 1, lambda geometry: geometry.get("glare")),
+        blur_agrees=_flag_agrees(prediction, label.geometry, BLUR_FLAG, _blurred),
+        glare_agrees=_flag_agrees(prediction, label.geometry, GLARE_FLAG, lambda geometry: geometry.get("glare")),
     )
 
 
