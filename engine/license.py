@@ -95,7 +95,15 @@ def read_license(
         if not chosen:
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
-    return LicenseResult(pages=tuple(pages), timings_ms=timings)
+    return LicenseResult(pages=tuple(with_quality(image, page) for page in pages), timings_ms=timings)
+
+
+def with_quality(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
+    """A page returned with its quality signals (engine.quality), measured only on the pages kept: pages read and
+    then outvoted (a wallet's wrong side, the whole-image pass's duplicates) cost nothing. Screenshots have no card."""
+    if page.card_quad is None:
+        return page
+    return replace(page, quality=page_quality(image, CardFrame(np.array(page.card_quad, dtype=np.float32))))
 
 
 def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
@@ -181,7 +189,6 @@ def read_card_page(
         license_type="normal",
         fields=fields,
         side_confidence=reading.side_confidence,
-        quality=page_quality(image, frame),
         card_quad=card,
         adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image else None,
     )
@@ -222,15 +229,7 @@ def read_whole_image(
             fields = correct_fields(fields, front=kind.side == "front")
             card = to_quad(frame.quad)
             adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
-            page = PageResult(
-                kind.side,
-                "normal",
-                fields,
-                kind.confidence,
-                quality=page_quality(image, frame),
-                card_quad=card,
-                adjusted_jpeg=adjusted,
-            )
+            page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
         pages.append(page)
     return pages
 
