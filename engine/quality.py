@@ -10,6 +10,8 @@ import numpy.typing as npt
 from engine.card import CARD_CORNERS_MM, CARD_WIDTH_MM, CardFrame
 from engine.results import Quality
 
+# A detect_*_result is true when its score reaches this: the score says how likely the problem is present.
+PROBLEM_SCORE = 0.5
 # Blur: how much of the card's fine variation survives a further blur (Crete-Roffet's no-reference blur effect): a
 # sharp card loses most of it, a blurred one little. Measured at the photo's own resolution on the card (no more
 # than MAX_BLUR_PX_PER_MM), since enlarging a small card blurs it too. Raw values between these map to 0..1.

@@ -13,6 +13,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from engine.quality import PROBLEM_SCORE
 from engine.results import LicenseResult, PageResult, Quad
 from server.schema import DriverLicenseRequest, DriverLicenseResponse, DriverLicenseResult, LicensePage
 
@@ -33,8 +34,6 @@ PAGE_FIELDS = frozenset(
 )
 """The recognized-value keys a page may carry; anything else the engine returns is not part of the API."""
 
-QUALITY_ALARM_THRESHOLD = 0.5
-"""A detect_*_result is true when its score reaches this: the score is a probability that the problem is present."""
 SCORE_DECIMALS = 4
 
 
@@ -109,7 +108,7 @@ def _quality_json(page: PageResult, options: OutputOptions) -> dict[str, Any]:
     scores: dict[str, float] = {}
     for asked, result_key, score_key, score in checks:
         if asked:
-            body[result_key] = score >= QUALITY_ALARM_THRESHOLD
+            body[result_key] = score >= PROBLEM_SCORE
             scores[score_key] = round(score, SCORE_DECIMALS)
     if scores:
         body["score_info"] = scores

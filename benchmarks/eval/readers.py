@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PROJECT = "dlocr"
 DEFAULT_TIMEOUT_S = 60.0
-QUALITY_FLAG = 0.5  # a quality score from which the API reports the problem (detect_*_result true)
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,8 @@ class Prediction:
     """(side, corners clockwise from the upright card's top-left) of each page found: only in-process readers
     know them (the API does not return the card), so only they are scored for card finding."""
     flags: tuple[tuple[bool, bool], ...] | None = None
-    """(blurred, glared) as each card page's quality signals say (score >= 0.5); only in-process readers give them."""
+    """(blurred, glared) as each card page's quality signals say (engine.quality.PROBLEM_SCORE, as the API reports
+    them); only in-process readers give them."""
 
 
 Reader = Callable[[bytes], Prediction]
@@ -48,6 +48,7 @@ def engine_reader() -> Reader:
     from engine.errors import EngineError
     from engine.image import decode_image
     from engine.pipeline import Engine
+    from engine.quality import PROBLEM_SCORE
     from engine.results import ReadOptions
 
     engine = Engine(EngineConfig.from_env())
@@ -66,7 +67,7 @@ def engine_reader() -> Reader:
             return Prediction(result=None, error_code=type(error).__name__, error_msg=str(error), cards=())
         cards = tuple((page.side, page.card_quad) for page in result.pages if page.card_quad is not None)
         flags = tuple(
-            (page.quality.blur >= QUALITY_FLAG, page.quality.glare >= QUALITY_FLAG)
+            (page.quality.blur >= PROBLEM_SCORE, page.quality.glare >= PROBLEM_SCORE)
             for page in result.pages
             if page.card_quad is not None
         )
