@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +20,10 @@ logger = logging.getLogger(__name__)
 Device = Literal["cpu", "cuda"]
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
+CUDA_OPTIONS = {"cudnn_conv_algo_search": "HEURISTIC"}
+"""cuDNN's default, EXHAUSTIVE, times every convolution algorithm for each new input shape. Page sizes and text
+line widths change the shapes on nearly every call, so it would search all the time (seconds per page)."""
+ProviderChoice = str | tuple[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -28,15 +34,50 @@ class RuntimeOptions:
     inter_op_threads: int = 1
 
 
-def choose_providers(device: Device, available: list[str]) -> list[str]:
-    """The execution providers to ask for: CUDA then CPU when CUDA is wanted and present, else CPU alone."""
+def choose_providers(device: Device, available: list[str]) -> list[ProviderChoice]:
+    """The execution providers to ask for: CUDA (with its options) then CPU when CUDA is wanted and present,
+    else CPU alone."""
     if device == "cuda" and CUDA in available:
-        return [CUDA, CPU]
+        return [(CUDA, dict(CUDA_OPTIONS)), CPU]
     return [CPU]
 
 
+S = TypeVar("S")
+
+
+class SessionPerShape(Generic[S]):
+    """One session for each input shape, made on first use.
+
+    onnxruntime's CUDA convolutions keep the cuDNN plan of the last input shape only, so one session fed alternating
+    shapes re-plans at every change (0.3-2 s). A session per shape keeps every plan; engine.shapes keeps the
+    shapes few.
+    """
+
+    def __init__(self, first: S, make: Callable[[], S]) -> None:
+        self._first: S | None = first
+        self._make = make
+        self._sessions: dict[tuple[int, ...], S] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, shape: tuple[int, ...]) -> S:
+        session = self._sessions.get(shape)
+        if session is None:
+            with self._lock:
+                session = self._sessions.get(shape)
+                if session is None:
+                    # The session loaded at start-up (to check the model) serves the first shape.
+                    session = self._first if self._first is not None else self._make()
+                    self._first = None
+                    self._sessions[shape] = session
+        return session
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+
 class Runtime:
-    """An inference session for one ONNX model; `run` is safe to call from many threads at once."""
+    """An inference session for one ONNX model (one per input shape on CUDA); `run` is safe to call from many
+    threads at once."""
 
     def __init__(self, path: Path, options: RuntimeOptions) -> None:
         session_options = ort.SessionOptions()
@@ -44,12 +85,17 @@ class Runtime:
         session_options.inter_op_num_threads = options.inter_op_threads
         session_options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = choose_providers(options.device, ort.get_available_providers())
+
+        def load() -> ort.InferenceSession:
+            return ort.InferenceSession(str(path), sess_options=session_options, providers=providers)
+
         try:
-            self._session = ort.InferenceSession(str(path), sess_options=session_options, providers=providers)
+            self._session = load()
         except Exception as error:  # onnxruntime raises its own untyped errors for unreadable graphs
             raise ModelFileError(f"onnxruntime cannot load {path}: {error}") from error
         self.path = path
         self.providers: list[str] = self._session.get_providers()
+        self._session_for = SessionPerShape(self._session, load) if CUDA in self.providers else None
         if options.device == "cuda" and CUDA not in self.providers:
             logger.warning(
                 "CUDA was asked for but %s runs on CPU (available providers: %s); install the `gpu` extra "
@@ -62,8 +108,9 @@ class Runtime:
 
     def run(self, tensor: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Run the model on one NCHW float32 batch and return its first output."""
+        session = self._session if self._session_for is None else self._session_for(tensor.shape)
         try:
-            outputs = self._session.run(None, {self._input_name: tensor})
+            outputs = session.run(None, {self._input_name: tensor})
         except Exception as error:
             raise EngineFault(f"inference failed in {self.path.name} for input {tensor.shape}: {error}") from error
         return np.asarray(outputs[0], dtype=np.float32)

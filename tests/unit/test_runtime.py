@@ -7,16 +7,16 @@ import pytest
 
 from engine.errors import ModelFileError
 from engine.manifest import DEFAULT_MANIFEST, DEFAULT_MODEL_DIR, load_manifest, verify_file
-from engine.runtime import CPU, CUDA, Runtime, RuntimeOptions, choose_providers
+from engine.runtime import CPU, CUDA, CUDA_OPTIONS, Runtime, RuntimeOptions, SessionPerShape, choose_providers
 
 
 @pytest.mark.parametrize(
     ("device", "available", "expected"),
     [
         ("cpu", [CUDA, CPU], [CPU]),
-        ("cuda", [CUDA, CPU], [CUDA, CPU]),
+        ("cuda", [CUDA, CPU], [(CUDA, CUDA_OPTIONS), CPU]),
         ("cuda", [CPU], [CPU]),
-        ("cuda", ["TensorrtExecutionProvider", CUDA, CPU], [CUDA, CPU]),
+        ("cuda", ["TensorrtExecutionProvider", CUDA, CPU], [(CUDA, CUDA_OPTIONS), CPU]),
     ],
 )
 def test_choose_providers(device, available, expected):
@@ -53,3 +53,24 @@ def test_an_unloadable_file_is_a_model_file_error(tmp_path):
     broken.write_bytes(b"definitely not a protobuf")
     with pytest.raises(ModelFileError, match=r"broken\.onnx"):
         Runtime(broken, RuntimeOptions())
+
+
+def test_each_input_shape_gets_its_own_session_and_keeps_it():
+    made = []
+
+    def make():
+        made.append(object())
+        return made[-1]
+
+    first = object()
+    session_for = SessionPerShape(first, make)
+    assert session_for((6, 3, 48, 320)) is first  # the session loaded at start-up serves the first shape
+    second = session_for((6, 3, 48, 480))
+    assert second is made[0] and second is not first
+    assert session_for((6, 3, 48, 320)) is first and session_for((6, 3, 48, 480)) is second
+    assert len(made) == 1 and len(session_for) == 2
+
+
+def test_cuda_sessions_ask_cudnn_for_heuristic_plans():
+    # cuDNN's default EXHAUSTIVE search times every algorithm for each new shape: seconds per page on an H100.
+    assert choose_providers("cuda", [CUDA, CPU])[0] == (CUDA, {"cudnn_conv_algo_search": "HEURISTIC"})
