@@ -48,7 +48,7 @@ from engine.layout.zones import (
 )
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
-from engine.textdet import TextDetector
+from engine.textdet import TextDetector, resize_for_detection
 from engine.textrec import Recognition, TextRecognizer
 
 # A point (x, y) in card millimetres lies at CARD_SIZE_MM - (x, y) on the card turned half.
@@ -136,6 +136,13 @@ class CardReading:
     """Recognized lines in card millimetres: the title, one per value strip, and detected lines of DETECTED_ZONES."""
     row_offset: RowOffset = NO_OFFSET
     """How far the value rows sit from their nominal place: the zones that sort the lines' characters move with it."""
+
+
+def detection_shape() -> tuple[int, int]:
+    """The (height, width) every card page's text detection runs at: a card is always rectified to one size."""
+    height, width = round(CARD_HEIGHT_MM * PX_PER_MM), round(CARD_WIDTH_MM * PX_PER_MM)
+    resized, _ = resize_for_detection(np.zeros((height, width, 3), dtype=np.uint8), DETECTION)
+    return resized.shape[0], resized.shape[1]
 
 
 def read_card(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import numpy.typing as npt
 
 from engine.card import CardFrame
 from engine.card_locate import locate_cards
+from engine.card_reader import DETECTION as CARD_DETECTION
 from engine.card_reader import CardReading, read_card
+from engine.card_reader import detection_shape as card_detection_shape
 from engine.config import EngineConfig
 from engine.errors import ModelFileError
 from engine.geometry import crop_quad, to_quad, turn_half
@@ -21,6 +24,7 @@ from engine.manifest import ModelSet, load_manifest, verify_file
 from engine.orientation import against_majority
 from engine.results import LicenseResult, ReadOptions, Side, TextLine
 from engine.runtime import Runtime
+from engine.shapes import DETECTION_SIDE_STEP, LINE_WIDTHS, ShapePolicy
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector
 from engine.textrec import TextRecognizer, build_alphabet, parse_dictionary
@@ -49,16 +53,33 @@ class Engine:
         det_runtime = Runtime(paths[det.name], options)
         rec_runtime = Runtime(paths[rec.name], options)
         self.providers = det_runtime.providers
-        self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection)
+        shapes = ShapePolicy.for_providers(self.providers, frozenset({card_detection_shape()}))
+        self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection, shapes)
         alphabet = build_alphabet(self._dictionary(rec_runtime, paths))
-        self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition)
+        self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition, shapes)
         _check_alphabet(rec_runtime, len(alphabet), self.config.recognition.image_height)
         self.classifier = (
-            LineClassifier(Runtime(paths[cls.name], options).run, self.config.classifier)
+            LineClassifier(Runtime(paths[cls.name], options).run, self.config.classifier, shapes)
             if cls is not None and self.config.classifier.enabled
             else None
         )
+        if shapes.fixed:
+            self._plan_every_shape()
         logger.info("engine ready: model set %s on %s", self.model_set.name, ", ".join(self.providers))
+
+    def _plan_every_shape(self) -> None:
+        """Run each padded input shape once, so cuDNN's planning (seconds in all) happens here, not in a request."""
+        start = time.perf_counter()
+        largest = max(self.config.detection.limit_side_len, SCREEN_DETECTION_SIDE, CARD_DETECTION.limit_side_len)
+        for side in range(DETECTION_SIDE_STEP, largest + DETECTION_SIDE_STEP, DETECTION_SIDE_STEP):
+            self.detector.detect(np.zeros((min(side, largest), min(side, largest), 3), dtype=np.uint8))
+        self.detector.detect(np.zeros((*card_detection_shape(), 3), dtype=np.uint8), CARD_DETECTION)
+        height = self.config.recognition.image_height
+        blank_lines = [np.zeros((height, width, 3), dtype=np.uint8) for width in LINE_WIDTHS]
+        self.recognizer.recognize(blank_lines, base_width=min(LINE_WIDTHS))
+        if self.classifier is not None:
+            self.classifier.upside_down(blank_lines[:1])
+        logger.info("planned every input shape on the GPU in %.1f s", time.perf_counter() - start)
 
     def _dictionary(self, rec_runtime: Runtime, paths: dict[str, Path]) -> list[str]:
         source = self.model_set.rec.dictionary or ""

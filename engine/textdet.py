@@ -16,6 +16,7 @@ import pyclipper
 
 from engine.config import DetectionConfig
 from engine.geometry import QuadArray, order_clockwise
+from engine.shapes import AS_GIVEN, ShapePolicy, pad_to
 
 # DB's feature pyramid downsamples by 32, so the input sides must be multiples of it.
 SIDE_MULTIPLE = 32
@@ -170,15 +171,19 @@ class TextDetector:
         mean: tuple[float, float, float],
         std: tuple[float, float, float],
         config: DetectionConfig,
+        shapes: ShapePolicy = AS_GIVEN,
     ) -> None:
         self._run = run
         self._mean = mean
         self._std = std
         self.config = config
+        self._shapes = shapes
 
     def detect(self, image: npt.NDArray[np.uint8], config: DetectionConfig | None = None) -> list[Detection]:
         """Text quads in (H, W, 3) uint8 BGR `image`, source pixels, reading order."""
         settings = config or self.config
         resized, meta = resize_for_detection(image, settings)
-        probability = self._run(normalize(resized, self._mean, self._std))[0, 0]
+        height, width = resized.shape[:2]
+        tensor = pad_to(normalize(resized, self._mean, self._std), (1, 3, *self._shapes.detection_side(height, width)))
+        probability = self._run(tensor)[0, 0, :height, :width]
         return sort_reading_order(postprocess(probability, meta, settings))

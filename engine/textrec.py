@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.config import RecognitionConfig
+from engine.shapes import AS_GIVEN, ShapePolicy, pad_to
 
 BLANK = 0
 # A batch is padded to its widest line; lines join a batch only while that costs at most this share more compute.
@@ -128,10 +129,12 @@ class TextRecognizer:
         run: Callable[[npt.NDArray[np.float32]], npt.NDArray[np.float32]],
         alphabet: Sequence[str],
         config: RecognitionConfig,
+        shapes: ShapePolicy = AS_GIVEN,
     ) -> None:
         self._run = run
         self.alphabet = list(alphabet)
         self.config = config
+        self._shapes = shapes
 
     def recognize(self, crops: Sequence[npt.NDArray[np.uint8]], base_width: int | None = None) -> list[Recognition]:
         """`base_width` overrides the config's image_width."""
@@ -141,9 +144,10 @@ class TextRecognizer:
         base, limit = base_width or self.config.image_width, self.config.max_width
         widths = [min(max(base, resized_width(crop, height)), limit) for crop in crops]
         for batch in padded_batches(widths, self.config.batch_size):
-            batch_width = max(widths[i] for i in batch)
+            batch_width = self._shapes.line_width(max(widths[i] for i in batch))
             tensor = np.stack([resize_line(crops[i], height, batch_width) for i in batch])
-            probabilities = self._run(tensor)
+            rows = self._shapes.batch_rows(len(batch), self.config.batch_size)
+            probabilities = self._run(pad_to(tensor, (rows, *tensor.shape[1:])))
             for row, index in enumerate(batch):
                 steps = kept_steps(probabilities[row])
                 text, score, char_scores = decode_steps(probabilities[row], steps, self.alphabet)
