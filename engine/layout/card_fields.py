@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from engine.layout.fields import (
     normalize_class,
     period_years,
 )
+from engine.layout.places import starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.zones import BACK_ZONES, FRONT_ZONES, Zone, zone_of
 from engine.results import FieldValue, Quad, TextLine
@@ -42,6 +44,11 @@ BACK_NAME_NEIGHBOURS = ("姓名", "档案编号")
 # names read so was wrong: the value stays, but its confidence is capped to flag it for a person.
 LATE_NAME_START_MM = 7.0
 LATE_NAME_SCORE = 0.3
+# Neighbouring characters of an address row stand at most 0.84 line heights apart, centre to centre (224 right
+# addresses of seeds 2026 and 4242). A wider gap is characters the recognizer skipped (under glare, mostly): past a
+# listed place head, every address read so was wrong, 7 of them at confidence 0.87-1.0. The value stays, flagged.
+LOST_CHARACTERS_GAP = 1.0
+LOST_CHARACTERS_SCORE = 0.3
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
 # Two characters of different lines closer than this share of the line height are one printed character.
@@ -186,11 +193,29 @@ def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | 
 
 def _address(chars: list[PlacedChar]) -> FieldValue | None:
     """The address's printed characters, less a trailing 一 after its last unit (号, 室, 组): the dashed rule under
-    the value read as a character."""
+    the value read as a character. One with a gap wider than LOST_CHARACTERS_GAP in a row, past a listed place head,
+    scores at most LOST_CHARACTERS_SCORE."""
     kept = [char for char in chars if _is_printed(char.text)]
     while len(kept) >= 2 and kept[-1].text == RULE_AS_ONE and kept[-2].text in ADDRESS_UNIT_ENDS:
         kept.pop()
-    return _value(WRAPPED_ROOM_DOOR.sub(r"\1门\2", _text(kept)), kept) if kept else None
+    if not kept:
+        return None
+    text = WRAPPED_ROOM_DOOR.sub(r"\1门\2", _text(kept))
+    address = _value(text, kept)
+    # A head with a gap is mended from the place list (crosscheck.correct_places); past a listed head it cannot be.
+    if starts_with_place(text) and _widest_gap(kept) > LOST_CHARACTERS_GAP:
+        return replace(address, score=min(address.score, LOST_CHARACTERS_SCORE))
+    return address
+
+
+def _widest_gap(chars: list[PlacedChar]) -> float:
+    """The widest step between neighbouring characters of one row, in line heights (chars in reading order)."""
+    steps = [
+        (second.x - first.x) / first.height
+        for first, second in pairwise(chars)
+        if abs(second.y - first.y) < SAME_ROW * first.height and second.x > first.x
+    ]
+    return max(steps, default=0.0)
 
 
 def _name(chars: list[PlacedChar], neighbours: tuple[str, str], start_mm: float) -> FieldValue | None:

@@ -141,3 +141,24 @@ def test_a_name_starting_where_its_second_character_would_is_flagged_unsure():
     assert whole.score > 0.9 and flagged.score <= 0.3
     assert parse_back_card([line("乐桃", 16.0, 24.0, 17.6)])["name"].score <= 0.3
     assert parse_back_card([line("谢乐桃", 10.5, 24.0, 17.6)])["name"].score > 0.9
+
+
+def test_an_address_with_characters_skipped_in_a_row_is_returned_unsure():
+    others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    pitch = 2.8  # 0.8 line heights, as printed
+    end = 13.5 + 13 * pitch
+    whole = parse_front_card([*others, line("四川省成都市龙泉驿区柳林镇", 13.5, end, 23.7)])["address"]
+    # 柳林 lost under glare: the characters either side keep their printed places, three pitches apart.
+    skipped = [line("四川省成都市龙泉驿区", 13.5, 13.5 + 10 * pitch, 23.7), line("镇", end - pitch, end, 23.7)]
+    flagged = parse_front_card([*others, *skipped])["address"]
+    assert whole.value == "四川省成都市龙泉驿区柳林镇" and whole.score > 0.9
+    assert flagged.value == "四川省成都市龙泉驿区镇" and flagged.score <= 0.3
+
+
+def test_a_gap_in_an_unlisted_place_head_is_left_to_the_place_list():
+    others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    pitch, end = 2.8, 13.5 + 13 * 2.8
+    # 市龙泉 lost: the head names no listed county, so correct_places may mend it and the score is not capped here.
+    in_head = [line("四川省成都", 13.5, 13.5 + 5 * pitch, 23.7), line("驿区柳林镇", end - 5 * pitch, end, 23.7)]
+    address = parse_front_card([*others, *in_head])["address"]
+    assert address.value == "四川省成都驿区柳林镇" and address.score > 0.9
