@@ -46,13 +46,15 @@ def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, Fiel
 def unsure_where_impossible(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """Values no license prints, scored at most IMPOSSIBLE_SCORE: an ID number that fails its check digit or holds
     no real birth date, a one-character name, an address that starts with no listed place (a head lost to glare),
-    an authority that is no listed one (a seal read in part). On seeds 2026 and 4242 every such value was wrong; a
-    county created after the place list was made is better sent to a person than passed."""
+    an authority that is no listed one (a seal read in part), a birth, first issue or validity start after today.
+    On seeds 2026 and 4242 every such value was wrong; a county created after the place list was made is better
+    sent to a person than passed."""
     possible = {
         "number": is_valid_id,
         "name": lambda text: len(text) >= MIN_NAME_LENGTH,
         "address": starts_with_place,
         "issuing_authority": is_listed_authority,
+        **dict.fromkeys(("birth", "issue_date", "valid_from"), _not_after_today),
     }
     marked = dict(fields)
     for key, check in possible.items():
@@ -222,6 +224,10 @@ def first_period_end(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     score = min(fields["valid_from"].score, fields["issue_date"].score, CORRECTED_SCORE)
     quad = fields["valid_to"].quad if "valid_to" in fields else None
     return {**fields, "valid_to": FieldValue(add_years(start, VALID_YEARS[0]), score, quad)}
+
+
+def _not_after_today(day: str) -> bool:
+    return not is_date(day) or day <= date.today().isoformat()
 
 
 def _could_start(valid_from: str, issued: str | None) -> bool:

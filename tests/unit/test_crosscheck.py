@@ -144,6 +144,7 @@ def test_values_no_license_prints_are_returned_unsure():
             name="张三",
             address="河北省秦皇岛市海港区人民路33号",
             issuing_authority="河北省秦皇岛市公安局交通警察支队",
+            issue_date="2006-06-24",
         ),
         front=False,
     )
@@ -153,6 +154,8 @@ def test_values_no_license_prints_are_returned_unsure():
         "name": "三",
         "address": "33号人民路",
         "issuing_authority": "市公安局通警察支院",
+        "issue_date": "2086-06-24",  # not yet
+        "valid_from": "2087-01-02",
     }
     impossible = correct_fields(page(**read), front=False)
     assert values(impossible) == read
