@@ -145,6 +145,7 @@ def test_values_no_license_prints_are_returned_unsure():
             address="河北省秦皇岛市海港区人民路33号",
             issuing_authority="河北省秦皇岛市公安局交通警察支队",
             issue_date="2006-06-24",
+            record="实习期至2007年06月24日。",
         ),
         front=False,
     )
@@ -156,6 +157,7 @@ def test_values_no_license_prints_are_returned_unsure():
         "issuing_authority": "市公安局通警察支院",
         "issue_date": "2086-06-24",  # not yet
         "valid_from": "2087-01-02",
+        "record": "实习期至2022年08月17",  # its end lost
     }
     impossible = correct_fields(page(**read), front=False)
     assert values(impossible) == read
