@@ -57,7 +57,7 @@ class Engine:
         self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection, shapes)
         alphabet = build_alphabet(self._dictionary(rec_runtime, paths))
         self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition, shapes)
-        _check_alphabet(rec_runtime, len(alphabet), self.config.recognition.image_height)
+        _check_alphabet(rec_runtime, len(alphabet), self._probe_shape(shapes))
         self.classifier = (
             LineClassifier(Runtime(paths[cls.name], options).run, self.config.classifier, shapes)
             if cls is not None and self.config.classifier.enabled
@@ -66,6 +66,11 @@ class Engine:
         if shapes.fixed:
             self._plan_every_shape()
         logger.info("engine ready: model set %s on %s", self.model_set.name, ", ".join(self.providers))
+
+    def _probe_shape(self, shapes: ShapePolicy) -> tuple[int, int, int, int]:
+        """A small recognizer input, of a shape the GPU plans anyway (on the CPU: one line 64 px wide)."""
+        rows = shapes.batch_rows(1, self.config.recognition.batch_size)
+        return (rows, 3, self.config.recognition.image_height, shapes.line_width(64))
 
     def _plan_every_shape(self) -> None:
         """Run each padded input shape once, so cuDNN's planning (seconds in all) happens here, not in a request."""
@@ -140,9 +145,9 @@ class Engine:
         return read_license(self, image, options or ReadOptions(), locate=find_cards)
 
 
-def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, height: int) -> None:
+def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, shape: tuple[int, int, int, int]) -> None:
     """A dictionary that does not match the model's classes decodes garbage silently; fail at start-up instead."""
-    classes = rec_runtime.run(np.zeros((1, 3, height, 64), dtype=np.float32)).shape[-1]
+    classes = rec_runtime.run(np.zeros(shape, dtype=np.float32)).shape[-1]
     if classes != alphabet_size:
         raise ModelFileError(
             f"{rec_runtime.path.name} predicts {classes} classes but its dictionary gives {alphabet_size} "

@@ -39,3 +39,9 @@ def test_start_up_plans_every_shape_a_license_read_uses(fixed_engine):
     (page,) = built.read_license(render_front_page()).pages
     assert {key: page.fields[key].value for key in FRONT_PAGE_FIELDS} == FRONT_PAGE_FIELDS
     assert used and used <= planned
+
+
+def test_start_up_feeds_the_recognizer_only_full_batches(fixed_engine):
+    built, planned, _ = fixed_engine
+    recognizer_shapes = [shape for name, shape in planned if "_rec" in name]
+    assert recognizer_shapes and all(shape[0] == built.recognizer.config.batch_size for shape in recognizer_shapes)
