@@ -53,7 +53,8 @@ class Engine:
         det_runtime = Runtime(paths[det.name], options)
         rec_runtime = Runtime(paths[rec.name], options)
         self.providers = det_runtime.providers
-        shapes = ShapePolicy.for_providers(self.providers, frozenset({card_detection_shape()}))
+        card_shape = card_detection_shape()
+        shapes = ShapePolicy.for_providers(self.providers, frozenset({card_shape}))
         self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection, shapes)
         alphabet = build_alphabet(self._dictionary(rec_runtime, paths))
         self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition, shapes)
@@ -64,7 +65,7 @@ class Engine:
             else None
         )
         if shapes.fixed:
-            self._plan_every_shape()
+            self._plan_every_shape(card_shape)
         logger.info("engine ready: model set %s on %s", self.model_set.name, ", ".join(self.providers))
 
     def _probe_shape(self, shapes: ShapePolicy) -> tuple[int, int, int, int]:
@@ -72,13 +73,13 @@ class Engine:
         rows = shapes.batch_rows(1, self.config.recognition.batch_size)
         return (rows, 3, self.config.recognition.image_height, shapes.line_width(64))
 
-    def _plan_every_shape(self) -> None:
+    def _plan_every_shape(self, card_shape: tuple[int, int]) -> None:
         """Run each padded input shape once, so cuDNN's planning (seconds in all) happens here, not in a request."""
         start = time.perf_counter()
         largest = max(self.config.detection.limit_side_len, SCREEN_DETECTION_SIDE, CARD_DETECTION.limit_side_len)
         for side in range(DETECTION_SIDE_STEP, largest + DETECTION_SIDE_STEP, DETECTION_SIDE_STEP):
             self.detector.detect(np.zeros((min(side, largest), min(side, largest), 3), dtype=np.uint8))
-        self.detector.detect(np.zeros((*card_detection_shape(), 3), dtype=np.uint8), CARD_DETECTION)
+        self.detector.detect(np.zeros((*card_shape, 3), dtype=np.uint8), CARD_DETECTION)
         height = self.config.recognition.image_height
         blank_lines = [np.zeros((height, width, 3), dtype=np.uint8) for width in LINE_WIDTHS]
         self.recognizer.recognize(blank_lines, base_width=min(LINE_WIDTHS))

@@ -233,12 +233,13 @@ def first_period_end(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
 
 
 def _not_after_today(day: str) -> bool:
+    """The text is no date, or a date no later than today."""
     return not is_date(day) or day <= date.today().isoformat()
 
 
 def _could_start(valid_from: str, issued: str | None) -> bool:
     """A license's validity starts on or after its first issue and not after today."""
-    return (issued is None or not is_date(issued) or valid_from >= issued) and valid_from <= date.today().isoformat()
+    return (issued is None or not is_date(issued) or valid_from >= issued) and _not_after_today(valid_from)
 
 
 def _differing_characters(first: str, second: str) -> int | float:
