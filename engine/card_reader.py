@@ -49,7 +49,7 @@ from engine.layout.zones import (
 from engine.results import Side, TextLine
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector, resize_for_detection
-from engine.textrec import Recognition, TextRecognizer
+from engine.textrec import Recognition, TextRecognizer, carried_positions
 
 # A point (x, y) in card millimetres lies at CARD_SIZE_MM - (x, y) on the card turned half.
 CARD_SIZE_MM = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
@@ -418,16 +418,14 @@ def _read_quads(
         ends_address = key == ("address2" if wrapped else "address")
         if decoded is not None and decoded.valid:
             if decoded.text != rec.text:
-                same_length = len(decoded.text) == len(rec.text)  # else positions are spread evenly downstream
+                # A mended character keeps the greedy reading's score when the lengths match; else the line's applies.
+                same_length = len(decoded.text) == len(rec.text)
+                char_scores = rec.char_scores if same_length else ()
                 line = TextLine(
-                    decoded.text,
-                    decoded.score,
-                    line.quad,
-                    rec.char_scores if same_length else (),
-                    rec.char_positions if same_length else (),
+                    decoded.text, decoded.score, line.quad, char_scores, carried_positions(rec, decoded.text)
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address)) is not None:
-            line = TextLine(usual, rec.score, line.quad)  # positions are spread evenly downstream
+            line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
         lines.append((key, line))
     return without_stray_wrap(lines)
 

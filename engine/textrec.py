@@ -86,6 +86,30 @@ def step_positions(
     return tuple(float(min(position, 1.0)) for position in centres)
 
 
+def carried_positions(rec: Recognition, text: str) -> tuple[float, ...]:
+    """Character positions for `text`, a mended reading of `rec`: the characters it shares with the greedy reading at
+    either end keep theirs, so a gap left by characters glare took stays visible downstream; the changed middle is
+    spread evenly where the replaced characters stood, or between its neighbours when it replaced none. A reading of
+    the same length keeps every position."""
+    old, positions = rec.text, rec.char_positions
+    if len(positions) != len(old) or len(text) == len(old):
+        return positions if len(positions) == len(text) else ()
+    shortest = min(len(old), len(text))
+    prefix = next((i for i in range(shortest) if old[i] != text[i]), shortest)
+    suffix = next((i for i in range(shortest - prefix) if old[-1 - i] != text[-1 - i]), shortest - prefix)
+    changed = len(text) - prefix - suffix
+    replaced = positions[prefix : len(old) - suffix]
+    if replaced and changed == 1:
+        middle = [(replaced[0] + replaced[-1]) / 2]
+    elif replaced:
+        middle = [replaced[0] + (replaced[-1] - replaced[0]) * i / (changed - 1) for i in range(changed)]
+    else:
+        left = positions[prefix - 1] if prefix else 0.0
+        right = positions[len(old) - suffix] if suffix else 1.0
+        middle = [left + (right - left) * (i + 1) / (changed + 1) for i in range(changed)]
+    return (*positions[:prefix], *middle, *positions[len(old) - suffix :])
+
+
 def resized_width(crop: npt.NDArray[np.uint8], height: int) -> int:
     return max(1, math.ceil(height * crop.shape[1] / max(crop.shape[0], 1)))
 

@@ -5,8 +5,10 @@ import pytest
 
 from engine.config import RecognitionConfig
 from engine.textrec import (
+    Recognition,
     TextRecognizer,
     build_alphabet,
+    carried_positions,
     ctc_greedy_decode,
     padded_batches,
     parse_dictionary,
@@ -104,3 +106,24 @@ def test_a_smaller_base_width_pads_short_lines_less():
     recognizer.recognize(crops, base_width=160)
     recognizer.recognize(crops)
     assert widths_seen == [160, 200, 400, 320, 320, 400]
+
+
+def _read(text: str, positions: tuple[float, ...]) -> Recognition:
+    return Recognition(text, 0.9, (0.9,) * len(text), np.zeros((1, 1), np.float32), positions)
+
+
+def test_a_mended_head_keeps_the_positions_of_the_characters_after_it():
+    # 成部 mended to 成都: the row's tail keeps its place, so a gap glare left in it (区 ... 镇) still shows.
+    assert carried_positions(_read("成部区镇", (0.1, 0.2, 0.3, 0.8)), "成都区镇") == (0.1, 0.2, 0.3, 0.8)
+
+
+def test_inserted_characters_go_between_their_neighbours_and_replaced_ones_where_they_stood():
+    rec = _read("12号", (0.2, 0.4, 0.8))
+    assert carried_positions(rec, "1幢2号") == pytest.approx((0.2, 0.3, 0.4, 0.8))
+    assert carried_positions(rec, "12号室") == pytest.approx((0.2, 0.4, 0.8, 0.9))
+    # Two characters read where one stood both take its place.
+    assert carried_positions(rec, "1十一号") == pytest.approx((0.2, 0.4, 0.4, 0.8))
+
+
+def test_a_reading_without_positions_carries_none_over():
+    assert carried_positions(Recognition("成部", 0.9, (), np.zeros((1, 1), np.float32)), "成都") == ()
