@@ -70,6 +70,13 @@ def find_dates(text: str) -> list[str]:
     return [value for value in found if value is not None]
 
 
+def read_in_full(date: str, text: str) -> bool:
+    """Every digit of `date` (YYYY-MM-DD, found in `text` by find_dates) was read, in a row: none was supplied to pad
+    a month or day read as one digit. A license prints both with two digits, so one digit is one lost: `195228` gives
+    1952-02-08 for a printed 1952-08-28."""
+    return date.replace("-", "") in re.sub(r"\D", "", text.translate(DIGIT_LOOKALIKES))
+
+
 def find_id_number(text: str) -> str | None:
     """The 18-character ID number in `text`, lookalike letters mapped to digits; None when there is none."""
     cleaned = re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper()

@@ -162,3 +162,13 @@ def test_a_gap_in_an_unlisted_place_head_is_left_to_the_place_list():
     in_head = [line("四川省成都", 13.5, 13.5 + 5 * pitch, 23.7), line("驿区柳林镇", end - 5 * pitch, end, 23.7)]
     address = parse_front_card([*others, *in_head])["address"]
     assert address.value == "四川省成都驿区柳林镇" and address.score > 0.9
+
+
+def test_a_date_padded_from_a_one_digit_month_or_day_is_returned_unsure():
+    others = [tl for tl in NEW_FRONT if tl.text != "1999-02-22" and "至" not in tl.text]
+    # The month's separators washed out with its first digit: 1999-02-22 read 199922, which parses as 1999-02-02.
+    fields = parse_front_card([*others, line("199922", 36.0, 50.0, 35.1), line("2015-6-18至2021-06-18", 18, 64, 53.8)])
+    assert fields["birth"].value == "1999-02-02" and fields["birth"].score <= 0.3
+    assert fields["valid_from"].value == "2015-06-18" and fields["valid_from"].score <= 0.3
+    assert fields["valid_to"].value == "2021-06-18" and fields["valid_to"].score > 0.9
+    assert parse_front_card(NEW_FRONT)["birth"].score > 0.9

@@ -11,6 +11,7 @@ from engine.layout.fields import (
     is_valid_id,
     normalize_class,
     period_years,
+    read_in_full,
     sex_from_id,
 )
 
@@ -89,3 +90,17 @@ def test_add_years(start, years, end):
 @pytest.mark.parametrize(("text", "years"), [("6年", 6), ("10年", 10), ("有效期限 6 年", 6), ("长期", None)])
 def test_period_years(text, years):
     assert period_years(text) == years
+
+
+@pytest.mark.parametrize(
+    ("date", "text", "expected"),
+    [
+        ("1999-02-22", "出生日期1999-02-22", True),
+        ("2015-06-18", "2015年O6月18日", True),
+        ("1952-02-08", "195228", False),
+        ("2025-04-16", "20254-16", False),
+    ],
+)
+def test_a_date_is_read_in_full_only_when_no_digit_was_supplied(date, text, expected):
+    assert find_dates(text) == [date]
+    assert read_in_full(date, text) is expected
