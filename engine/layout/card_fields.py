@@ -50,7 +50,8 @@ LATE_NAME_SCORE = 0.3
 # listed place head, every address read so was wrong, 7 of them at confidence 0.87-1.0. The value stays, flagged.
 LOST_CHARACTERS_GAP = 1.0
 LOST_CHARACTERS_SCORE = 0.3
-# A date with a one-digit month or day (a digit lost, 0 supplied) is a guess: 1 of 2 on seed 2026 was wrong, at 0.999.
+# A date with a one-digit month or day (a digit lost, 0 supplied) is a guess: 2 of the 4 on seed 2026 were wrong (at
+# 0.96 and 0.999).
 PADDED_DATE_SCORE = 0.3
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
