@@ -35,9 +35,10 @@ CORRECTED_SCORE = 0.8
 IMPOSSIBLE_SCORE = 0.3
 # Chinese names have a surname and a given name: one character alone lost the rest.
 MIN_NAME_LENGTH = 2
-# A record with a date after 至 is the probation note (实习期至2016年08月25日。); one read otherwise lost or misread
-# part of it (实习期至2022年08月17, 实习限至…, 四至…114日 came back at 0.96-0.99).
-DATED_RECORD = re.compile(r"至\d{4}年")
+# A record with a date in it is the probation note (实习期至2016年08月25日。); one read otherwise lost or misread
+# part of it (实习期至2022年08月17, 实习限至…, 四至…114日 came back at 0.96-0.99; 2021年07月14日, its head lost
+# under glare, and 北期2023005月29日 at 0.87-0.9).
+DATED_RECORD = re.compile(r"\d{4}\D{0,2}\d")
 PROBATION_RECORD = re.compile(r"实习期至\d{4}年\d{2}月\d{2}日。?")
 
 

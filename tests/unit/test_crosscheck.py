@@ -162,3 +162,5 @@ def test_values_no_license_prints_are_returned_unsure():
     impossible = correct_fields(page(**read), front=False)
     assert values(impossible) == read
     assert {field.score for field in impossible.values()} == {IMPOSSIBLE_SCORE}
+    for record in ("2021年07月14日", "北期2023005月29日1"):  # the note's head lost, or its 年 misread
+        assert correct_fields(page(record=record), front=False)["record"].score == IMPOSSIBLE_SCORE
