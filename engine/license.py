@@ -45,6 +45,9 @@ ADJUSTED_JPEG_QUALITY = 90
 # A line belongs to the card its title places when its centre is at most this share of the card's width outside it:
 # a title-only frame ignores tilt.
 TITLED_CARD_SLACK = 0.1
+# A page placed by its text and one found by its edges frame the same card when their corners lie this close on
+# average (share of the card's width): text geometry misses by up to ~5%, another card lies a card's width away.
+SAME_CARD_SHARE = 0.1
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
@@ -84,7 +87,7 @@ def read_license(
             if not pages:
                 raise
             whole = []  # a page read in card space stands, even when the photo is too small to read as a whole
-        pages = best_per_side(pages + whole)
+        pages = with_found_edges(best_per_side(pages + whole), pages)
         timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")
@@ -162,6 +165,28 @@ def best_per_side(pages: list[PageResult]) -> list[PageResult]:
         if current is None or (reads_well(page), len(page.fields)) > (reads_well(current), len(current.fields)):
             best[page.side] = page
     return list(best.values())
+
+
+def with_found_edges(chosen: list[PageResult], found: list[PageResult]) -> list[PageResult]:
+    """The chosen pages, each framed by the card finder's quad where the finder framed the same card (corners within
+    SAME_CARD_SHARE of its width) as the text geometry of a whole-image page that read better: the strips of one frame
+    may read a glared ID number that the other's miss, but card edges place the card more exactly than its text does
+    (seed 4242 photo img_0238: 0.1% against 3.7% corner error). Fields keep the quads they were read at."""
+    framed = []
+    for page in chosen:
+        same = next((other for other in found if other.side == page.side and _same_card(page, other)), None)
+        framed.append(
+            page if same is None else replace(page, card_quad=same.card_quad, adjusted_jpeg=same.adjusted_jpeg)
+        )
+    return framed
+
+
+def _same_card(first: PageResult, second: PageResult) -> bool:
+    if first.card_quad is None or second.card_quad is None:
+        return False
+    a, b = np.array(first.card_quad, dtype=np.float64), np.array(second.card_quad, dtype=np.float64)
+    width = float(np.linalg.norm(a[1] - a[0]))
+    return float(np.linalg.norm(a - b, axis=1).mean()) < SAME_CARD_SHARE * width
 
 
 def read_card_page(
