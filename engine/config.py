@@ -64,7 +64,8 @@ class EngineConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineConfig:
-        """Read DLOCR_MANIFEST, DLOCR_MODEL_DIR, DLOCR_MODEL_SET, DLOCR_DEVICE, DLOCR_THREADS, DLOCR_INTER_THREADS."""
+        """Read DLOCR_MANIFEST, DLOCR_MODEL_DIR, DLOCR_MODEL_SET, DLOCR_DEVICE, DLOCR_THREADS, DLOCR_INTER_THREADS,
+        DLOCR_SPIN."""
         env = os.environ if environ is None else environ
         config = cls()
         runtime = config.runtime
@@ -77,6 +78,11 @@ class EngineConfig:
             runtime = replace(runtime, intra_op_threads=_non_negative_int(env, "DLOCR_THREADS"))
         if "DLOCR_INTER_THREADS" in env:
             runtime = replace(runtime, inter_op_threads=_non_negative_int(env, "DLOCR_INTER_THREADS"))
+        if "DLOCR_SPIN" in env:
+            spin = env["DLOCR_SPIN"].strip()
+            if spin not in ("0", "1"):
+                raise ValueError(f"DLOCR_SPIN must be 0 or 1, got {spin!r}")
+            runtime = replace(runtime, allow_spinning=spin == "1")
         changes: dict[str, Any] = {"runtime": runtime}
         if "DLOCR_MANIFEST" in env:
             changes["manifest_path"] = Path(env["DLOCR_MANIFEST"])

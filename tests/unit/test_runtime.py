@@ -48,6 +48,13 @@ def test_cpu_runtime_does_not_warn(classifier_path, caplog):
     assert not caplog.records
 
 
+@pytest.mark.parametrize(("allow", "entry"), [(False, "0"), (True, "1")])
+def test_idle_threads_spin_only_when_asked(classifier_path, allow, entry):
+    runtime = Runtime(classifier_path, RuntimeOptions(allow_spinning=allow))
+    options = runtime._session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == entry
+
+
 def test_an_unloadable_file_is_a_model_file_error(tmp_path):
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"definitely not a protobuf")
