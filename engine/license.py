@@ -98,7 +98,9 @@ def read_license(
         if not chosen:
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
-    return LicenseResult(pages=tuple(with_quality(image, page) for page in pages), timings_ms=timings)
+    if options.measure_quality:
+        pages = [with_quality(image, page) for page in pages]
+    return LicenseResult(pages=tuple(pages), timings_ms=timings)
 
 
 def with_quality(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:

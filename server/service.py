@@ -53,7 +53,11 @@ class LicenseService:
             with self.gate.slot() as waited:
                 self.metrics.stage_seconds.labels(stage="queue_wait").observe(waited)
                 image = self._timed("decode", lambda: decode_image(data))
-                options = ReadOptions(side=request.side, return_adjusted_image=request.return_adjusted_image)
+                options = ReadOptions(
+                    side=request.side,
+                    return_adjusted_image=request.return_adjusted_image,
+                    measure_quality=request.detect_blur or request.detect_glare or request.detect_border_integrity,
+                )
                 result = self._timed("engine", lambda: self.engine.read_license(image, options))
         self.metrics.observe_stages(result.timings_ms)
         response = to_response(result, request.side == "double_side", OutputOptions.from_request(request))

@@ -81,14 +81,26 @@ def test_bad_parameters_are_ais_0101(client: TestClient, body: dict[str, object]
 def test_null_and_empty_mean_absent(client: TestClient, engine: FakeEngine) -> None:
     body = {"image": image_b64(), "url": None, "side": "", "return_text_location": None}
     assert client.post(V2, json=body).status_code == 200
-    assert engine.calls[-1][1] == ReadOptions(side=None)
+    assert engine.calls[-1][1] == ReadOptions(side=None, measure_quality=False)
 
 
 @pytest.mark.parametrize("side", ["front", "back", "double_side"])
 def test_side_reaches_the_engine(client: TestClient, engine: FakeEngine, side: str) -> None:
     engine.pages = (FRONT, BACK)
     client.post(V2, json={"image": image_b64(), "side": side, "return_adjusted_image": True})
-    assert engine.calls[-1][1] == ReadOptions(side=side, return_adjusted_image=True)  # type: ignore[arg-type]
+    assert engine.calls[-1][1] == ReadOptions(
+        side=side,  # type: ignore[arg-type]
+        return_adjusted_image=True,
+        measure_quality=False,  # no quality check was asked for: the engine skips measuring them
+    )
+
+
+@pytest.mark.parametrize("flag", ["detect_blur", "detect_glare", "detect_border_integrity"])
+def test_a_quality_check_asked_for_has_the_engine_measure_quality(
+    client: TestClient, engine: FakeEngine, flag: str
+) -> None:
+    client.post(V2, json={"image": image_b64(), flag: True})
+    assert engine.calls[-1][1].measure_quality
 
 
 def test_back_page(client: TestClient, engine: FakeEngine) -> None:
