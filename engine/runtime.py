@@ -35,7 +35,7 @@ class RuntimeOptions:
     allow_spinning: bool = False
     """onnxruntime's idle intra-op threads spin for new work by default. The engine runs three models in turn (card
     detection, the 0/180 classifier, recognition), each with its own thread pool, so the pool that just ran spins
-    on the cores the next one needs: on 2 cores, pages read ~10% slower with spinning on."""
+    on the cores the next one needs: on 2 cores, pages read ~15% slower with spinning on."""
 
 
 def choose_providers(device: Device, available: list[str]) -> list[ProviderChoice]:
