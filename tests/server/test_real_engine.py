@@ -61,3 +61,17 @@ def test_a_page_without_a_license_is_ais_0104(client):
     cv2.putText(blank, "hello world", (50, 200), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 3)
     response = client.post("/v2/p/ocr/driver-license", json={"image": encoded(blank)})
     assert response.status_code == 400 and response.json()["error_code"] == "AIS.0104"
+
+
+def test_quality_checks_are_measured_when_asked_for(client):
+    sharp, blurred = render_front_page(), cv2.GaussianBlur(render_front_page(), (0, 0), 1.5)
+    asked = {"detect_blur": True, "detect_glare": True, "detect_border_integrity": True}
+    results = [
+        client.post("/v2/p/ocr/driver-license", json={"image": encoded(image), **asked}).json()["result"]
+        for image in (sharp, blurred)
+    ]
+    assert [result["detect_blur_result"] for result in results] == [False, True]
+    assert set(results[1]["score_info"]) == {"blur_score", "glare_score", "border_integrity_score"}
+    assert results[1]["score_info"]["blur_score"] >= 0.5
+    plain = client.post("/v2/p/ocr/driver-license", json={"image": encoded(blurred)}).json()["result"]
+    assert "score_info" not in plain and "detect_blur_result" not in plain
