@@ -92,8 +92,10 @@ def carried_positions(rec: Recognition, text: str) -> tuple[float, ...]:
     spread evenly where the replaced characters stood, or between its neighbours when it replaced none. A reading of
     the same length keeps every position."""
     old, positions = rec.text, rec.char_positions
-    if len(positions) != len(old) or len(text) == len(old):
-        return positions if len(positions) == len(text) else ()
+    if len(positions) != len(old):
+        return ()
+    if len(text) == len(old):
+        return positions
     shortest = min(len(old), len(text))
     prefix = next((i for i in range(shortest) if old[i] != text[i]), shortest)
     suffix = next((i for i in range(shortest - prefix) if old[-1 - i] != text[-1 - i]), shortest - prefix)
