@@ -29,6 +29,12 @@ WALLET_MARGIN_MM = 9.0
 WALLET_FOLD_MM = 12.0
 LIGHT_DOWNSCALE = 8
 CLUTTER_SATURATION = 0.45
+# Glare bands are laid across the whole frame and lit only where the card is, so a band can miss a small card. The
+# label says glare when it lifted the stock at least GLARE_LABEL_LIFT of the way to white (halving the contrast of the
+# print beneath) over at least GLARE_LABEL_SHARE of the cards' area (a few characters): glare over the text, which is
+# what the engine's glare signal reports.
+GLARE_LABEL_LIFT = 0.3
+GLARE_LABEL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Light:
     blur_sigma: float
     """Gaussian blur in photo pixels (0 when none was applied)."""
     glare: bool
-    """Laminate glare was laid over the card(s)."""
+    """Laminate glare lit the card(s) (GLARE_LABEL_LIFT over GLARE_LABEL_SHARE of their area)."""
 
 
 @dataclass(frozen=True)
@@ -346,9 +352,10 @@ def _light(
         if rng.random() < recipe.shadow_chance:
             gain *= _shadow(width, height, rng)
         cv2.multiply(photo, gain[:, :, None] * cast, dst=photo)
-    glare = bool(rng.random() < recipe.glare_chance)
-    if glare:
-        photo = _glare(photo, card_mask, rng)
+    glare = False
+    if rng.random() < recipe.glare_chance:
+        photo, lit_share = _glare(photo, card_mask, rng)
+        glare = lit_share >= GLARE_LABEL_SHARE
     sigma = float(rng.uniform(*recipe.blur_sigma))
     blurred = sigma > 0.3
     if blurred:
@@ -373,8 +380,9 @@ def _shadow(width: int, height: int, rng: np.random.Generator) -> FloatImage:
     return 1.0 - mask * np.float32(rng.uniform(0.25, 0.5))
 
 
-def _glare(photo: FloatImage, card_mask: Mask, rng: np.random.Generator) -> FloatImage:
-    """Laminate glare: one or two bright stripes (and a hot spot) over the card, washing out the text beneath."""
+def _glare(photo: FloatImage, card_mask: Mask, rng: np.random.Generator) -> tuple[FloatImage, float]:
+    """Laminate glare: one or two bright stripes (and a hot spot) over the card, washing out the text beneath; and the
+    share of the cards' area it lifted at least GLARE_LABEL_LIFT of the way to white."""
     height, width = card_mask.shape
     scale = LIGHT_DOWNSCALE  # glare is smooth: compute it small, then enlarge
     ys, xs = np.mgrid[0:height:scale, 0:width:scale].astype(np.float32)
@@ -390,4 +398,6 @@ def _glare(photo: FloatImage, card_mask: Mask, rng: np.random.Generator) -> Floa
         light += np.exp(-(((xs - cx) ** 2 + (ys - cy) ** 2) / (0.08 * max(width, height)) ** 2)) * np.float32(0.8)
     light = cv2.resize(np.minimum(light, 1.0), (width, height), interpolation=cv2.INTER_LINEAR)
     light = light * (cv2.blur(card_mask, (5, 5)).astype(np.float32) / np.float32(255.0))
-    return photo + (1.0 - photo) * light[:, :, None]
+    on_card = card_mask > 0
+    lit_share = float((light[on_card] >= GLARE_LABEL_LIFT).mean()) if on_card.any() else 0.0
+    return photo + (1.0 - photo) * light[:, :, None], lit_share

@@ -23,6 +23,7 @@ from benchmarks.synth.generate import (
 from benchmarks.synth.identity import CLASS_VOCABULARY, add_years, id_check_digit, random_license
 from benchmarks.synth.regions import REGIONS_BY_CODE
 from benchmarks.synth.render import seal_lines
+from benchmarks.synth.scene import GLARE_LABEL_LIFT, GLARE_LABEL_SHARE, _glare
 
 IDENTITIES = 300
 
@@ -146,6 +147,21 @@ def test_labels_record_the_blur_and_glare_applied():
     assert all(light["blur_sigma"] == 0.0 and light["glare"] is False for light in lights["scan"])
     assert all(0.8 <= light["blur_sigma"] <= 2.2 for light in lights["hard"])
     assert any(light["glare"] for light in lights["hard"])
+
+
+def test_glare_is_labelled_only_where_it_lit_the_card():
+    """Glare bands cross the whole frame and light only the card: a small card is often missed, and the
+    share the generator reports is the share of card pixels lifted GLARE_LABEL_LIFT of the way to white."""
+    photo = np.full((400, 600, 3), 0.6, np.float32)
+    card_mask = np.zeros((400, 600), np.uint8)
+    card_mask[170:230, 250:350] = 255
+    shares = []
+    for seed in range(30):
+        lit, share = _glare(photo.copy(), card_mask, np.random.default_rng(seed))
+        lift = ((lit - photo) / (1.0 - photo)).mean(axis=2)[card_mask > 0]
+        assert share == pytest.approx(float((lift >= GLARE_LABEL_LIFT - 1e-4).mean()), abs=0.01)
+        shares.append(share)
+    assert min(shares) == 0.0 and max(shares) > GLARE_LABEL_SHARE
 
 
 def _inside_and_ring(quad: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
