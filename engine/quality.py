@@ -19,13 +19,18 @@ BLUR_SMOOTHING_PX = 9
 MAX_BLUR_PX_PER_MM = 12.0
 SHARP_BLUR_EFFECT = 0.24  # scans and most photos measure 0.16-0.26
 BLURRED_BLUR_EFFECT = 0.34  # photos blurred by 0.8-2.2 px measure 0.27-0.37 (seed 2026's hard tier, p10-p90)
-# Glare: the share of the card whose stock, ink closed over, is lit GLARE_RISE grey levels above a plane fitted to
-# the stock's brightness and washed to at most GLARE_MAX_SATURATION of the stock's median saturation: glare is white
-# light added in bands and spots, while light falling unevenly tilts the plane, and the sunlit side of a shadow keeps
-# the tint. The fit is made again on the stock between the GLARE_REFIT_PERCENTILES of its distance from the first
-# plane: without the glare itself, nor a shadow or a sliver of desk. The card's margin is left out.
+# Glare: the share of the card whose stock, ink closed over, is lit above a plane fitted to the stock's brightness
+# and washed to at most GLARE_MAX_SATURATION of the stock's median saturation: glare is white light added in bands and
+# spots, while light falling unevenly tilts the plane, and the sunlit side of a shadow keeps the tint. Lit means
+# GLARE_RISE grey levels up, or GLARE_LIFT of the way to white where that is less: pale stock (~230) has too little
+# room left to rise 15 under glare that washes its print out (seeds 2026 and 4242, glare flags right on photo, hard and
+# wallet images: 307 of 322 against 297). The headroom counts as at least GLARE_MIN_HEADROOM, so noise on stock near
+# white is not glare. The fit is made again on the stock between the GLARE_REFIT_PERCENTILES of its distance from the
+# first plane: without the glare itself, nor a shadow or a sliver of desk. The card's margin is left out.
 GLARE_PX_PER_MM = 2.0
 GLARE_RISE = 15.0
+GLARE_LIFT = 0.4
+GLARE_MIN_HEADROOM = 15.0
 GLARE_MAX_SATURATION = 0.5
 GLARE_REFIT_PERCENTILES = (10.0, 80.0)
 GLARE_MARGIN_MM = 2.0
@@ -88,10 +93,11 @@ def washed_out_share(card: npt.NDArray[np.uint8]) -> float:
     above = brightness - positions @ _plane(positions, brightness)
     low, high = np.percentile(above, GLARE_REFIT_PERCENTILES)
     kept = (above >= low) & (above <= high)
-    above = brightness - positions @ _plane(positions[kept], brightness[kept])
+    plane = positions @ _plane(positions[kept], brightness[kept])
+    rise = np.minimum(GLARE_RISE, GLARE_LIFT * np.maximum(255.0 - plane, GLARE_MIN_HEADROOM))
     tint = saturation[counted]
     washed = tint <= GLARE_MAX_SATURATION * float(np.median(tint))
-    return float(((above >= GLARE_RISE) & washed).mean())
+    return float(((brightness - plane >= rise) & washed).mean())
 
 
 def _plane(positions: np.ndarray, values: np.ndarray) -> np.ndarray:

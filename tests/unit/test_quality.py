@@ -13,14 +13,20 @@ from tests.rendering import render_front_page
 PHOTO = (1400, 1000)  # width, height
 
 
-def photographed(quad: np.ndarray, blur_sigma: float = 0.0, glare: bool = False, shadow: bool = False) -> np.ndarray:
-    """The drawn page warped to `quad` (clockwise from its top-left) on a grey desk, then shaded, lit and blurred."""
+def photographed(
+    quad: np.ndarray, blur_sigma: float = 0.0, glare: float = 0.0, shadow: bool = False, pale: float = 0.0
+) -> np.ndarray:
+    """The drawn page warped to `quad` (clockwise from its top-left) on a grey desk, then shaded, lit and blurred.
+    `glare`: how far toward white a hot spot lifts the card at its centre; `pale`: the page's stock and ink lifted
+    this far toward white before (a paler card)."""
     page = render_front_page()
     height, width = page.shape[:2]
     source = np.array([(0, 0), (width, 0), (width, height), (0, height)], np.float32)
     photo = np.full((PHOTO[1], PHOTO[0], 3), 90, np.uint8)
     transform = cv2.getPerspectiveTransform(source, quad.astype(np.float32))
     cover = cv2.warpPerspective(np.full((height, width), 255, np.uint8), transform, PHOTO)
+    if pale:
+        page = (page + (255 - page.astype(np.float32)) * pale).astype(np.uint8)
     photo[cover > 127] = cv2.warpPerspective(page, transform, PHOTO)[cover > 127]
     if shadow:  # a hand's shadow over the card's left half
         left_half = photo[:, : int(quad[:, 0].mean())]
@@ -29,7 +35,7 @@ def photographed(quad: np.ndarray, blur_sigma: float = 0.0, glare: bool = False,
         light = np.zeros(photo.shape[:2], np.float32)
         centre = tuple(int(v) for v in quad[[0, 3]].mean(axis=0) * 0.5 + quad.mean(axis=0) * 0.5)
         cv2.circle(light, centre, 120, 1.0, -1)
-        light = cv2.GaussianBlur(light, (0, 0), 25)[:, :, None]
+        light = cv2.GaussianBlur(light, (0, 0), 25)[:, :, None] * glare
         photo = (photo * (1 - light) + 255 * light).astype(np.uint8)
     if blur_sigma:
         photo = cv2.GaussianBlur(photo, (0, 0), blur_sigma)
@@ -56,9 +62,17 @@ def test_blur_is_seen_and_only_blur():
 
 
 def test_glare_is_seen_and_only_glare():
-    quality = page_quality(photographed(CARD, glare=True), CardFrame(CARD))
+    quality = page_quality(photographed(CARD, glare=1.0), CardFrame(CARD))
     assert quality.glare > 0.8
     assert max(quality.blur, quality.border_incomplete, quality.too_small) < 0.2
+
+
+@pytest.mark.parametrize(("glare", "seen"), [(0.7, True), (0.0, False)])
+def test_glare_on_pale_stock_is_seen(glare, seen):
+    """Stock at ~233 has 22 grey levels left to rise: glare that lifts it 70% of the way to white rises only ~15 at
+    its centre, and washes the print out all the same."""
+    quality = page_quality(photographed(CARD, glare=glare, pale=0.4), CardFrame(CARD))
+    assert (quality.glare > 0.8) is seen
 
 
 def test_a_shadow_is_not_glare():
