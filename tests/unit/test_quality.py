@@ -61,6 +61,15 @@ def test_blur_is_seen_and_only_blur():
     assert max(quality.glare, quality.border_incomplete, quality.too_small) < 0.2
 
 
+@pytest.mark.parametrize(("blur_sigma", "blurred"), [(2.0, True), (0.0, False)])
+def test_sensor_noise_neither_hides_blur_nor_looks_like_it(blur_sigma, blurred):
+    """Noise adds fine variation of its own, which a blurred photo keeps through the further blur."""
+    photo = photographed(CARD, blur_sigma=blur_sigma).astype(np.float32)
+    noisy = np.clip(photo + np.random.default_rng(0).normal(0.0, 4.0, photo.shape), 0, 255).astype(np.uint8)
+    quality = page_quality(noisy, CardFrame(CARD))
+    assert quality.blur > 0.8 if blurred else quality.blur < 0.2
+
+
 def test_glare_is_seen_and_only_glare():
     quality = page_quality(photographed(CARD, glare=1.0), CardFrame(CARD))
     assert quality.glare > 0.8
