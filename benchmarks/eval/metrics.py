@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from benchmarks.eval.readers import Prediction, Reader
 from benchmarks.labels import FIELD_ORDER, LabelledImage
+from engine.card import CardFrame
+from engine.quality import outside_share
 
 LIST_FIELDS = ("status",)
 ALL_TIERS = "all"
@@ -59,6 +61,8 @@ class Outcome:
     side does not say."""
     glare_agrees: bool | None = None
     """As blur_agrees, for the glare flag and the label's glare."""
+    border_agrees: bool | None = None
+    """As blur_agrees, for the border-incomplete flag and a labelled card cut off by the frame (_cut_off)."""
 
     @property
     def all_correct(self) -> bool:
@@ -75,8 +79,11 @@ CARD_FOUND_ERROR = 0.02
 CONFIDENCE_THRESHOLDS = (0.5, 0.9, 0.99)
 # A photo counts as blurred, for scoring the blur signal, from this Gaussian blur (image pixels) on.
 BLURRED_SIGMA_PX = 1.0
-# Where each flag sits in Prediction.flags' (blurred, glared) pairs.
-BLUR_FLAG, GLARE_FLAG = 0, 1
+# A photo counts as cutting a card off, for scoring the border signal, when this share of a labelled card's outline
+# lies outside it: where the engine's border score (engine.quality) reaches PROBLEM_SCORE.
+CUT_OUTLINE_SHARE = 0.02
+# Where each flag sits in Prediction.flags' (blurred, glared, border incomplete) triples.
+BLUR_FLAG, GLARE_FLAG, BORDER_FLAG = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,8 @@ class TierSummary:
     """Images whose blur flag agrees with their label (None: no image could be judged)."""
     glare_agrees: Rate | None = None
     """As blur_agrees, for the glare flag."""
+    border_agrees: Rate | None = None
+    """As blur_agrees, for the border-incomplete flag."""
 
 
 def corner_error(truth: npt.NDArray[np.float64], quad: npt.NDArray[Any], shifts: tuple[int, ...] = (0,)) -> float:
@@ -202,12 +211,22 @@ def score(item: LabelledImage, prediction: Prediction, latency_s: float) -> Outc
         card_errors=card_errors(label.geometry, prediction.cards) if prediction.cards is not None else (),
         blur_agrees=_flag_agrees(prediction, label.geometry, BLUR_FLAG, _blurred),
         glare_agrees=_flag_agrees(prediction, label.geometry, GLARE_FLAG, lambda geometry: geometry.get("glare")),
+        border_agrees=_flag_agrees(prediction, label.geometry, BORDER_FLAG, _cut_off),
     )
 
 
 def _blurred(geometry: dict[str, Any]) -> bool | None:
     sigma = geometry.get("blur_sigma")
     return None if sigma is None else sigma >= BLURRED_SIGMA_PX
+
+
+def _cut_off(geometry: dict[str, Any]) -> bool | None:
+    """Whether the frame cuts off CUT_OUTLINE_SHARE or more of any labelled card's outline; None without cards."""
+    cards, size = geometry.get("cards"), geometry.get("image_size")
+    if not cards or not size:
+        return None
+    frames = [CardFrame(np.array(card["quad"], dtype=np.float32)) for card in cards]
+    return any(outside_share(frame, *size) >= CUT_OUTLINE_SHARE for frame in frames)
 
 
 def _flag_agrees(
@@ -336,6 +355,7 @@ def _tier_summary(outcomes: list[Outcome]) -> TierSummary:
         upright=Rate(sum(error.found for error in located), len(located)) if located else None,
         blur_agrees=_agreement([outcome.blur_agrees for outcome in outcomes]),
         glare_agrees=_agreement([outcome.glare_agrees for outcome in outcomes]),
+        border_agrees=_agreement([outcome.border_agrees for outcome in outcomes]),
     )
 
 

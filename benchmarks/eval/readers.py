@@ -30,9 +30,9 @@ class Prediction:
     cards: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] | None = None
     """(side, corners clockwise from the upright card's top-left) of each page found: only in-process readers
     know them (the API does not return the card), so only they are scored for card finding."""
-    flags: tuple[tuple[bool, bool], ...] | None = None
-    """(blurred, glared) as each card page's quality signals say (engine.quality.PROBLEM_SCORE, as the API reports
-    them); only in-process readers give them."""
+    flags: tuple[tuple[bool, bool, bool], ...] | None = None
+    """(blurred, glared, border incomplete) as each card page's quality signals say (engine.quality.PROBLEM_SCORE,
+    as the API reports them); only in-process readers give them."""
 
 
 Reader = Callable[[bytes], Prediction]
@@ -67,7 +67,11 @@ def engine_reader() -> Reader:
             return Prediction(result=None, error_code=type(error).__name__, error_msg=str(error), cards=())
         cards = tuple((page.side, page.card_quad) for page in result.pages if page.card_quad is not None)
         flags = tuple(
-            (page.quality.blur >= PROBLEM_SCORE, page.quality.glare >= PROBLEM_SCORE)
+            (
+                page.quality.blur >= PROBLEM_SCORE,
+                page.quality.glare >= PROBLEM_SCORE,
+                page.quality.border_incomplete >= PROBLEM_SCORE,
+            )
             for page in result.pages
             if page.card_quad is not None
         )

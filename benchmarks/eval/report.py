@@ -44,11 +44,12 @@ def table(summary: Summary, source: str) -> str:
         f" {_percent_or_dash(tier_summary.cards_found)} {_percent_or_dash(tier_summary.upright)}"
         for tier, tier_summary in summary.tiers.items()
     ]
-    judged = {tier: ts for tier, ts in summary.tiers.items() if ts.blur_agrees or ts.glare_agrees}
+    judged = {tier: ts for tier, ts in summary.tiers.items() if ts.blur_agrees or ts.glare_agrees or ts.border_agrees}
     if judged:
-        lines += ["", f"  {'quality':12} {'blur flag right':>17} {'glare flag right':>17}"]
+        lines += ["", f"  {'quality':12} {'blur flag right':>17} {'glare flag right':>17} {'border flag right':>17}"]
         lines += [
             f"  {tier:12} {_percent_or_dash(ts.blur_agrees)} {_percent_or_dash(ts.glare_agrees)}"
+            f" {_percent_or_dash(ts.border_agrees)}"
             for tier, ts in judged.items()
         ]
     if summary.confidence:

@@ -295,11 +295,28 @@ def test_quality_flags_are_scored_against_the_labels_blur_and_glare(folder: Path
         item,
         label=replace(item.label, geometry={"image_size": [160, 120], "blur_sigma": 1.5, "glare": False, "cards": []}),
     )
-    flagged = metrics.score(lit, Prediction(dict(FRONT), cards=(), flags=((True, True),)), 0.01)
+    flagged = metrics.score(lit, Prediction(dict(FRONT), cards=(), flags=((True, True, False),)), 0.01)
     assert (flagged.blur_agrees, flagged.glare_agrees) == (True, False)
     assert metrics.score(lit, Prediction(dict(FRONT)), 0.01).glare_agrees is None
-    assert metrics.score(item, Prediction(dict(FRONT), cards=(), flags=((True, True),)), 0.01).blur_agrees is None
+    assert (
+        metrics.score(item, Prediction(dict(FRONT), cards=(), flags=((True, True, False),)), 0.01).blur_agrees is None
+    )
     summary = metrics.summarize([flagged], 1.0)
     scan = summary.tiers["scan"]
     assert (scan.blur_agrees, scan.glare_agrees) == (metrics.Rate(1, 1), metrics.Rate(0, 1))
     assert "glare flag right" in report.table(summary, "here")
+
+
+@pytest.mark.parametrize(("left", "cut"), [(-20.0, True), (0.0, False), (10.0, False)])
+def test_the_border_flag_is_scored_against_a_card_the_frame_cuts_off(folder: Path, left: float, cut: bool):
+    """A card 100 px wide in a 160 x 120 photo: 20 px past the left edge, its left side and part of its top and bottom
+    lie outside; on the edge, or inside, none. A page flagging its border agrees with the label only when it is cut."""
+    item = next(item for item in read_folder(folder) if item.label.side == "front" and item.label.tier == "scan")
+    quad = [[left, 20.0], [left + 100.0, 20.0], [left + 100.0, 88.0], [left, 88.0]]
+    geometry = {"image_size": [160, 120], "cards": [{"side": "front", "quad": quad}]}
+    labelled = replace(item, label=replace(item.label, geometry=geometry))
+    flagged = metrics.score(labelled, Prediction(dict(FRONT), cards=(), flags=((False, False, True),)), 0.01)
+    assert flagged.border_agrees is cut
+    summary = metrics.summarize([flagged], 1.0)
+    assert summary.tiers["scan"].border_agrees == metrics.Rate(int(cut), 1)
+    assert "border flag right" in report.table(summary, "here")
