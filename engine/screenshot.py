@@ -8,6 +8,8 @@ ms more before the whole-image read that parses it anyway; a screenshot goes str
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -22,16 +24,24 @@ CLIPPED_ABOVE = 253.5
 CLIPPED_BELOW = 1.5
 # Synthetic screenshots have ~35% flat unclipped blocks; photos and scans at most ~10%.
 MIN_FLAT_SHARE = 0.2
+# The share is estimated from at most ~this many blocks, on an even grid (every block, every second, ... in both
+# directions): a 12-megapixel phone photo has ~190,000, and converting them all cost ~50 ms against ~3 ms. On seeds
+# 2026 and 4242 the sampled share gives the same answer for all 480 images: screenshots measure 0.30 and more, photos
+# 0.06 at most.
+MAX_BLOCKS = 20_000
 
 
 def looks_like_screenshot(image: npt.NDArray[np.uint8]) -> bool:
     """Whether a (H, W, 3) uint8 BGR image is mostly flat fill neither black nor white, as an app's screen is."""
-    height, width = (side // BLOCK * BLOCK for side in image.shape[:2])
-    if height == 0 or width == 0:
+    rows, columns = (side // BLOCK for side in image.shape[:2])
+    if rows == 0 or columns == 0:
         return False
-    # Every other row and column is enough to see a camera's noise, at a quarter of the cost (~1.5 ms a megapixel).
-    pixels = image[:height:2, :width:2].astype(np.float32)
-    size = (width // BLOCK, height // BLOCK)
+    step = math.ceil(math.sqrt(rows * columns / MAX_BLOCKS))
+    blocks = image[: rows * BLOCK, : columns * BLOCK].reshape(rows, BLOCK, columns, BLOCK, 3)
+    # Every other row and column of a block is enough to see a camera's noise, at a quarter of the cost.
+    sampled = blocks[::step, ::2, ::step, ::2]
+    size = (sampled.shape[2], sampled.shape[0])
+    pixels = sampled.reshape(size[1] * BLOCK // 2, size[0] * BLOCK // 2, 3).astype(np.float32)
     # INTER_AREA at a whole-number factor is the exact mean of each block.
     mean = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
     mean_of_squares = cv2.resize(pixels * pixels, size, interpolation=cv2.INTER_AREA)
