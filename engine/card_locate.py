@@ -18,6 +18,9 @@ import numpy.typing as npt
 
 CARD_ASPECT = 88.0 / 60.0  # the license is 88 x 60 mm
 WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitted in the original pixels
+# ... up to this size: the edge search runs in image pixels, so a 12-megapixel phone photo cost ~4 times a bench
+# photo's time for corners no better in card terms. Larger photos are halved until they fit; their quads scale back.
+LOCATE_MAX_SIDE = 2048
 
 # Card stock in OpenCV's 8-bit Lab (a, b offset by 128): greener than neutral, near-neutral on blue-yellow, light.
 # Measured on the synthetic tints (RGB 0.62-0.76, 0.86-0.93, 0.78-0.88) under cast and shade.
@@ -141,15 +144,30 @@ class LocatedCard:
 
 def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
     """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
+    image, scale = _at_most(image, LOCATE_MAX_SIDE)
     found = [
         LocatedCard(_landscape_order(card.quad), card.score, card.border_complete)
         for card in _refined_candidates(image)
     ]
     best = _best_distinct(found, max_cards)
     return [
-        LocatedCard(_landscape_order(_prefer_inner_borders(image, card.quad)), card.score, card.border_complete)
+        LocatedCard(
+            _landscape_order(_prefer_inner_borders(image, card.quad)) * np.float32(scale),
+            card.score,
+            card.border_complete,
+        )
         for card in best
     ]
+
+
+def _at_most(image: npt.NDArray[np.uint8], long_side: int) -> tuple[npt.NDArray[np.uint8], int]:
+    """The image halved (a Gaussian pyramid step) until its long side is at most `long_side`, and the factor its
+    pixel coordinates shrank by: pyrDown's pixel (x, y) is the original's (2x, 2y)."""
+    scale = 1
+    while max(image.shape[:2]) > long_side:
+        image = cv2.pyrDown(image)
+        scale *= 2
+    return image, scale
 
 
 def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:

@@ -94,6 +94,22 @@ def test_a_tilted_card_is_located_within_tolerance(kind):
     assert best_error(truth, image) < TOLERANCE
 
 
+def test_a_phone_sized_photo_is_searched_halved_and_answered_in_its_own_pixels(monkeypatch):
+    """A 12-megapixel photo (the tilted card and its frame enlarged 3.36 times) is searched at under LOCATE_MAX_SIDE,
+    and the quad comes back in the photo's own pixels."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    image = place([truth], background("clutter", np.random.default_rng(1)))
+    factor = 4032 / FRAME[0]
+    large = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
+    searched = []
+    refined = engine.card_locate._refined_candidates
+    monkeypatch.setattr(
+        engine.card_locate, "_refined_candidates", lambda image: searched.append(image.shape) or refined(image)
+    )
+    assert best_error(truth * np.float32(factor), large) < TOLERANCE
+    assert max(searched[0][:2]) <= engine.card_locate.LOCATE_MAX_SIDE
+
+
 @pytest.mark.parametrize("angle", [90, 180, 270, 33, 127, 301])
 def test_rotations_keep_landscape_order(angle):
     truth = rotated_quad((600, 450), 620, angle)
