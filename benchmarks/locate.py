@@ -47,7 +47,7 @@ def measure(folder: Path, limit: int | None = None, enlarge: float = 1.0) -> dic
             continue
         image = np.asarray(cv2.imread(str(item.image_path), cv2.IMREAD_COLOR), dtype=np.uint8)
         if enlarge != 1.0:
-            image = cv2.resize(image, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC)
+            image = np.asarray(cv2.resize(image, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC), np.uint8)
         started = time.perf_counter()
         located = locate_cards(image)
         elapsed_ms = (time.perf_counter() - started) * 1000

@@ -165,7 +165,7 @@ def _at_most(image: npt.NDArray[np.uint8], long_side: int) -> tuple[npt.NDArray[
     pixel coordinates shrank by: pyrDown's pixel (x, y) is the original's (2x, 2y)."""
     scale = 1
     while max(image.shape[:2]) > long_side:
-        image = cv2.pyrDown(image)
+        image = np.asarray(cv2.pyrDown(image), dtype=np.uint8)
         scale *= 2
     return image, scale
 
