@@ -30,9 +30,9 @@ WALLET_FOLD_MM = 12.0
 LIGHT_DOWNSCALE = 8
 CLUTTER_SATURATION = 0.45
 # Glare bands are laid across the whole frame and lit only where the card is, so a band can miss a small card. The
-# label says glare when it lifted the stock at least GLARE_LABEL_LIFT of the way to white (halving the contrast of the
-# print beneath) over at least GLARE_LABEL_SHARE of the cards' area (a few characters): glare over the text, which is
-# what the engine's glare signal reports.
+# label says glare when it lifted the stock at least GLARE_LABEL_LIFT of the way to white (the print beneath loses as
+# much of its contrast) over at least GLARE_LABEL_SHARE of the cards' area (a few characters): glare over the text,
+# which is what the engine's glare signal reports.
 GLARE_LABEL_LIFT = 0.3
 GLARE_LABEL_SHARE = 0.01
 
