@@ -55,6 +55,9 @@ LOST_CHARACTERS_SCORE = 0.3
 PADDED_DATE_SCORE = 0.3
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
+# The 记录 label's characters, which a frame found a few millimetres off (a sleeve's edge) moves into the record row;
+# no record starts with them (seed 9090 photo img_0051 read `录` as its record at 0.91).
+RECORD_LABEL = "记录"
 # Two characters of different lines closer than this share of the line height are one printed character.
 OVERLAP = 0.45
 # Characters on one line whose centres are closer than this share of the line height are in the same row.
@@ -161,7 +164,10 @@ def _record(chars: list[PlacedChar]) -> FieldValue:
     """The 记录 rows exactly as printed, full-width punctuation kept; `""` when the rows are blank (the page has
     the field, it is empty). Records are Chinese sentences: a reading without a Chinese character is the ruled
     lines or a stamp's edge, not a record."""
-    value = _kept(chars, _is_printed)
+    printed = [char for char in chars if _is_printed(char.text)]
+    while printed and printed[0].text in RECORD_LABEL:
+        printed.pop(0)
+    value = _value(_text(printed), printed) if printed else None
     if value is None or not any(_is_cjk(character) for character in str(value.value)):
         return FieldValue(value="", score=BLANK_RECORD_SCORE, quad=None)
     return value

@@ -112,6 +112,14 @@ def test_blank_record_rows_give_an_empty_record_not_the_ruling():
     assert parse_back_card([*BACK, line("1022520722277", 12.5, 60.0, 23.6)])["record"].value == ""
 
 
+def test_the_record_label_moved_into_its_row_is_no_record():
+    """A frame a few millimetres off moves 记录's last character into the record row: alone it is a blank row, and
+    before a record it is not part of it."""
+    assert parse_back_card([*BACK, line("录", 10.6, 13.6, 23.6)])["record"].value == ""
+    printed = line("录实习期至2016年06月17日。", 10.6, 63.0, 23.6)
+    assert parse_back_card([*BACK, printed])["record"].value == "实习期至2016年06月17日。"
+
+
 def test_label_ends_inside_the_name_strip_are_dropped():
     """A card found a millimetre off lets 名 (of 姓名) or 档 (of 档案编号) into the name's zone."""
     front = [tl for tl in NEW_FRONT if tl.text != "谢乐桃"] + [line("名谢乐桃", 10.5, 24.0, 17.9)]
