@@ -46,8 +46,16 @@ ADJUSTED_JPEG_QUALITY = 90
 # a title-only frame ignores tilt.
 TITLED_CARD_SLACK = 0.1
 # A page placed by its text and one found by its edges frame the same card when their corners lie this close on
-# average (share of the card's width): text geometry misses by up to ~5%, another card lies a card's width away.
-SAME_CARD_SHARE = 0.1
+# average (share of the card's width): text geometry misses by up to ~5%. Further apart, the found frame is as likely
+# off as the text's, and the text's read better (seeds 2026, 4242, 9090: 4 of 5 swaps at 5-10% made quads worse).
+SAME_CARD_SHARE = 0.05
+# A text frame this many times larger or smaller in area than the found card its values lie on is no frame of that
+# card: labels of the other page were matched (areas 0.32 and 9.0 on seed 9090; same-card frames 0.9-1.3).
+IMPLAUSIBLE_AREA_RATIO = 1.5
+# A page placed by its text was read on a found card when this many of its located values, and this share of them,
+# lie on it (a wallet's page grouped with the other page's lines holds values of both).
+READ_ON_MIN_FIELDS = 2
+READ_ON_SHARE = 0.5
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
@@ -170,13 +178,23 @@ def best_per_side(pages: list[PageResult]) -> list[PageResult]:
 
 
 def with_found_edges(chosen: list[PageResult], found: list[PageResult]) -> list[PageResult]:
-    """The chosen pages, each framed by the card finder's quad where the finder framed the same card (corners within
-    SAME_CARD_SHARE of its width) as the text geometry of a whole-image page that read better: the strips of one frame
-    may read a glared ID number that the other's miss, but card edges place the card more exactly than its text does
-    (seed 4242 photo img_0238: 0.1% against 3.7% corner error). Fields keep the quads they were read at."""
+    """The chosen pages, each framed by the card finder's quad where the finder framed the same card as the text
+    geometry of a whole-image page that read better: the strips of one frame may read a glared ID number that the
+    other's miss, but card edges place the card more exactly than its text does (seed 4242 photo img_0238: 0.1%
+    against 3.7% corner error). The same card: corners within SAME_CARD_SHARE of its width, or a text frame of
+    implausible size around values read on the found card (_misframed_on: an open wallet's page whose title was lost
+    is grouped with the other page's lines, whose labels then frame it nine times its size; seed 9090 wallet
+    img_0084). Fields keep the quads they were read at."""
     framed = []
     for page in chosen:
-        same = next((other for other in found if other.side == page.side and _same_card(page, other)), None)
+        same = next(
+            (
+                other
+                for other in found
+                if other.side == page.side and (_same_card(page, other) or _misframed_on(page, other))
+            ),
+            None,
+        )
         framed.append(
             page if same is None else replace(page, card_quad=same.card_quad, adjusted_jpeg=same.adjusted_jpeg)
         )
@@ -189,6 +207,20 @@ def _same_card(first: PageResult, second: PageResult) -> bool:
     a, b = np.array(first.card_quad, dtype=np.float64), np.array(second.card_quad, dtype=np.float64)
     width = float(np.linalg.norm(a[1] - a[0]))
     return float(np.linalg.norm(a - b, axis=1).mean()) < SAME_CARD_SHARE * width
+
+
+def _misframed_on(page: PageResult, card: PageResult) -> bool:
+    """The page's frame differs from `card`'s in area by more than IMPLAUSIBLE_AREA_RATIO either way, and at least
+    READ_ON_MIN_FIELDS of its located values, and READ_ON_SHARE of them, are centred on `card`."""
+    if page.card_quad is None or card.card_quad is None:
+        return False
+    outline = np.array(card.card_quad, dtype=np.float32)
+    ratio = abs(cv2.contourArea(np.array(page.card_quad, dtype=np.float32))) / max(abs(cv2.contourArea(outline)), 1.0)
+    if 1 / IMPLAUSIBLE_AREA_RATIO <= ratio <= IMPLAUSIBLE_AREA_RATIO:
+        return False
+    centres = [np.array(value.quad, dtype=np.float32).mean(axis=0) for value in page.fields.values() if value.quad]
+    inside = sum(cv2.pointPolygonTest(outline, (float(x), float(y)), False) >= 0 for x, y in centres)
+    return inside >= READ_ON_MIN_FIELDS and inside >= READ_ON_SHARE * len(centres)
 
 
 def read_card_page(

@@ -4,9 +4,16 @@ from engine.license import with_found_edges
 from engine.results import FieldValue, PageResult, Quad, Side
 
 
-def page(side: Side, quad: Quad, number: str = "") -> PageResult:
-    fields = {"number": FieldValue(number, 0.9)} if number else {}
+def page(side: Side, quad: Quad, number: str = "", fields: dict[str, FieldValue] | None = None) -> PageResult:
+    fields = dict(fields or {})
+    if number:
+        fields["number"] = FieldValue(number, 0.9)
     return PageResult(side, "normal", fields, 0.9, card_quad=quad)
+
+
+def at(x: float, y: float) -> FieldValue:
+    """A value read in a small box centred on (x, y), photo pixels."""
+    return FieldValue("v", 0.9, quad=((x - 5, y - 5), (x + 5, y - 5), (x + 5, y + 5), (x - 5, y + 5)))
 
 
 EDGES: Quad = ((100.0, 100.0), (980.0, 100.0), (980.0, 700.0), (100.0, 700.0))
@@ -25,3 +32,30 @@ def test_another_card_or_another_side_leaves_the_quad_alone():
     by_text = page("front", TEXT)
     assert with_found_edges([by_text], [page("front", beside)])[0].card_quad == TEXT
     assert with_found_edges([by_text], [page("back", EDGES)])[0].card_quad == TEXT
+
+
+HUGE: Quad = ((-500.0, -300.0), (2500.0, -300.0), (2500.0, 1800.0), (-500.0, 1800.0))  # labels of the other page
+
+
+def test_a_page_framed_far_off_by_its_text_takes_the_found_card_its_values_were_read_on():
+    """An open wallet's back page whose title was lost is grouped with the main page's lines: its labels then frame
+    a card several times its size, though its own values lie on the card the finder found."""
+    values = {"file_number": at(600.0, 300.0), "record": at(500.0, 450.0), "name": at(1500.0, 400.0)}
+    by_text = page("back", HUGE, fields=values)
+    assert with_found_edges([by_text], [page("back", EDGES)])[0].card_quad == EDGES
+
+
+def test_values_mostly_elsewhere_leave_a_far_off_frame_alone():
+    values = {"file_number": at(600.0, 300.0), "record": at(1500.0, 450.0), "name": at(1500.0, 400.0)}
+    by_text = page("back", HUGE, fields=values)
+    assert with_found_edges([by_text], [page("back", EDGES)])[0].card_quad == HUGE
+    one = {"file_number": at(600.0, 300.0)}  # a single value is too little to tie a page to a card
+    assert with_found_edges([page("back", HUGE, fields=one)], [page("back", EDGES)])[0].card_quad == HUGE
+
+
+def test_a_found_card_of_the_same_size_further_than_text_misses_does_not_replace_the_text_frame():
+    """7% apart, either frame may be the one that is off; the page placed by its text read better."""
+    shifted: Quad = ((160.0, 140.0), (1040.0, 140.0), (1040.0, 740.0), (160.0, 740.0))
+    values = {"file_number": at(600.0, 300.0), "record": at(500.0, 450.0)}
+    by_text = page("back", shifted, fields=values)
+    assert with_found_edges([by_text], [page("back", EDGES)])[0].card_quad == shifted
