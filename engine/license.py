@@ -23,7 +23,7 @@ from engine.card_reader import CardReading, looks_like_card_stock
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
-from engine.layout.anchors import card_corners, title_corners
+from engine.layout.anchors import card_corners, shows_whole_title, title_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import correct_fields, correct_number, is_valid_number, same_holder
@@ -280,7 +280,9 @@ def read_whole_image(
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
             continue
         frame = CardFrame(page_corners(group, kind.side == "back", angle))
-        page = read_card_page(reader, image, frame, options)
+        # The whole title read here shows a license page even where the card-space reading loses it to blur.
+        titled = kind.side if shows_whole_title(group, kind.side == "back") else None
+        page = read_card_page(reader, image, frame, options, expected_side=titled)
         if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:

@@ -57,6 +57,12 @@ def anchor_points(lines: list[PlacedLine], anchors: dict[str, tuple[float, float
     return pairs
 
 
+def shows_whole_title(lines: list[PlacedLine], back: bool) -> bool:
+    """A line holds the page's whole title (中华人民共和国机动车驾驶证, and 副页 on the back page)."""
+    title = (BACK_TITLE if back else FRONT_TITLE)[0]
+    return any(title in line.text for line in lines)
+
+
 def title_corners(lines: list[PlacedLine], back: bool) -> npt.NDArray[np.float32] | None:
     """The card's corners (as card_corners) placed by a line holding the whole title; None when none does."""
     title, start_mm, end_mm = BACK_TITLE if back else FRONT_TITLE

@@ -205,6 +205,31 @@ class CardOnlyReader:
         return CardReading(frame, "front", 0.95, True, lines)
 
 
+class BlurredLabelsReader(TextOnlyReader):
+    """The whole image shows the main page's whole title and its large values but none of its small labels; in card
+    space, blur takes the title and a digit of the number, so the page tells its side only by where its text sits,
+    and is read only when that side is expected (as card_reader.read_card does)."""
+
+    def read_card(self, image, frame, expected_side=None):
+        if expected_side != "front":
+            return CardReading(frame, None, 0.0, False, [])
+        return CardReading(frame, "front", 0.6, False, [card_line("A2", 45, 45, 52, 50)])
+
+
+def test_a_whole_title_read_in_the_whole_image_lets_its_page_be_read_in_card_space():
+    """Without it, neither the card-space title nor a valid ID number vouches for the page, and the whole-image lines
+    alone, without labels, place no value but the number."""
+    blurred = [
+        line("中华人民共和国机动车驾驶证", 240, 55, 615),
+        line("150402199902223121", 452, 140, 400),  # a digit misread: the check digit fails
+        line("1999-02-22", 456, 392, 210),
+        line("2015-06-18", 508, 460, 220),
+    ]
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    (page,) = read_license(BlurredLabelsReader(blurred), image, ReadOptions(), locate=lambda _: []).pages
+    assert page.side == "front" and page.fields["class"].value == "A2"
+
+
 def test_a_page_read_in_card_space_stands_when_the_whole_image_shows_no_text():
     frame = CardFrame(np.array([[100, 100], [956, 100], [956, 640], [100, 640]], dtype=np.float32))
     image = np.zeros((800, 1100, 3), dtype=np.uint8)
