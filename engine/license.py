@@ -47,7 +47,8 @@ ADJUSTED_JPEG_QUALITY = 90
 TITLED_CARD_SLACK = 0.1
 # A page placed by its text and one found by its edges frame the same card when their corners lie this close on
 # average (share of the card's width): text geometry misses by up to ~5%. Further apart, the found frame is as likely
-# off as the text's, and the text's read better (seeds 2026, 4242, 9090: 4 of 5 swaps at 5-10% made quads worse).
+# off as the text's, and the text's read better (seeds 2026, 4242, 9090: of six swaps at 5-10%, three made the quad
+# clearly worse, one better, two moved it under 0.2 points).
 SAME_CARD_SHARE = 0.05
 # A text frame this many times larger or smaller in area than the found card its values lie on is no frame of that
 # card: labels of the other page were matched (areas 0.32 and 9.0 on seed 9090; same-card frames 0.9-1.3).
@@ -281,8 +282,8 @@ def read_whole_image(
             continue
         frame = CardFrame(page_corners(group, kind.side == "back", angle))
         # The whole title read here shows a license page even where the card-space reading loses it to blur.
-        titled = kind.side if shows_whole_title(group, kind.side == "back") else None
-        page = read_card_page(reader, image, frame, options, expected_side=titled)
+        titled_side = kind.side if shows_whole_title(group, kind.side == "back") else None
+        page = read_card_page(reader, image, frame, options, expected_side=titled_side)
         if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:
