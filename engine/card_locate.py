@@ -85,7 +85,9 @@ MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleev
 # A clear sleeve's edge lies 2-5 mm (2.3-5.7% of the card's width) outside the card's own border.
 INNER_DEPTHS = (0.015, 0.075)  # of the long side: where inside a found side the card's own border is searched for
 INNER_RUN = 8  # side samples averaged into one profile: noise cancels, a straight border stays
-INNER_MIN_RUNS = 4  # of a side's six runs that must line up on the inner border
+INNER_MIN_RUNS = 3  # of a side's six runs that must line up on the inner border
+INNER_LINE_SHARE = 0.003  # of the long side: how near a straight line a run's edge must lie to line up on it
+INNER_LINE_MIN_PX = 2.0
 INNER_MIN_STEP = 2.0  # colour step on the averaged profiles (Lab units over two pixels, as the refit)
 INNER_GAP_SHARE = 0.006  # of the long side (~0.5 mm): colours are read this far from an edge, clear of its blur
 INNER_MIN_GAP_PX = 2.0
@@ -670,29 +672,35 @@ def _side_corners(centres: np.ndarray, directions: np.ndarray) -> tuple[np.ndarr
 def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray:
     """Move each side in to the card's own border where a clear sleeve's edge, 2-5 mm outside it, was taken instead.
 
-    Inward from each side, the first edge whose band between it and the side looks like the surface outside (seen
-    through the sleeve) more than like what lies inside the edge, and nowhere like card stock, is the card's border;
-    an edge with stock just inside it comes first (the surface can change colour under the margin).
+    Inward from each side, an edge whose band between it and the side looks like the surface outside (seen through
+    the sleeve) more than like what lies inside the edge, and nowhere like card stock, may be the card's border.
     Profiles along the normals are averaged over runs of samples so that a faint border in a noisy photo still
-    shows; print near a card's edge has stock between it and the side and is passed over."""
+    shows; print near a card's edge has stock between it and the side and is passed over. A run can still show
+    print that runs to the border or a colour change of the surface under the margin; the border is the one edge
+    that lies on a straight line across the runs, so the side moves to the line the most runs share; a surface edge
+    under the margin can be as straight, and is told apart by the stock just inside the card's border."""
     outer = quad.astype(np.float64)
     long_side = _long_side(outer)
     gap = math.ceil(max(INNER_MIN_GAP_PX, INNER_GAP_SHARE * long_side))
     low, high = (share * long_side for share in INNER_DEPTHS)
     depths = np.arange(-3 * gap, high + 3 * gap, 1.0)
     profiles, positions, inward, seen = _inward_profiles(image, outer, depths)
-    found = _inner_edge_depths(profiles, _stock_colour(image, outer), depths, low, high, gap)  # (4, C)
+    found, on_stock = _inner_edge_candidates(profiles, _stock_colour(image, outer), depths, low, high, gap)
+    run_along = np.linalg.norm(positions - positions[:, :1], axis=2)  # (4, C) each run's distance along its side
+    line_tolerance = max(INNER_LINE_MIN_PX, INNER_LINE_SHARE * long_side)
     lines = _side_lines(outer)
     moved = False
     for side in range(4):
-        usable = seen[side] & ~np.isnan(found[side])
+        chosen = _consensus_depths(
+            found[side] & seen[side][:, None], on_stock[side], depths[1:-1], run_along[side], line_tolerance
+        )
+        usable = ~np.isnan(chosen)
         if usable.sum() < INNER_MIN_RUNS:
             continue
-        points = positions[side][usable] + found[side][usable, None] * inward[side]
-        line = _fit_line(points, INLIER_SHARE * long_side)
-        if line is not None and line[2] >= INNER_MIN_RUNS:
-            lines[side] = (line[0], line[1])
-            moved = True
+        points = positions[side][usable] + chosen[usable, None] * inward[side]
+        centres, directions, _ = _weighted_lines(points[None], np.ones((1, len(points))))
+        lines[side] = (centres[0], directions[0])
+        moved = True
     inner = _corners_of(lines) if moved else None
     return quad if inner is None else inner.astype(np.float32)
 
@@ -747,13 +755,13 @@ def _colour_distance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return np.asarray(np.sqrt((difference * difference).sum(axis=-1)))
 
 
-def _inner_edge_depths(
+def _inner_edge_candidates(
     profiles: np.ndarray, stock: np.ndarray, depths: np.ndarray, low: float, high: float, gap: int
-) -> np.ndarray:
-    """(4, C) depth of the outermost colour edge in [low, high] of each run's profile (4, C, D, 3) that ends a sleeve
-    margin: the band between the side and the edge is nearer in colour to the surface just outside the side than to
-    what lies just inside the edge, and no depth of the band looks like card stock. Of those edges, the outermost
-    with stock just inside, when any has. nan where there is none."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(4, C, D - 2) whether each run's profile (4, C, D, 3) has, at the step spanning depths k to k + 2, a colour
+    edge in [low, high] that could end a sleeve margin: the band between the side and the edge is nearer in colour
+    to the surface just outside the side than to what lies just inside the edge, and no depth of the band looks
+    like card stock. Also which of those edges have stock just inside them."""
     count = len(depths)
     zero = int(np.argmin(np.abs(depths)))
     centre = np.arange(1, count - 1)  # step k spans depths k to k + 2
@@ -780,11 +788,39 @@ def _inner_edge_depths(
     band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]
     passes = peak & in_range & looks_outside & (band_stock_like < INNER_BAND_MAX_STOCK)
     # The surface can change colour under the margin, and that edge ends a band of surface colour too: only the
-    # card's own border has stock just inside it. Print that runs to the border hides the stock; then the first.
-    on_stock = passes & (_stock_likeness(inside, stock) >= INNER_BAND_MAX_STOCK)
-    passes = np.where(on_stock.any(axis=-1, keepdims=True), on_stock, passes)
-    first = np.argmax(passes, axis=-1)
-    return np.where(passes.any(axis=-1), depths[first + 1], np.nan)
+    # card's own border has stock just inside it (unless print runs to the border and hides it).
+    return passes, passes & (_stock_likeness(inside, stock) >= INNER_BAND_MAX_STOCK)
+
+
+def _consensus_depths(
+    candidates: np.ndarray, on_stock: np.ndarray, depths: np.ndarray, along: np.ndarray, tolerance: float
+) -> np.ndarray:
+    """(C,) the depth of each run's candidate edge (C, K: run, depths[k]) on the straight line that the most runs'
+    candidates lie within tolerance of, nan for runs off it; along (C,) places the runs on the side. The lines tried
+    run through every pair of candidates in different runs (a tilted border) and along the side through every
+    candidate. Of those with the most runs, the one with the most runs' edges backed by stock (on_stock, (C, K)),
+    then the outermost, as the sleeve's margin ends at the first border."""
+    runs, steps = np.nonzero(candidates)
+    if len(np.unique(runs)) < 2:
+        return np.full(len(candidates), np.nan)
+    t, d = along[runs], depths[steps]
+    first, second = np.triu_indices(len(runs), k=1)
+    pairs = runs[first] != runs[second]
+    first, second = first[pairs], second[pairs]
+    slopes = np.concatenate([np.zeros(len(runs)), (d[second] - d[first]) / (t[second] - t[first])])
+    offsets = np.concatenate([d, d[first] - slopes[len(runs) :] * t[first]])
+    residuals = np.abs(d[None, :] - (offsets[:, None] + slopes[:, None] * t[None, :]))  # (L, P)
+    near = residuals <= tolerance
+    run_of = (runs[:, None] == np.arange(len(candidates))).astype(np.int32)  # (P, C) one-hot
+    on_line = near.astype(np.int32) @ run_of > 0  # (L, C) the runs with an edge near each line
+    stock_line = (near & on_stock[runs, steps]).astype(np.int32) @ run_of > 0
+    mean_depth = offsets + slopes * t.mean()
+    best = np.lexsort((mean_depth, -stock_line.sum(axis=1), -on_line.sum(axis=1)))[0]
+    chosen, nearest = np.full(len(candidates), np.nan), np.full(len(candidates), np.inf)
+    for index in np.flatnonzero(near[best]):  # each run's candidate nearest the line
+        if residuals[best, index] < nearest[runs[index]]:
+            nearest[runs[index]], chosen[runs[index]] = residuals[best, index], d[index]
+    return chosen
 
 
 def _stock_likeness(colours: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -875,12 +911,6 @@ def _edge_points(
     strong = (strength >= EDGE_MIN_STRENGTH).transpose(1, 2, 0)
     points = positions + found_offsets[..., None] * normals[:, :, None, :]
     return points, inside & strong, inside
-
-
-def _fit_line(points: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """A robust line through (N, 2) points, as (point, unit direction, inlier count); see _fit_lines."""
-    centres, directions, inliers = _fit_lines(points[None], np.ones((1, len(points)), bool), np.array([tolerance]))
-    return (centres[0], directions[0], int(inliers[0])) if inliers[0] >= MIN_LINE_INLIERS else None
 
 
 def _fit_lines(

@@ -14,6 +14,7 @@ from engine.card_locate import (
     LocatedCard,
     _best_distinct,
     _best_distinct_hypotheses,
+    _consensus_depths,
     _corner_distances,
     _faint_border_lines,
     _inside_card_colour,
@@ -298,3 +299,40 @@ def test_a_surface_edge_seen_through_a_sleeve_margin_is_passed_over():
     sleeve_edge = (truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre
     # One side left on the surface's edge is off by 25 px, which averages to 1.5%: hold every side to a quarter.
     assert error(truth, _prefer_inner_borders(image, sleeve_edge.astype(np.float32))) < TOLERANCE / 4
+
+
+RUN_ALONG = np.arange(6) * 60.0  # six runs along a side, px
+EDGE_DEPTHS = np.arange(40.0)  # px inward from the side
+
+
+def edges_at(*per_run: tuple[float, ...]) -> np.ndarray:
+    """(6, 40) candidate mask with an edge at each listed depth of each run."""
+    candidates = np.zeros((len(RUN_ALONG), len(EDGE_DEPTHS)), bool)
+    for run, depths in enumerate(per_run):
+        candidates[run, [int(depth) for depth in depths]] = True
+    return candidates
+
+
+def test_the_inner_border_is_the_edge_most_runs_line_up_on_not_each_run_s_first():
+    """Two runs show a shallower edge (a colour change under the margin), one a deeper one only (print hiding the
+    border): the four runs that share a straight border decide, and runs off it get nothing."""
+    candidates = edges_at((8, 20), (20,), (12, 20), (20,), (31,), (20,))
+    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
+    assert np.array_equal(np.isnan(chosen), [False, False, False, False, True, False])
+    assert np.all(chosen[~np.isnan(chosen)] == 20)
+
+
+def test_a_tilted_inner_border_is_followed_across_the_runs():
+    border = 10 + 0.05 * RUN_ALONG  # 10 px at one end, 25 at the other
+    candidates = edges_at(*[(round(depth), 35) if run % 2 else (round(depth),) for run, depth in enumerate(border)])
+    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
+    assert np.allclose(chosen, np.round(border))
+
+
+@pytest.mark.parametrize("stock_inside_deeper", [True, False])
+def test_of_two_straight_edges_the_one_with_stock_inside_wins_else_the_outermost(stock_inside_deeper):
+    candidates = edges_at(*[(10, 24)] * 6)
+    on_stock = np.zeros_like(candidates)
+    on_stock[:, 24] = stock_inside_deeper
+    chosen = _consensus_depths(candidates, on_stock, EDGE_DEPTHS, RUN_ALONG, 2.0)
+    assert np.all(chosen == (24 if stock_inside_deeper else 10))
