@@ -481,14 +481,16 @@ def _other_card_picks(
     if not picked:
         return []
     best_centre, best_size = picked[0].mean(axis=0), _long_side(picked[0].astype(np.float64))
+    elsewhere = np.linalg.norm(corners.mean(axis=1) - best_centre, axis=1) >= SAME_CARD_SHARE * long_side
+    same_size = np.abs(np.log(_long_sides(corners) / best_size)) <= OTHER_CARD_SIZE_SPREAD
     others: list[QuadArray] = []
     for index in np.argsort(-scores, kind="stable"):
         if len(others) == OTHER_CARD_PICKS or scores[index] <= 0:
             break
         quad = corners[index].astype(np.float32)
         if (
-            np.linalg.norm(quad.mean(axis=0) - best_centre) >= SAME_CARD_SHARE * long_side
-            and abs(math.log(_long_side(corners[index]) / best_size)) <= OTHER_CARD_SIZE_SPREAD
+            elsewhere[index]
+            and same_size[index]
             and _corner_distances(quad, np.array(picked + others)).min() > DISTINCT_SHARE * long_side
         ):
             others.append(quad)
