@@ -243,16 +243,21 @@ def _scored_candidates(
 ) -> list[LocatedCard]:
     """Distinct rough quads (_distinct_roughs) refined in full pixels and scored (on the half-size maps, hence
     `scale` / 2); those scoring at least MIN_SCORE, best first."""
-    candidates = []
+    scored = []
     for quad, border_complete, edge_support in _refine(image, roughs):
         if quad is None or border_complete < min_complete:
             continue
         base = _score(quad * scale / 2, border_complete, edge_support, colours, ring_weight)
-        if base < MIN_SCORE:
-            continue  # the margin factor is at most 1: no need to measure it
-        score = base * _margin_colour(image, quad) ** 0.25
-        if score >= MIN_SCORE:
-            candidates.append(LocatedCard(quad, score, border_complete))
+        if base >= MIN_SCORE:  # the margin factor is at most 1: no need to measure it for the rest
+            scored.append((quad, border_complete, base))
+    if not scored:
+        return []
+    margins = _margin_colours(image, np.array([quad for quad, _, _ in scored], np.float64))
+    candidates = [
+        LocatedCard(quad, score, border_complete)
+        for (quad, border_complete, base), margin in zip(scored, margins, strict=True)
+        if (score := base * float(margin) ** 0.25) >= MIN_SCORE
+    ]
     return sorted(candidates, key=lambda card: -card.score)
 
 
@@ -1014,30 +1019,35 @@ def _margin_weights() -> np.ndarray:
 MARGIN_WEIGHTS = _margin_weights()
 
 
-def _margin_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> float:
-    """How well a quad's sides separate the card's stock (just inside) from something else (just outside), in [0, 1].
+def _margin_colours(image: npt.NDArray[np.uint8], quads: np.ndarray) -> np.ndarray:
+    """(N,) how well each of (N, 4, 2) quads' sides separate the card's stock (just inside) from something else
+    (just outside), in [0, 1].
 
     The stock's colour is the median over the quad's inside, so casts and shade do not matter. The card's own border
     has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
-    of print or photo inside the card has stock right outside it."""
-    points = (MARGIN_WEIGHTS @ quad.astype(np.float64)).astype(np.float32)
+    of print or photo inside the card has stock right outside it. All quads are sampled in one call."""
+    points = np.einsum("pk,nkd->npd", MARGIN_WEIGHTS, quads).astype(np.float32)  # (N, P, 2)
     height, width = image.shape[:2]
-    inside = (points[:, 0] >= 0) & (points[:, 0] <= width - 1) & (points[:, 1] >= 0) & (points[:, 1] <= height - 1)
-    lab = _lab_at(image, points)
-    lab[:, 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
-    band_count = len(MARGIN_WEIGHTS) - len(GRID_WEIGHTS)
-    interior = lab[band_count:][inside[band_count:]]
-    if len(interior) == 0:
-        return 0.0
-    stock = np.median(interior, axis=0)
-    similar = np.exp(-((np.linalg.norm(lab[:band_count] - stock, axis=1) / MARGIN_COLOUR_SCALE) ** 2))
-    similar = similar.reshape(2, len(MARGIN_DEPTHS), 4, MARGIN_SAMPLES)  # in/out, depth, side, sample
-    seen = inside[:band_count].reshape(similar.shape)
-    shares = (similar * seen).sum(axis=(1, 3)) / np.maximum(seen.sum(axis=(1, 3)), 1)  # (2, 4)
-    visible = seen[0].any(axis=(0, 2))
-    if not visible.any():
-        return 0.0
-    return float((shares[0] * (1 - OUTSIDE_WEIGHT * shares[1]))[visible].mean())
+    x, y = points[..., 0], points[..., 1]
+    inside = (x >= 0) & (x <= width - 1) & (y >= 0) & (y <= height - 1)
+    lab = _float_lab(cv2.remap(image, x, y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))  # a row per quad
+    lab[..., 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
+    band_count = MARGIN_WEIGHTS.shape[0] - GRID_WEIGHTS.shape[0]
+    interior_seen = inside[:, band_count:]
+    some_seen = interior_seen.any(axis=1)
+    stock = np.zeros((len(quads), 3), np.float32)  # (N, 3); a quad with no inside in the frame scores 0 below
+    stock[some_seen] = np.nanmedian(
+        np.where(interior_seen[some_seen, :, None], lab[some_seen, band_count:], np.nan), axis=1
+    )
+    distances = np.linalg.norm(lab[:, :band_count] - stock[:, None], axis=2)
+    similar = np.exp(-((distances / MARGIN_COLOUR_SCALE) ** 2))
+    similar = similar.reshape(len(quads), 2, len(MARGIN_DEPTHS), 4, MARGIN_SAMPLES)  # in/out, depth, side, sample
+    seen = inside[:, :band_count].reshape(similar.shape)
+    shares = (similar * seen).sum(axis=(2, 4)) / np.maximum(seen.sum(axis=(2, 4)), 1)  # (N, 2, 4)
+    visible = seen[:, 0].any(axis=(1, 3))  # (N, 4)
+    separation = shares[:, 0] * (1 - OUTSIDE_WEIGHT * shares[:, 1])
+    margins = (separation * visible).sum(axis=1) / np.maximum(visible.sum(axis=1), 1)
+    return np.where(some_seen & visible.any(axis=1), margins, 0.0)
 
 
 def _landscape_order(quad: QuadArray) -> QuadArray:

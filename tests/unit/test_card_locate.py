@@ -18,6 +18,7 @@ from engine.card_locate import (
     _corner_distances,
     _faint_border_lines,
     _inside_card_colour,
+    _margin_colours,
     _prefer_inner_borders,
     _settled,
     locate_cards,
@@ -336,3 +337,17 @@ def test_of_two_straight_edges_the_one_with_stock_inside_wins_else_the_outermost
     on_stock[:, 24] = stock_inside_deeper
     chosen = _consensus_depths(candidates, on_stock, EDGE_DEPTHS, RUN_ALONG, 2.0)
     assert np.all(chosen == (24 if stock_inside_deeper else 10))
+
+
+def test_the_margin_colour_of_several_quads_at_once():
+    """The card's own border has stock just inside and the surface outside; a quad inside the card has stock on
+    both sides of its sides; a quad wholly outside the frame scores nothing."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float64)
+    image = place([truth.astype(np.float32)], background("clutter", np.random.default_rng(3)))
+    centre = truth.mean(axis=0)
+    inside_card = (truth - centre) * 0.5 + centre
+    off_frame = truth + np.array([3000.0, 0.0])
+    border, inner, outside = _margin_colours(image, np.array([truth, inside_card, off_frame]))
+    assert border > 0.9
+    assert inner < 0.5
+    assert outside == 0.0
