@@ -351,3 +351,6 @@ def test_the_margin_colour_of_several_quads_at_once():
     assert border > 0.9
     assert inner < 0.5
     assert outside == 0.0
+    cut = truth - np.array([400.0, 0.0])  # its left part off the frame: the stock is the median of what shows
+    cut_image = place([cut.astype(np.float32)], background("clutter", np.random.default_rng(3)))
+    assert _margin_colours(cut_image, cut[None])[0] > 0.9
