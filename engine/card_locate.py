@@ -243,11 +243,17 @@ def _scored_candidates(
 ) -> list[LocatedCard]:
     """Distinct rough quads (_distinct_roughs) refined in full pixels and scored (on the half-size maps, hence
     `scale` / 2); those scoring at least MIN_SCORE, best first."""
+    refined = [
+        (quad, border_complete, edge_support, quad * scale / 2)
+        for quad, border_complete, edge_support in _refine(image, roughs)
+        if quad is not None and border_complete >= min_complete
+    ]
+    if not refined:
+        return []
+    colour_fits = _colour_fits(np.array([small for *_, small in refined], np.float64), colours, ring_weight).max(axis=0)
     scored = []
-    for quad, border_complete, edge_support in _refine(image, roughs):
-        if quad is None or border_complete < min_complete:
-            continue
-        base = _score(quad * scale / 2, border_complete, edge_support, colours, ring_weight)
+    for (quad, border_complete, edge_support, small), colour_fit in zip(refined, colour_fits, strict=True):
+        base = _score(small, border_complete, edge_support, float(colour_fit))
         if base >= MIN_SCORE:  # the margin factor is at most 1: no need to measure it for the rest
             scored.append((quad, border_complete, base))
     if not scored:
@@ -986,19 +992,12 @@ def _side_lengths(quad: np.ndarray) -> np.ndarray:
     return np.sqrt((sides * sides).sum(axis=1))
 
 
-def _score(
-    quad: np.ndarray,
-    border_complete: float,
-    edge_support: float,
-    colours: list[npt.NDArray[np.float32]],
-    ring_weight: float,
-) -> float:
-    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), by the colour map that fits it
-    best."""
+def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour_fit: float) -> float:
+    """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), with the colour fit of the
+    colour map that fits it best (_colour_fits)."""
     edges = _side_lengths(quad)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    colour_fit = float(_colour_fits(quad[None].astype(np.float64), colours, ring_weight).max())
     edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
     return float(edges_seen * aspect_fit * colour_fit) ** 0.25
 
