@@ -9,6 +9,7 @@ import pytest
 import engine.card_locate
 from engine.card_locate import (
     DISTINCT_SHARE,
+    INNER_MAX_EDGES_PER_RUN,
     OTHER_CARD_PICKS,
     REFINED_CANDIDATES,
     LocatedCard,
@@ -354,3 +355,13 @@ def test_the_margin_colour_of_several_quads_at_once():
     cut = truth - np.array([400.0, 0.0])  # its left part off the frame: the stock is the median of what shows
     cut_image = place([cut.astype(np.float32)], background("clutter", np.random.default_rng(3)))
     assert _margin_colours(cut_image, cut[None])[0] > 0.9
+
+
+def test_only_each_run_s_outermost_edges_are_candidates():
+    """A busy texture under the sleeve can show an edge every few pixels; lines through pairs of them grow as the
+    square of their number, so only the outermost few of each run count."""
+    noise = tuple(range(1, 2 * INNER_MAX_EDGES_PER_RUN + 1, 2))  # as many edges as are kept, all before the border
+    candidates = edges_at(*[(*noise, 30)] * 2, *[(30,)] * 4)
+    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 1.0)
+    assert np.isnan(chosen[:2]).all()  # their border edge was the ninth: not seen
+    assert np.all(chosen[2:] == 30)
