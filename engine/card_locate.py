@@ -823,7 +823,7 @@ def _consensus_depths(
         return np.full(len(candidates), np.nan)
     t, d = along[runs], depths[steps]
     first, second = np.triu_indices(len(runs), k=1)
-    pairs = runs[first] != runs[second]
+    pairs = (runs[first] != runs[second]) & (t[first] != t[second])  # a degenerate side has runs at one place
     first, second = first[pairs], second[pairs]
     slopes = np.concatenate([np.zeros(len(runs)), (d[second] - d[first]) / (t[second] - t[first])])
     offsets = np.concatenate([d, d[first] - slopes[len(runs) :] * t[first]])

@@ -365,3 +365,10 @@ def test_only_each_run_s_outermost_edges_are_candidates():
     chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 1.0)
     assert np.isnan(chosen[:2]).all()  # their border edge was the ninth: not seen
     assert np.all(chosen[2:] == 30)
+
+
+@pytest.mark.filterwarnings("error")
+def test_runs_at_one_place_give_only_flat_lines_and_no_division_by_zero():
+    candidates = edges_at(*[(20,)] * 6)
+    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, np.zeros(6), 2.0)
+    assert np.all(chosen == 20)
