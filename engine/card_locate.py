@@ -85,7 +85,10 @@ MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleev
 # A clear sleeve's edge lies 2-5 mm (2.3-5.7% of the card's width) outside the card's own border.
 INNER_DEPTHS = (0.015, 0.075)  # of the long side: where inside a found side the card's own border is searched for
 INNER_RUN = 8  # side samples averaged into one profile: noise cancels, a straight border stays
-INNER_MIN_RUNS = 3  # of a side's six runs that must line up on the inner border
+# Of a side's six runs, those on the inner border's line plus those of them with stock just inside their edge must
+# reach this: three runs when two show stock, five without. Glare can wash the stock out of the margin test, and
+# print (a column of labels) then lines up over three or four runs (seed 5555 img_0038, img_0171).
+INNER_MIN_SUPPORT = 5
 INNER_LINE_SHARE = 0.003  # of the long side: how near a straight line a run's edge must lie to line up on it
 INNER_LINE_MIN_PX = 2.0
 INNER_MAX_EDGES_PER_RUN = 8  # the outermost edges of a run kept as candidates
@@ -705,11 +708,11 @@ def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> Quad
     lines = _side_lines(outer)
     moved = False
     for side in range(4):
-        chosen = _consensus_depths(
+        chosen, backed = _consensus_depths(
             found[side] & seen[side][:, None], on_stock[side], depths[1:-1], run_along[side], line_tolerance
         )
         usable = ~np.isnan(chosen)
-        if usable.sum() < INNER_MIN_RUNS:
+        if not _border_supported(usable, backed):
             continue
         points = positions[side][usable] + chosen[usable, None] * inward[side]
         centres, directions, _ = _weighted_lines(points[None], np.ones((1, len(points))))
@@ -808,9 +811,10 @@ def _inner_edge_candidates(
 
 def _consensus_depths(
     candidates: np.ndarray, on_stock: np.ndarray, depths: np.ndarray, along: np.ndarray, tolerance: float
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """(C,) the depth of each run's candidate edge (C, K: run, depths[k]) on the straight line that the most runs'
-    candidates lie within tolerance of, nan for runs off it; along (C,) places the runs on the side. The lines tried
+    candidates lie within tolerance of, nan for runs off it, and whether that edge has stock just inside it (C,);
+    along (C,) places the runs on the side. The lines tried
     run through every pair of candidates in different runs (a tilted border) and along the side through every
     candidate. Of those with the most runs, the one with the most runs' edges backed by stock (on_stock, (C, K)),
     then the outermost, as the sleeve's margin ends at the first border. Only each run's INNER_MAX_EDGES_PER_RUN
@@ -820,7 +824,7 @@ def _consensus_depths(
     candidates = candidates & (np.cumsum(candidates, axis=1) <= INNER_MAX_EDGES_PER_RUN)
     runs, steps = np.nonzero(candidates)
     if len(np.unique(runs)) < 2:
-        return np.full(len(candidates), np.nan)
+        return np.full(len(candidates), np.nan), np.zeros(len(candidates), bool)
     t, d = along[runs], depths[steps]
     first, second = np.triu_indices(len(runs), k=1)
     pairs = (runs[first] != runs[second]) & (t[first] != t[second])  # a degenerate side has runs at one place
@@ -835,10 +839,17 @@ def _consensus_depths(
     mean_depth = offsets + slopes * t.mean()
     best = np.lexsort((mean_depth, -stock_line.sum(axis=1), -on_line.sum(axis=1)))[0]
     chosen, nearest = np.full(len(candidates), np.nan), np.full(len(candidates), np.inf)
+    backed = np.zeros(len(candidates), bool)
     for index in np.flatnonzero(near[best]):  # each run's candidate nearest the line
-        if residuals[best, index] < nearest[runs[index]]:
-            nearest[runs[index]], chosen[runs[index]] = residuals[best, index], d[index]
-    return chosen
+        run = runs[index]
+        if residuals[best, index] < nearest[run]:
+            nearest[run], chosen[run], backed[run] = residuals[best, index], d[index], on_stock[run, steps[index]]
+    return chosen, backed
+
+
+def _border_supported(on_line: np.ndarray, backed: np.ndarray) -> bool:
+    """Whether enough runs (C,) lie on an inner border's line, counting those with stock inside their edge twice."""
+    return int(on_line.sum()) + int((on_line & backed).sum()) >= INNER_MIN_SUPPORT
 
 
 def _stock_likeness(colours: np.ndarray, stock: np.ndarray) -> np.ndarray:

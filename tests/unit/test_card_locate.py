@@ -15,6 +15,7 @@ from engine.card_locate import (
     LocatedCard,
     _best_distinct,
     _best_distinct_hypotheses,
+    _border_supported,
     _consensus_depths,
     _corner_distances,
     _faint_border_lines,
@@ -319,7 +320,7 @@ def test_the_inner_border_is_the_edge_most_runs_line_up_on_not_each_run_s_first(
     """Two runs show a shallower edge (a colour change under the margin), one a deeper one only (print hiding the
     border): the four runs that share a straight border decide, and runs off it get nothing."""
     candidates = edges_at((8, 20), (20,), (12, 20), (20,), (31,), (20,))
-    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
+    chosen, _ = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
     assert np.array_equal(np.isnan(chosen), [False, False, False, False, True, False])
     assert np.all(chosen[~np.isnan(chosen)] == 20)
 
@@ -327,7 +328,7 @@ def test_the_inner_border_is_the_edge_most_runs_line_up_on_not_each_run_s_first(
 def test_a_tilted_inner_border_is_followed_across_the_runs():
     border = 10 + 0.05 * RUN_ALONG  # 10 px at one end, 25 at the other
     candidates = edges_at(*[(round(depth), 35) if run % 2 else (round(depth),) for run, depth in enumerate(border)])
-    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
+    chosen, _ = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 2.0)
     assert np.allclose(chosen, np.round(border))
 
 
@@ -336,8 +337,9 @@ def test_of_two_straight_edges_the_one_with_stock_inside_wins_else_the_outermost
     candidates = edges_at(*[(10, 24)] * 6)
     on_stock = np.zeros_like(candidates)
     on_stock[:, 24] = stock_inside_deeper
-    chosen = _consensus_depths(candidates, on_stock, EDGE_DEPTHS, RUN_ALONG, 2.0)
+    chosen, backed = _consensus_depths(candidates, on_stock, EDGE_DEPTHS, RUN_ALONG, 2.0)
     assert np.all(chosen == (24 if stock_inside_deeper else 10))
+    assert np.all(backed == stock_inside_deeper)
 
 
 def test_the_margin_colour_of_several_quads_at_once():
@@ -362,7 +364,7 @@ def test_only_each_run_s_outermost_edges_are_candidates():
     square of their number, so only the outermost few of each run count."""
     noise = tuple(range(1, 2 * INNER_MAX_EDGES_PER_RUN + 1, 2))  # as many edges as are kept, all before the border
     candidates = edges_at(*[(*noise, 30)] * 2, *[(30,)] * 4)
-    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 1.0)
+    chosen, _ = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, RUN_ALONG, 1.0)
     assert np.isnan(chosen[:2]).all()  # their border edge was the ninth: not seen
     assert np.all(chosen[2:] == 30)
 
@@ -370,5 +372,20 @@ def test_only_each_run_s_outermost_edges_are_candidates():
 @pytest.mark.filterwarnings("error")
 def test_runs_at_one_place_give_only_flat_lines_and_no_division_by_zero():
     candidates = edges_at(*[(20,)] * 6)
-    chosen = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, np.zeros(6), 2.0)
+    chosen, _ = _consensus_depths(candidates, np.zeros_like(candidates), EDGE_DEPTHS, np.zeros(6), 2.0)
     assert np.all(chosen == 20)
+
+
+@pytest.mark.parametrize(
+    ("on_line", "backed", "supported"),
+    [
+        (3, 2, True),  # a sleeve's margin ends at stock: three runs that mostly show it suffice
+        (3, 0, False),  # glare washes the stock out; a column of labels lines up over three or four runs
+        (4, 0, False),
+        (5, 0, True),
+        (6, 0, True),
+    ],
+)
+def test_an_inner_border_needs_more_runs_when_its_edges_show_no_stock_inside(on_line, backed, supported):
+    runs = np.arange(6)
+    assert _border_supported(runs < on_line, runs < backed) == supported
