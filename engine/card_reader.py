@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
+from engine.cut_card import cut_outline
 from engine.field_decode import (
     ADDRESS_ENDINGS,
     USUAL_NATIONALITIES,
@@ -136,6 +137,9 @@ class CardReading:
     """Recognized lines in card millimetres: the title, one per value strip, and detected lines of DETECTED_ZONES."""
     row_offset: RowOffset = NO_OFFSET
     """How far the value rows sit from their nominal place: the zones that sort the lines' characters move with it."""
+    outline: QuadArray | None = None
+    """The card's corners in the photo where they are not the frame's: a side the photo's edge stood in for, moved
+    to where the title puts the hidden side (cut_card.py). Lines stay in the frame's millimetres."""
 
 
 def detection_shape() -> tuple[int, int]:
@@ -200,7 +204,8 @@ def read_card(
         + _read_detected(recognizer, card, detected)
         + _read_seal_rows(recognizer, card, seal_rows)
     )
-    return CardReading(frame, kind.side, kind.confidence, titled, lines, offset)
+    outline = cut_outline(frame, image.shape, found, TITLE_SLOT.y + offset.at(TITLE_SLOT.y), kind.side)
+    return CardReading(frame, kind.side, kind.confidence, titled, lines, offset, outline)
 
 
 def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:

@@ -243,7 +243,7 @@ def read_card_page(
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
     if not reading.titled and not has_valid_number(fields) and side != expected_side:
         return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
-    card = to_quad(frame.quad)
+    card = to_quad(frame.quad if reading.outline is None else reading.outline)
     return PageResult(
         side=side,
         license_type="normal",

@@ -1,7 +1,12 @@
 """Choosing among the pages read from one photo (engine/license.py), on hand-built page results (no images)."""
 
-from engine.license import with_found_edges
-from engine.results import FieldValue, PageResult, Quad, Side
+import numpy as np
+
+from engine.card import CardFrame
+from engine.card_reader import CardReading
+from engine.geometry import to_quad
+from engine.license import read_card_page, with_found_edges
+from engine.results import FieldValue, PageResult, Quad, ReadOptions, Side
 
 
 def page(side: Side, quad: Quad, number: str = "", fields: dict[str, FieldValue] | None = None) -> PageResult:
@@ -59,3 +64,21 @@ def test_a_found_card_of_the_same_size_further_than_text_misses_does_not_replace
     values = {"file_number": at(600.0, 300.0), "record": at(500.0, 450.0)}
     by_text = page("back", shifted, fields=values)
     assert with_found_edges([by_text], [page("back", EDGES)])[0].card_quad == shifted
+
+
+class OutlinedReader:
+    """Reads a titled main page whose frame's left side was the photo's edge: the card goes on 40 px past it."""
+
+    outline = np.array([[60.0, 100.0], [980.0, 100.0], [980.0, 700.0], [60.0, 700.0]], np.float32)
+
+    def read_card(self, image, frame, expected_side=None):
+        return CardReading(frame, "front", 0.95, True, [], outline=self.outline)
+
+
+def test_a_page_reports_the_cards_outline_where_a_side_was_cut_off():
+    frame = CardFrame(np.array(EDGES, np.float32))
+    image = np.zeros((800, 1100, 3), np.uint8)
+    read = read_card_page(OutlinedReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
+    assert read is not None
+    assert read.card_quad == to_quad(OutlinedReader.outline)
+    assert read.card_quad != EDGES
