@@ -38,8 +38,10 @@ def cut_outline(
     photo's edge and the title, among the `found` boxes (card mm) on its row at `title_y`, shows the card going on
     past it; None otherwise."""
     cut = _short_side_on_photo_edge(frame.quad, image_shape)
+    if cut is None:
+        return None
     title = [box for box in found if _on_title_row(box, title_y)]
-    if cut is None or not title:
+    if not title:
         return None
     boxes = np.concatenate(title)
     left, right = float(boxes[:, 0].min()), float(boxes[:, 0].max())
