@@ -728,16 +728,12 @@ def _inward_profiles(
     """Lab colour along the inward normals of each side at `depths` px, averaged over runs of INNER_RUN samples:
     (4, C, D, 3). Also the runs' mid points on the side (4, C, 2), the inward unit normals (4, 2) and which
     runs lie mostly in the frame (4, C)."""
-    height, width = image.shape[:2]
     along, _, outward = _side_geometry(quad)
     inward = -outward
     positions = quad[:, None, :] + SIDE_FRACTIONS[None, :, None] * along[:, None, :]  # (4, S, 2)
     points = positions[:, :, None, :] + depths[None, None, :, None] * inward[:, None, None, :]  # (4, S, D, 2)
     lab = _lab_at(image, points.astype(np.float32))
-    in_frame = (
-        (positions[:, :, 0] >= 0) & (positions[:, :, 0] <= width - 1) & (positions[:, :, 1] >= 0)
-        & (positions[:, :, 1] <= height - 1)
-    )  # fmt: skip
+    in_frame = _in_frame(image, positions)
     runs = SIDE_SAMPLES // INNER_RUN
     weights = in_frame.reshape(4, runs, INNER_RUN).astype(np.float32)
     lab = lab.reshape(4, runs, INNER_RUN, len(depths), 3)
@@ -750,6 +746,14 @@ def _stock_colour(image: npt.NDArray[np.uint8], quad: np.ndarray) -> np.ndarray:
     """The card stock's Lab colour: the median over a grid inside the quad."""
     lab = _lab_at(image, (GRID_WEIGHTS @ quad).astype(np.float32))
     return np.asarray(np.median(lab, axis=0))
+
+
+def _in_frame(image: npt.NDArray[np.uint8], points: np.ndarray) -> np.ndarray:
+    """(...,) whether each of (..., 2) points lies on the image's pixels (edges included)."""
+    height, width = image.shape[:2]
+    x, y = points[..., 0], points[..., 1]
+    inside: np.ndarray = (x >= 0) & (x <= width - 1) & (y >= 0) & (y <= height - 1)
+    return inside
 
 
 def _lab_at(image: npt.NDArray[np.uint8], points: npt.NDArray[np.float32]) -> np.ndarray:
@@ -1040,9 +1044,7 @@ def _margin_colours(image: npt.NDArray[np.uint8], quads: np.ndarray) -> np.ndarr
     has stock right inside it; a sleeve's or a wallet window's rectangle has the sleeve margin there, and a rectangle
     of print or photo inside the card has stock right outside it. All quads are sampled in one call."""
     points = np.einsum("pk,nkd->npd", MARGIN_WEIGHTS, quads).astype(np.float32)  # (N, P, 2)
-    height, width = image.shape[:2]
-    x, y = points[..., 0], points[..., 1]
-    inside = (x >= 0) & (x <= width - 1) & (y >= 0) & (y <= height - 1)
+    inside = _in_frame(image, points)
     lab = _lab_at(image, points)  # (N, P, 3)
     lab[..., 0] *= np.float32(MARGIN_LIGHT_WEIGHT)  # shade varies lightness across the card far more than hue
     band_count = MARGIN_WEIGHTS.shape[0] - GRID_WEIGHTS.shape[0]
@@ -1057,7 +1059,7 @@ def _margin_colours(image: npt.NDArray[np.uint8], quads: np.ndarray) -> np.ndarr
     similar = similar.reshape(len(quads), 2, len(MARGIN_DEPTHS), 4, MARGIN_SAMPLES)  # in/out, depth, side, sample
     seen = inside[:, :band_count].reshape(similar.shape)
     shares = (similar * seen).sum(axis=(2, 4)) / np.maximum(seen.sum(axis=(2, 4)), 1)  # (N, 2, 4)
-    visible = seen[:, 0].any(axis=(1, 3))  # (N, 4)
+    visible = np.any(seen[:, 0], axis=(1, 3))  # (N, 4)
     separation = shares[:, 0] * (1 - OUTSIDE_WEIGHT * shares[:, 1])
     margins = (separation * visible).sum(axis=1) / np.maximum(visible.sum(axis=1), 1)
     return np.where(some_seen & visible.any(axis=1), margins, 0.0)
