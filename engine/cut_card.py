@@ -18,7 +18,7 @@ from engine.results import Side
 # Where the text detector's box around the whole title starts and ends on a rectified card (mm; medians over 483
 # well-framed synthetic pages: the span varies by 0.26 mm on main pages and 0.57 mm on back pages).
 TITLE_BOX_MM: dict[Side, tuple[float, float]] = {"front": (15.7, 72.3), "back": (13.8, 74.0)}
-# Detected boxes whose centre lies this near the title's row (mm) are the title, when less tall than TITLE_MAX_MM
+# Detected boxes whose centre lies this near the title's row (mm) are the title, when less tall than TITLE_MAX_HEIGHT_MM
 # (not merged with the English line below it).
 TITLE_ROW_REACH_MM = 2.5
 TITLE_MAX_HEIGHT_MM = 8.0
