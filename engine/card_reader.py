@@ -28,6 +28,7 @@ from engine.field_decode import (
     decode_field,
     expected_reading,
     field_spec,
+    name_reading,
     probation_record,
     validity_reading,
 )
@@ -514,7 +515,8 @@ def _reads_right(key: str, rec: Recognition, decoded: FieldDecoding | None, alph
 
 def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:
     """The text a row usually holds, when the strip's reading misses part of it or breaks its grammar
-    (field_decode.expected_reading)."""
+    (field_decode.expected_reading); for a name, its near-ties broken toward name characters
+    (field_decode.name_reading)."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
     if key == "address":
@@ -523,6 +525,8 @@ def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_add
         return room or head
     if key == "address2":
         return address_room_reading(rec.probabilities, alphabet, rec.text, ends_address)
+    if key == "name":
+        return name_reading(rec.probabilities, alphabet, rec.text)
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
     if key == "validity":

@@ -27,6 +27,7 @@ from engine.field_decode import (
     field_spec,
     greedy_decode_restricted,
     is_valid_class,
+    name_reading,
     normalize_printed_date,
     per_character_score,
     probation_record,
@@ -499,3 +500,32 @@ def test_an_address_head_is_left_alone_when_it_is_listed_or_the_row_cannot_tell(
     assert address_head_reading(matrix(spell(listed), PLACE_ALPHABET), PLACE_ALPHABET, listed) is None
     tied = "上海市徐江区和平路1号"  # read surely: nothing in the row favours 徐汇 over 松江
     assert address_head_reading(matrix(spell(tied), PLACE_ALPHABET), PLACE_ALPHABET, tied) is None
+
+
+NAME_ALPHABET = build_alphabet(list("东方颖赞赟思或彧伟玮利琍_"))
+
+
+@pytest.mark.parametrize(
+    ("read", "name_step", "expected"),
+    [
+        # A clean scan of 东方颖赟: the recognizer leans to the common 赞.
+        ("东方颖赞", {"赞": 0.52, "赟": 0.43}, "东方颖赟"),
+        ("东方颖赞", {"赞": 0.6, "赟": 0.2}, "东方颖赞"),  # the line speaks for 赞: it stays
+        ("东方颖赟", {"赟": 0.6, "赞": 0.39}, "东方颖赟"),  # a name character read stays
+        ("东方颖伟", {"伟": 0.65, "玮": 0.25}, "东方颖伟"),  # 伟 is common in names: it stays unless nearly tied
+        ("东方颖伟", {"伟": 0.5, "玮": 0.45}, "东方颖玮"),
+    ],
+)
+def test_a_name_near_tie_goes_to_the_name_character(read, name_step, expected):
+    steps = spell(read[:3])
+    steps.append(name_step)
+    probabilities = matrix(steps, NAME_ALPHABET)
+    assert (name_reading(probabilities, NAME_ALPHABET, read) or read) == expected
+
+
+def test_a_name_reading_mends_only_chinese_characters_one_per_step():
+    """Noise past the name (`_`) is no character of it; a text that is not one character per step is left alone."""
+    steps = [*spell("思"), {"或": 0.55, "彧": 0.4}, {}, {"_": 0.5, "琍": 0.45}]
+    probabilities = matrix(steps, NAME_ALPHABET)
+    assert name_reading(probabilities, NAME_ALPHABET, "思或_") == "思彧_"
+    assert name_reading(probabilities, NAME_ALPHABET, "思或") is None
