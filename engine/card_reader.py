@@ -97,6 +97,9 @@ REREAD_FLATTENED = ("number",)
 # only short strips: the recognizer reads the same digits differently on strips a few millimetres longer.
 ID_NUMBER_SPAN = 12.5
 REREAD_EVENED = ("address", "class")
+# Rows read again on their whole row when their reading fails its grammar on a strip that ended before the row's end
+# (read_again_whole). The ID number has its own lengthening (ID_NUMBER_SPAN), and a class is two or three characters.
+READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
 FAINTEST_INK = 8.0
@@ -182,6 +185,7 @@ def read_card(
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     offset = fit_row_offset(found, slots)
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, offset, found, slots)) is not None]
+    rows = {slot.key: _strip(slot, offset, slot.x1) for slot in slots}
     read_first = title
     if not titled and kind.side != expected_side:
         # A page told only by where its text sits counts only with an ID number (license.read_card_page): read that
@@ -201,7 +205,7 @@ def read_card(
             seal_rows = seal_rows_at(offset)
     lines = (
         read_first
-        + _read_quads(recognizer, card, strips)
+        + _read_quads(recognizer, card, strips, rows=rows)
         + _read_detected(recognizer, card, detected)
         + _read_seal_rows(recognizer, card, seal_rows)
     )
@@ -406,9 +410,11 @@ def _read_quads(
     card: npt.NDArray[np.uint8],
     strips: list[tuple[str, QuadArray]],
     base_width: int | None = None,
+    rows: dict[str, QuadArray] | None = None,
 ) -> list[TextLine]:
     """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
-    probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes)."""
+    probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes). `rows`:
+    each strip's whole row, for the rows READ_WHOLE_AGAIN (read_again_whole)."""
     crops = [crop_quad(card, quad * PX_PER_MM)[0] for _, quad in strips]
     recognitions = recognizer.recognize(crops, base_width)
     decodings = [
@@ -417,6 +423,8 @@ def _read_quads(
     recognitions, decodings = read_again_without_glare(
         recognizer, card, strips, crops, recognitions, decodings, base_width
     )
+    if rows:
+        recognitions, decodings = read_again_whole(recognizer, card, strips, rows, recognitions, decodings, base_width)
     wrapped = any(key == "address2" for key, _ in strips)
     lines: list[tuple[str, TextLine]] = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
@@ -485,6 +493,39 @@ def read_again_without_glare(
     for index, rec in zip(failed, again, strict=True):
         decoded = _grammar_decoding(strips[index][0], rec, alphabet)
         if _reads_right(strips[index][0], rec, decoded, alphabet):
+            kept[index], kept_decodings[index] = rec, decoded
+    return kept, kept_decodings
+
+
+def read_again_whole(
+    recognizer: TextRecognizer,
+    card: npt.NDArray[np.uint8],
+    strips: list[tuple[str, QuadArray]],
+    rows: dict[str, QuadArray],
+    recognitions: list[Recognition],
+    decodings: list[FieldDecoding | None],
+    base_width: int | None,
+) -> tuple[list[Recognition], list[FieldDecoding | None]]:
+    """Rows of READ_WHOLE_AGAIN whose reading fails its grammar on a strip that ended short of the row's end, read
+    again on the whole row (`rows`, by key); the new reading is kept when its grammar accepts it. Glare that washes
+    out a row's end also hides it from the detector, so the strip stopped where the detected text did
+    (`2013-0` of `2013-07-02至长期`)."""
+    short = [
+        index
+        for index, ((key, quad), decoded) in enumerate(zip(strips, decodings, strict=True))
+        if key in READ_WHOLE_AGAIN
+        and (decoded is None or not decoded.valid)
+        and key in rows
+        and float(rows[key][:, 0].max()) > float(quad[:, 0].max())
+    ]
+    if not short:
+        return recognitions, decodings
+    crops = [crop_quad(card, rows[strips[index][0]] * PX_PER_MM)[0] for index in short]
+    again = recognizer.recognize(crops, base_width)
+    kept, kept_decodings = list(recognitions), list(decodings)
+    for index, rec in zip(short, again, strict=True):
+        decoded = _grammar_decoding(strips[index][0], rec, recognizer.alphabet)
+        if decoded is not None and decoded.valid:
             kept[index], kept_decodings[index] = rec, decoded
     return kept, kept_decodings
 

@@ -15,6 +15,7 @@ from engine.card_reader import (
     flatten_glare,
     missed_seal_rows,
     plain_main_page_areas,
+    read_again_whole,
     read_again_without_glare,
     read_card,
     seal_rows_at,
@@ -155,6 +156,27 @@ def test_an_id_number_strip_too_short_for_its_digits_is_read_again_lengthened(ri
     read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
     expected_right = 33.0 + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size if lengthened else right
     assert recognizer.crops[0].shape[1] == pytest.approx((expected_right - 33.0) * PX_PER_MM, abs=2)
+
+
+VALIDITY_ALPHABET = build_alphabet(list("0123456789-至长期"))
+
+
+@pytest.mark.parametrize(("first", "reread"), [("2013-0", True), ("2013-07-02至长期", False)])
+def test_a_grammar_row_that_fails_on_a_short_strip_is_read_again_on_its_whole_row(first, reread):
+    """Glare washed out the row's end, so the detector, and the strip, stopped at `2013-0`."""
+    strips = [("validity", line(25.0, 38.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
+    rows = {"validity": line(25.0, 85.0, 52.0), "issue_date": line(46.0, 85.0, 47.0)}
+    readings = [confident_reading(first, VALIDITY_ALPHABET), confident_reading("2013-07-02", VALIDITY_ALPHABET)]
+    decoded = [
+        decode_field(reading.probabilities, VALIDITY_ALPHABET, field_spec(key))
+        for (key, _), reading in zip(strips, readings, strict=True)
+    ]
+    recognizer = FlattenedRecognizer("2013-07-02至长期", VALIDITY_ALPHABET)
+    kept, decodings = read_again_whole(recognizer, BLANK_CARD, strips, rows, readings, decoded, None)
+    assert len(recognizer.crops) == (1 if reread else 0)  # the issue date reads right: it is not read again
+    if reread:
+        assert recognizer.crops[0].shape[1] == pytest.approx((85.0 - 25.0) * PX_PER_MM, abs=2)
+    assert kept[0].text == "2013-07-02至长期" and decodings[0].valid and kept[1] is readings[1]
 
 
 def reading_line(text: str, score: float) -> TextLine:
