@@ -20,6 +20,7 @@ from engine.layout.fields import (
     FILE_NUMBER,
     LONG_TERM,
     SEXES,
+    SINGLE_CLASSES,
     VALID_YEARS,
     add_years,
     format_date,
@@ -611,9 +612,12 @@ def is_validity_row(value: str) -> bool:
 
 
 def is_valid_class(value: str) -> bool:
-    """Whole class tokens only (C1, A2D, B1E), none twice. fields.normalize_class is lenient; this is strict."""
+    """Whole class tokens only (C1, A2D, B1E), each after the one before it in SINGLE_CLASSES: a license lists its
+    classes in that order, so `MC2` is a mark beside the box read as M. fields.normalize_class is lenient; this is
+    strict."""
     tokens = CLASS_TOKEN.findall(value)
-    return bool(tokens) and "".join(tokens) == value and len(set(tokens)) == len(tokens)
+    ranks = [SINGLE_CLASSES.index(token) for token in tokens]
+    return bool(tokens) and "".join(tokens) == value and ranks == sorted(set(ranks))
 
 
 def is_file_number(value: str) -> bool:

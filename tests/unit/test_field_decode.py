@@ -202,7 +202,7 @@ def test_printed_dates_normalize_to_iso(text, value):
 @pytest.mark.parametrize(
     ("value", "valid"),
     [("C1", True), ("C1D", True), ("A2D", True), ("B1E", True), ("D", True), ("C7", False), ("1C", False),
-     ("C1C1", False), ("", False)],
+     ("C1C1", False), ("", False), ("MC2", False), ("DA2", False), ("C1DM", True)],
 )  # fmt: skip
 def test_class_grammar(value, valid):
     assert is_valid_class(value) is valid
