@@ -61,8 +61,9 @@ PROBATION_MAX_EDITS = 4
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
 # A listed name character (layout/names.py) replaces a name's unlisted one when the line gives it at least this share of
-# that one's probability. Four seeds' name strips: 0.4 mends 8 and breaks none, 0.3 mends 10 and breaks one (萱 for a
-# blurred 莹 at 0.29). Rendered common names (伟, 明, 君, 利, ...) lose none even at 0.2.
+# that one's probability. On four seeds' name strips 0.4 mends 8 characters and breaks none, 0.3 mends 10 and breaks
+# one (萱 for a blurred 莹 at 0.29); of 2000 rendered names of common look-alikes (伟, 明, 君, 利, 听, ...) 0.4 changes
+# one (邱听 to 邱昕).
 NAME_CHARACTER_MIN_SHARE = 0.4
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
