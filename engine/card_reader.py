@@ -474,27 +474,18 @@ def read_again_without_glare(
     takes an address's first characters and the class's pale print first (the ID number measured worse evened).
     An ID number strip too short to hold one is lengthened (ID_NUMBER_SPAN). Dates are not read again: their grammar
     takes almost any digits, and on seeds 2026 and 4242 it gained none."""
-    alphabet = recognizer.alphabet
     failed = [
         index
         for index, ((key, _), rec, decoded) in enumerate(zip(strips, recognitions, decodings, strict=True))
-        if key in REREAD_FLATTENED + REREAD_EVENED and not _reads_right(key, rec, decoded, alphabet)
+        if key in REREAD_FLATTENED + REREAD_EVENED and not _reads_right(key, rec, decoded, recognizer.alphabet)
     ]
-    if not failed:
-        return recognitions, decodings
     undone = [
         even_ink(crops[index])
         if strips[index][0] in REREAD_EVENED
         else flatten_glare(_number_crop(card, strips[index][1], crops[index]))
         for index in failed
     ]
-    again = recognizer.recognize(undone, base_width)
-    kept, kept_decodings = list(recognitions), list(decodings)
-    for index, rec in zip(failed, again, strict=True):
-        decoded = _grammar_decoding(strips[index][0], rec, alphabet)
-        if _reads_right(strips[index][0], rec, decoded, alphabet):
-            kept[index], kept_decodings[index] = rec, decoded
-    return kept, kept_decodings
+    return _kept_where_right(recognizer, strips, failed, undone, recognitions, decodings, base_width)
 
 
 def read_again_whole(
@@ -506,26 +497,41 @@ def read_again_whole(
     decodings: list[FieldDecoding | None],
     base_width: int | None,
 ) -> tuple[list[Recognition], list[FieldDecoding | None]]:
-    """Rows of READ_WHOLE_AGAIN whose reading fails its grammar on a strip that ended short of the row's end, read
-    again on the whole row (`rows`, by key); the new reading is kept when its grammar accepts it. Glare that washes
-    out a row's end also hides it from the detector, so the strip stopped where the detected text did
-    (`2013-0` of `2013-07-02至长期`)."""
+    """Rows of READ_WHOLE_AGAIN whose reading fails its grammar (_reads_right) on a strip that ended short of the
+    row's end, read again on the whole row (`rows`, by key); the new reading is kept when its grammar accepts it.
+    Glare that washes out a row's end also hides it from the detector, so the strip stopped where the detected text
+    did (`2013-0` of `2013-07-02至长期`)."""
     short = [
         index
-        for index, ((key, quad), decoded) in enumerate(zip(strips, decodings, strict=True))
+        for index, ((key, quad), rec, decoded) in enumerate(zip(strips, recognitions, decodings, strict=True))
         if key in READ_WHOLE_AGAIN
-        and (decoded is None or not decoded.valid)
+        and not _reads_right(key, rec, decoded, recognizer.alphabet)
         and key in rows
         and float(rows[key][:, 0].max()) > float(quad[:, 0].max())
     ]
-    if not short:
-        return recognitions, decodings
     crops = [crop_quad(card, rows[strips[index][0]] * PX_PER_MM)[0] for index in short]
+    return _kept_where_right(recognizer, strips, short, crops, recognitions, decodings, base_width)
+
+
+def _kept_where_right(
+    recognizer: TextRecognizer,
+    strips: list[tuple[str, QuadArray]],
+    indices: list[int],
+    crops: list[npt.NDArray[np.uint8]],
+    recognitions: list[Recognition],
+    decodings: list[FieldDecoding | None],
+    base_width: int | None,
+) -> tuple[list[Recognition], list[FieldDecoding | None]]:
+    """The strips at `indices` read again from `crops` (one each): a new reading and its decoding replace the first
+    where they pass the row's check (_reads_right)."""
+    if not indices:
+        return recognitions, decodings
     again = recognizer.recognize(crops, base_width)
     kept, kept_decodings = list(recognitions), list(decodings)
-    for index, rec in zip(short, again, strict=True):
-        decoded = _grammar_decoding(strips[index][0], rec, recognizer.alphabet)
-        if decoded is not None and decoded.valid:
+    for index, rec in zip(indices, again, strict=True):
+        key = strips[index][0]
+        decoded = _grammar_decoding(key, rec, recognizer.alphabet)
+        if _reads_right(key, rec, decoded, recognizer.alphabet):
             kept[index], kept_decodings[index] = rec, decoded
     return kept, kept_decodings
 
