@@ -523,6 +523,34 @@ def test_a_name_near_tie_goes_to_the_name_character(read, name_step, expected):
     assert (name_reading(probabilities, NAME_ALPHABET, read) or read) == expected
 
 
+SURNAME_ALPHABET = build_alphabet(list("白日吕品沈洗名伟欧阳赞赟·"))
+
+
+@pytest.mark.parametrize(
+    ("read", "surname_step", "expected"),
+    [
+        ("日伟", {"日": 0.7, "白": 0.2}, "白伟"),  # no surname 日: a listed one with over a fifth of its weight wins
+        ("日伟", {"日": 0.95, "白": 0.02}, "日伟"),  # the line gives 白 too little: left as read
+        ("白伟", {"白": 0.5, "日": 0.45}, "白伟"),  # a listed surname read stays
+        ("品伟", {"品": 0.5, "吕": 0.2, "白": 0.1}, "吕伟"),  # the likeliest listed one
+    ],
+)
+def test_a_first_character_that_is_no_surname_goes_to_a_listed_one(read, surname_step, expected):
+    probabilities = matrix([surname_step, {}, *spell(read[1:])], SURNAME_ALPHABET)
+    assert (name_reading(probabilities, SURNAME_ALPHABET, read) or read) == expected
+
+
+def test_the_surname_is_looked_for_past_the_label_end_and_a_compound_one_is_kept():
+    """名 is the label's end, not the surname; 欧阳 is a surname, and the given name starts after it; a transliterated
+    name's first character is no surname."""
+    labelled = matrix([*spell("名"), {"洗": 0.6, "沈": 0.3}, {}, *spell("伟")], SURNAME_ALPHABET)
+    assert name_reading(labelled, SURNAME_ALPHABET, "名洗伟") == "名沈伟"
+    compound = matrix([*spell("欧阳"), {"赞": 0.52, "赟": 0.43}], SURNAME_ALPHABET)
+    assert name_reading(compound, SURNAME_ALPHABET, "欧阳赞") == "欧阳赟"
+    transliterated = matrix([{"日": 0.7, "白": 0.2}, {}, *spell("·伟")], SURNAME_ALPHABET)
+    assert name_reading(transliterated, SURNAME_ALPHABET, "日·伟") is None  # a dotted name has no surname
+
+
 def test_a_name_reading_mends_only_chinese_characters_one_per_step():
     """Noise past the name (`_`) is no character of it; a text that is not one character per step is left alone."""
     steps = [*spell("思"), {"或": 0.55, "彧": 0.4}, {}, {"_": 0.5, "琍": 0.45}]
