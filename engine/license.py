@@ -26,7 +26,13 @@ from engine.geometry import to_quad
 from engine.layout.anchors import card_corners, shows_whole_title, title_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
-from engine.layout.crosscheck import correct_fields, correct_number, is_valid_number, same_holder
+from engine.layout.crosscheck import (
+    correct_fields,
+    correct_number,
+    is_valid_number,
+    probation_after_first_issue,
+    same_holder,
+)
 from engine.layout.electronic import parse_electronic
 from engine.layout.fields import is_date
 from engine.layout.frame import PlacedLine, place_lines, reading_angle
@@ -122,10 +128,13 @@ def with_quality(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
 
 def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
     """A paper license's two pages, front first, with their number and name made to agree (crosscheck.same_holder).
-    A main page that got its number from the back page also gets what the number tells: birth date and sex."""
+    A main page that got its number from the back page also gets what the number tells: birth date and sex. The back
+    page's record is mended to the probation note its main page's first issue date gives, when it reads nearly so
+    (crosscheck.probation_after_first_issue)."""
     if [(page.side, page.license_type) for page in pages] != [("front", "normal"), ("back", "normal")]:
         return pages
     front, back = same_holder(pages[0].fields, pages[1].fields)
+    back = probation_after_first_issue(front, back)
     if "number" not in pages[0].fields and "number" in front:
         front = correct_number(front, fill_from_number=True)
     return [replace(pages[0], fields=front), replace(pages[1], fields=back)]

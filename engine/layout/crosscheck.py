@@ -10,6 +10,9 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
+from engine.field_decode import PROBATION_NOTE
 from engine.layout.fields import VALID_YEARS, add_years, birth_from_id, is_date, is_valid_id, sex_from_id
 from engine.layout.places import correct_address_head, correct_authority, is_listed_authority, starts_with_place
 from engine.results import FieldValue
@@ -40,6 +43,14 @@ MIN_NAME_LENGTH = 2
 # under glare, and 北期2023005月29日 at 0.87-0.9).
 DATED_RECORD = re.compile(r"\d{4}\D{0,2}\d")
 PROBATION_RECORD = re.compile(r"实习期至\d{4}年\d{2}月\d{2}日。?")
+# A first license's probation ends this many years after its first issue: the back page's note then carries the
+# date the main page's first issue date gives. A record read with characters lost or misread around that date
+# (`月湖至` for 实习期至, `日。` as `11`, `14日` as `114日`, a head under glare) is the note when its digits hold the
+# date in order with at most PROBATION_EXTRA_DIGITS more, and it lies within PROBATION_MAX_EDITS of the note (seeds
+# 2026, 4242, 9090 and 5555: 5 wallet records read 2-5 edits off it).
+PROBATION_YEARS = 1
+PROBATION_EXTRA_DIGITS = 2
+PROBATION_MAX_EDITS = 6
 
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
@@ -165,6 +176,32 @@ def same_holder(
             front[key] = first if chosen is first else replace(chosen, score=min(chosen.score, CORRECTED_SCORE))
             back[key] = second if chosen is second else replace(chosen, score=min(chosen.score, CORRECTED_SCORE))
     return front, back
+
+
+def probation_after_first_issue(front: dict[str, FieldValue], back: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The back page's fields, its record mended to the probation note when it reads nearly so and its digits hold
+    the date the main page's first issue date gives (PROBATION_YEARS later). A note of another date stands, and so
+    does a record that reads otherwise."""
+    issued, record = _text(front.get("issue_date")), back.get("record")
+    if issued is None or record is None or not is_date(issued):
+        return back
+    text, end = str(record.value), add_years(issued, PROBATION_YEARS)
+    note = PROBATION_NOTE.format(year=end[:4], month=end[5:7], day=end[8:])
+    if text == note:
+        return back
+    digits, wanted = re.sub(r"\D", "", text), end.replace("-", "")
+    extra = len(digits) - len(wanted)
+    if not (0 <= extra <= PROBATION_EXTRA_DIGITS and _in_order(wanted, digits)):
+        return back
+    if Levenshtein.distance(text, note) > PROBATION_MAX_EDITS:
+        return back
+    return {**back, "record": replace(record, value=note, score=min(record.score, CORRECTED_SCORE))}
+
+
+def _in_order(wanted: str, text: str) -> bool:
+    """Every character of `wanted` appears in `text`, in order (others may stand between)."""
+    remaining = iter(text)
+    return all(character in remaining for character in wanted)
 
 
 def _better_number(first: FieldValue, second: FieldValue) -> FieldValue | None:

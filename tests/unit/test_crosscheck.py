@@ -8,6 +8,7 @@ from engine.layout.crosscheck import (
     correct_fields,
     correct_validity,
     first_period_end,
+    probation_after_first_issue,
     same_holder,
 )
 from engine.layout.fields import is_date
@@ -88,6 +89,27 @@ def test_a_valid_id_number_goes_on_both_pages_but_two_valid_ones_stay():
     assert back["number"].value == valid
     front, back = same_holder(page(number=valid), page(number=other_valid))
     assert (front["number"].value, back["number"].value) == (valid, other_valid)
+
+
+@pytest.mark.parametrize(
+    ("record", "fixed"),
+    [
+        ("实习期至2022年06月0111", True),  # 日。 read as 11
+        ("月湖至2022年06月01日", True),  # the head misread
+        ("号42022年06月01日", True),
+        ("2022年06月01日", True),  # the head and the full stop lost under glare
+        ("实习期至2022年06月01日。", False),  # already the note
+        ("实习期至2023年06月01日。", False),  # a note of another date stands
+        ("2022年07月01日", False),  # not the date the first issue gives
+        ("实习期至2022年06月01日。增驾C1E准驾车型实习期至2023年05月04日。", False),  # more than the note
+        ("", False),
+    ],
+)
+def test_a_back_page_record_near_the_probation_note_of_its_first_issue_date_is_that_note(record, fixed):
+    front, back = page(issue_date="2021-06-01"), page(record=record)
+    mended = probation_after_first_issue(front, back)["record"]
+    assert (mended.value, mended.score) == (("实习期至2022年06月01日。", CORRECTED_SCORE) if fixed else (record, 0.99))
+    assert probation_after_first_issue({}, back)["record"] is back["record"]  # no first issue date: nothing to go by
 
 
 @pytest.mark.parametrize("end", [None, "2011-01-04", "2023-11-14"])

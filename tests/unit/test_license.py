@@ -5,7 +5,7 @@ import numpy as np
 from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.geometry import to_quad
-from engine.license import read_card_page, with_found_edges
+from engine.license import read_card_page, same_holder_on_both, with_found_edges
 from engine.results import FieldValue, PageResult, Quad, ReadOptions, Side
 
 
@@ -82,3 +82,12 @@ def test_a_page_reports_the_cards_outline_where_a_side_was_cut_off():
     assert read is not None
     assert read.card_quad == to_quad(OutlinedReader.outline)
     assert read.card_quad != EDGES
+
+
+def test_an_open_wallets_back_page_record_takes_the_probation_note_its_main_page_dates():
+    front = page("front", EDGES, fields={"issue_date": FieldValue("2020-11-14", 0.99)})
+    back = page("back", TEXT, fields={"record": FieldValue("四至2021年11月114日", 0.96)})
+    _, mended = same_holder_on_both([front, back])
+    assert mended.fields["record"].value == "实习期至2021年11月14日。"
+    alone = same_holder_on_both([back])  # a back page alone has no first issue date to go by
+    assert alone[0].fields["record"].value == "四至2021年11月114日"
