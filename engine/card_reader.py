@@ -30,6 +30,7 @@ from engine.field_decode import (
     field_spec,
     name_reading,
     probation_record,
+    renewal_validity,
     validity_reading,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
@@ -100,6 +101,9 @@ REREAD_EVENED = ("address", "class")
 # Rows read again on their whole row when their reading fails its grammar on a strip that ended before the row's end
 # (read_again_whole). The ID number has its own lengthening (ID_NUMBER_SPAN), and a class is two or three characters.
 READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
+# A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
+# both its dates (they share the row's score): on a row whose end is blank the history alone chose it.
+RENEWAL_SCORE = 0.5
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
 FAINTEST_INK = 8.0
@@ -426,6 +430,9 @@ def _read_quads(
     if rows:
         recognitions, decodings = read_again_whole(recognizer, card, strips, rows, recognitions, decodings, base_width)
     wrapped = any(key == "address2" for key, _ in strips)
+    issued = next(
+        (d.text for (key, _), d in zip(strips, decodings, strict=True) if key == "issue_date" and d and d.valid), None
+    )
     lines: list[tuple[str, TextLine]] = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
@@ -440,6 +447,12 @@ def _read_quads(
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address)) is not None:
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
+        elif (
+            key == "validity"
+            and issued
+            and (renewed := renewal_validity(rec.probabilities, recognizer.alphabet, rec.text, issued))
+        ):
+            line = TextLine(renewed, min(rec.score, RENEWAL_SCORE), line.quad, (), carried_positions(rec, renewed))
         lines.append((key, line))
     return without_stray_wrap(lines)
 

@@ -77,6 +77,13 @@ NAME_LABEL_ENDS = ("姓名", "名")
 NAME_STARTS = SURNAMES + TRANSLITERATED_STARTS
 # A transliterated name's parts are joined by a middle dot (热依拉·艾力): such a name has no surname to check.
 NAME_PART_SEPARATOR = "·"
+# How long a license runs, by how many years after the first issue it starts (实施条例 第二十六条): a first license
+# 6 years; renewed after 6 years with no 12-point cycle, 10; after those 10, for good. A
+# validity row whose end glare or blur took takes that end when the row ranks it first of the three possible ends by
+# RENEWAL_MARGIN nats (renewal_validity). The rank is evidence only where ink is left: on a row blanked past the start
+# 长期, three characters against eleven, comes first by ~50 nats, so a 长期 so read is the history's, at a low score.
+RENEWAL_PERIODS: dict[int, int | str] = {0: VALID_YEARS[0], 6: VALID_YEARS[1], 16: LONG_TERM}
+RENEWAL_MARGIN = 5.0
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
@@ -626,6 +633,27 @@ def validity_reading(probabilities: Probabilities, alphabet: Sequence[str], text
         return printed[text]
     chosen = expected_reading(probabilities, alphabet, text, sorted(printed))
     return printed[chosen] if chosen is not None else None
+
+
+def renewal_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str, issued: str) -> str | None:
+    """A validity row read with its start date whole and its end lost (`2016-03-02`, `2013-12-22至`), mended to the
+    end the license's history gives (RENEWAL_PERIODS: a start on the first issue date `issued`, or 6 or 16 years
+    after it), when the row's own probabilities rank that end first of the three a validity can have, by
+    RENEWAL_MARGIN. None when the start is not read whole, lies elsewhere, or the row speaks for another end."""
+    first = PRINTED_DATE.match(text)
+    start = format_date(*first.groups()) if first else None
+    if start is None or not is_date(issued) or start[4:] != issued[4:]:
+        return None
+    period = RENEWAL_PERIODS.get(int(start[:4]) - int(issued[:4]))
+    if period is None:
+        return None
+    ends = [add_years(start, years) for years in VALID_YEARS] + [LONG_TERM]
+    expected = LONG_TERM if period == LONG_TERM else add_years(start, int(period))
+    scores = ctc_log_likelihoods(probabilities, alphabet, [f"{start}至{end}" for end in ends])
+    ranked = sorted(zip(scores, ends, strict=True), reverse=True)
+    if ranked[0][1] != expected or ranked[0][0] - ranked[1][0] < RENEWAL_MARGIN:
+        return None
+    return f"{start}至{expected}"
 
 
 def normalize_printed_date(text: str) -> str:

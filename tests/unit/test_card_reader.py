@@ -8,6 +8,7 @@ from engine.card import CardFrame
 from engine.card_reader import (
     ID_NUMBER_SPAN,
     PX_PER_MM,
+    RENEWAL_SCORE,
     STRIP_END_MARGIN,
     STRIP_HEIGHT,
     even_ink,
@@ -22,6 +23,7 @@ from engine.card_reader import (
     stretch_contrast,
     without_stray_wrap,
 )
+from engine.card_reader import _read_quads as read_strips
 from engine.config import RecognitionConfig
 from engine.field_decode import decode_field, field_spec
 from engine.geometry import crop_quad
@@ -417,3 +419,32 @@ def test_a_tied_orientation_vote_is_settled_by_where_the_title_reads(score, turn
     reading = read_card(NumberRowDetector(), UnsureClassifier(score), recognizer, image, CardFrame(corners))
     assert np.array_equal(reading.frame.quad, np.roll(corners, 2, axis=0) if turned else corners)
     assert reading.titled == turned
+
+
+class ScriptedRecognizer:
+    """Returns the given readings, one per crop, in order."""
+
+    def __init__(self, readings: list[Recognition], alphabet: list[str]) -> None:
+        self.readings, self.alphabet = list(readings), alphabet
+
+    def recognize(self, crops, base_width=None):
+        taken, self.readings = self.readings[: len(crops)], self.readings[len(crops) :]
+        return taken
+
+
+@pytest.mark.parametrize(("issued", "validity"), [("2000-03-02", "2016-03-02至长期"), ("2010-03-02", "2016-03-02")])
+def test_a_validity_row_whose_end_glare_took_gets_its_historys_end_at_a_low_score(issued, validity):
+    """The row shows 至长期 faintly past a start 16 years after the first issue; 6 years after, 10 more would be due,
+    and the row does not show that: it stays as read."""
+    read = confident_reading("2016-03-02", VALIDITY_ALPHABET)
+    end = np.zeros((6, len(VALIDITY_ALPHABET)), np.float32)
+    end[:, 0] = 1.0
+    for step, character in enumerate("至长期"):
+        # below what the grammar decoding branches on (field_decode.MIN_STEP_PROBABILITY)
+        end[2 * step, VALIDITY_ALPHABET.index(character)], end[2 * step, 0] = 5e-4, 1 - 5e-4
+    faint_end = Recognition(read.text, 1.0, (), np.concatenate([read.probabilities, end]))
+    strips = [("validity", line(25.0, 60.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
+    recognizer = ScriptedRecognizer([faint_end, confident_reading(issued, VALIDITY_ALPHABET)], VALIDITY_ALPHABET)
+    row, _ = read_strips(recognizer, BLANK_CARD, strips)
+    assert row.text == validity
+    assert row.score == (RENEWAL_SCORE if validity != read.text else 1.0)

@@ -31,6 +31,7 @@ from engine.field_decode import (
     normalize_printed_date,
     per_character_score,
     probation_record,
+    renewal_validity,
     restrict_to_charset,
     validity_reading,
 )
@@ -339,6 +340,35 @@ def test_validity_reading_leaves_what_the_line_clearly_says(printed):
     """Dates that are no period apart, read sure, or no whole date at either end: nothing to mend from."""
     probabilities = matrix(spell(printed, confidence=0.999999), PERIOD_ALPHABET)
     assert validity_reading(probabilities, PERIOD_ALPHABET, printed) is None
+
+
+def faint(text: str, confidence: float = 0.05) -> list[Step]:
+    """A washed-out stretch: each character barely above the blank."""
+    return [step for character in text for step in ({character: confidence}, {})]
+
+
+@pytest.mark.parametrize(
+    ("issued", "end", "expected"),
+    [
+        ("2000-03-02", "至长期", "2016-03-02至长期"),  # 16 years after the first issue: for good
+        ("2010-03-02", "至2026-03-02", "2016-03-02至2026-03-02"),  # 6 years after: 10 more
+        ("2016-03-02", "至2022-03-02", "2016-03-02至2022-03-02"),  # a first license: 6 years
+        ("2010-03-02", "至长期", None),  # the row speaks for another end than the history's
+        ("2010-04-02", "至2026-03-02", None),  # the start is no anniversary of the first issue
+        ("2013-03-02", "至2026-03-02", None),  # 3 years after the first issue: no history says what follows
+    ],
+)
+def test_a_validity_whose_end_was_washed_out_takes_the_end_its_history_gives(issued, end, expected):
+    steps = [*spell("2016-03-02"), *faint(end)]
+    probabilities = matrix(steps, PERIOD_ALPHABET)
+    greedy = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert greedy == "2016-03-02"
+    assert renewal_validity(probabilities, PERIOD_ALPHABET, greedy, issued) == expected
+
+
+def test_a_validity_without_its_start_read_whole_is_not_renewed():
+    probabilities = matrix([*spell("2016-03"), *faint("-02至长期")], PERIOD_ALPHABET)
+    assert renewal_validity(probabilities, PERIOD_ALPHABET, "2016-03", "2000-03-02") is None
 
 
 NATION_ALPHABET = build_alphabet(list("中国美日本/CHN"))
