@@ -19,6 +19,7 @@ from engine.layout.fields import (
     CLASS_TOKEN,
     FILE_NUMBER,
     LONG_TERM,
+    RENEWAL_PERIODS,
     SEXES,
     SINGLE_CLASSES,
     VALID_YEARS,
@@ -26,6 +27,7 @@ from engine.layout.fields import (
     format_date,
     is_date,
     is_valid_id,
+    probation_note,
 )
 from engine.layout.names import COMPOUND_SURNAMES, NAME_CHARACTERS, SURNAMES, TRANSLITERATED_STARTS
 from engine.layout.places import address_head_candidates
@@ -53,8 +55,6 @@ FULL_WIDTH_TO_ASCII = str.maketrans("０１２３４５６７８９－．／", "
 PRINTED_DATE = re.compile(r"(\d{4})[-./](\d{2})[-./](\d{2})")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OLD_PERIOD_LABEL = "有效期限"
-# The back page's usual record, the end of the first license's probation (12 months after first issue).
-PROBATION_NOTE = "实习期至{year}年{month}月{day}日。"
 LOOSE_RECORD_DATE = re.compile(r"期?至?(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
 PROBATION_MAX_EDITS = 4
 # How much less probable (natural log) than the greedy reading a row's usual text may be and still be taken: on its
@@ -77,12 +77,10 @@ NAME_LABEL_ENDS = ("姓名", "名")
 NAME_STARTS = SURNAMES + TRANSLITERATED_STARTS
 # A transliterated name's parts are joined by a middle dot (热依拉·艾力): such a name has no surname to check.
 NAME_PART_SEPARATOR = "·"
-# How long a license runs, by how many years after the first issue it starts (实施条例 第二十六条): a first license
-# 6 years; renewed after 6 years with no 12-point cycle, 10; after those 10, for good. A
-# validity row whose end glare or blur took takes that end when the row ranks it first of the three possible ends by
-# RENEWAL_MARGIN nats (renewal_validity). The rank is evidence only where ink is left: on a row blanked past the start
-# 长期, three characters against eleven, comes first by ~50 nats, so a 长期 so read is the history's, at a low score.
-RENEWAL_PERIODS: dict[int, int | str] = {0: VALID_YEARS[0], 6: VALID_YEARS[1], 16: LONG_TERM}
+# A validity row whose end glare or blur took takes the end its history gives (layout.fields.RENEWAL_PERIODS) when
+# the row ranks that end first of the three possible ends by this many nats (renewal_validity). The rank is evidence
+# only where ink is left: on a row blanked past the start 长期, three characters against eleven, comes first by ~50
+# nats, so a 长期 so read is the history's alone, and is returned at a low score.
 RENEWAL_MARGIN = 5.0
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
@@ -425,7 +423,7 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
     printed = format_date(*match.groups())
     if printed is None:
         return None
-    note = PROBATION_NOTE.format(year=printed[:4], month=printed[5:7], day=printed[8:])
+    note = probation_note(printed)
     if text == note.removesuffix("。"):
         return note  # all but the small full stop read: the note is printed with it
     if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
@@ -648,7 +646,7 @@ def renewal_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     if period is None:
         return None
     ends = [add_years(start, years) for years in VALID_YEARS] + [LONG_TERM]
-    expected = LONG_TERM if period == LONG_TERM else add_years(start, int(period))
+    expected = add_years(start, period) if isinstance(period, int) else period
     scores = ctc_log_likelihoods(probabilities, alphabet, [f"{start}至{end}" for end in ends])
     ranked = sorted(zip(scores, ends, strict=True), reverse=True)
     if ranked[0][1] != expected or ranked[0][0] - ranked[1][0] < RENEWAL_MARGIN:

@@ -12,8 +12,15 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from engine.field_decode import PROBATION_NOTE
-from engine.layout.fields import VALID_YEARS, add_years, birth_from_id, is_date, is_valid_id, sex_from_id
+from engine.layout.fields import (
+    VALID_YEARS,
+    add_years,
+    birth_from_id,
+    is_date,
+    is_valid_id,
+    probation_note,
+    sex_from_id,
+)
 from engine.layout.places import correct_address_head, correct_authority, is_listed_authority, starts_with_place
 from engine.results import FieldValue
 
@@ -186,7 +193,7 @@ def probation_after_first_issue(front: dict[str, FieldValue], back: dict[str, Fi
     if issued is None or record is None or not is_date(issued):
         return back
     text, end = str(record.value), add_years(issued, PROBATION_YEARS)
-    note = PROBATION_NOTE.format(year=end[:4], month=end[5:7], day=end[8:])
+    note = probation_note(end)
     if text == note:
         return back
     digits, wanted = re.sub(r"\D", "", text), end.replace("-", "")

@@ -17,6 +17,11 @@ CLASS_TOKEN = re.compile("|".join(sorted(SINGLE_CLASSES, key=len, reverse=True))
 LONG_TERM = "长期"
 # A license runs 6 years, its renewal 10, then for life (长期) (道路交通安全法实施条例 第二十六条).
 VALID_YEARS = (6, 10)
+# So a license's period follows from how many years after the first issue it starts: on it, 6 years; 6 years after,
+# 10; 16 years after, for life. (A renewal after a 12-point cycle runs 6 again: the history is the usual one only.)
+RENEWAL_PERIODS: dict[int, int | str] = {0: VALID_YEARS[0], VALID_YEARS[0]: VALID_YEARS[1], sum(VALID_YEARS): LONG_TERM}
+# The back page's usual record, the end of the first license's probation (12 months after first issue).
+PROBATION_NOTE = "实习期至{year}年{month}月{day}日。"
 SEXES = ("男", "女")
 FILE_NUMBER = re.compile(r"\d{12}")
 """The back page's and the e-license's 档案编号: 12 digits."""
@@ -113,3 +118,8 @@ def period_years(text: str) -> int | None:
     """The number of years in a printed validity period like `6年` or `10年`."""
     match = re.search(r"(\d{1,2})\s*年", text.translate(DIGIT_LOOKALIKES))
     return int(match.group(1)) if match else None
+
+
+def probation_note(end: str) -> str:
+    """The probation note for a probation that ends on `end` (YYYY-MM-DD)."""
+    return PROBATION_NOTE.format(year=end[:4], month=end[5:7], day=end[8:])
