@@ -227,7 +227,7 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     vouched = tuple(place for place in index.places if any(hint.startswith(place.code) for hint in region_hints))
     if vouched:
         strict = {place for _, place, _ in matches}
-        loose = _authority_matches(authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE)
+        loose = _authority_matches(authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
         matches += [match for match in loose if match[1] not in strict]
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
@@ -236,12 +236,12 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
 
 
 def _authority_matches(
-    authority: str, index: HeadIndex, max_edit_share: float = MAX_EDIT_SHARE
+    authority: str, index: HeadIndex, max_edit_share: float = MAX_EDIT_SHARE, slack: int = PREFIX_SLACK
 ) -> list[tuple[int, Place, int]]:
     """_head_matches of the authorities in `index` whose shared tail is roughly there after the matched head."""
     return [
         (score, place, length)
-        for score, place, length in _head_matches(authority, index, max_edit_share)
+        for score, place, length in _head_matches(authority, index, max_edit_share, slack)
         if _tail_is_there(place.tail, authority[length:])
     ]
 

@@ -112,6 +112,16 @@ def test_an_authority_of_a_city_another_field_names_may_be_misread_more():
     assert correction.text == "黑龙江省哈尔滨市公安局交通警察支队"
 
 
+def test_a_vouched_authority_may_have_lost_characters_of_its_head():
+    """Glare took 治 and 浩特 of 内蒙古自治区呼和浩特市: the head read is three characters short, past the slack an
+    unvouched match allows, and 蒙 and 自 are misread; the shared tail after it fixes where the head ends."""
+    read = "内原古音区呼和市公安局交通警察支队"
+    assert correct_authority(read, []) is None
+    correction = correct_authority(read, ["150103"])
+    assert correction is not None
+    assert correction.text == "内蒙古自治区呼和浩特市公安局交通警察支队"
+
+
 def test_a_vouched_city_does_not_outweigh_an_authority_read_closer():
     """Licenses are issued outside the ID number's city too: 苏州 is two edits from 南京 and within the looser
     reach, but the seal reads 南京 exactly."""
