@@ -430,6 +430,10 @@ def _read_quads(
     if rows:
         recognitions, decodings = read_again_whole(recognizer, card, strips, rows, recognitions, decodings, base_width)
     wrapped = any(key == "address2" for key, _ in strips)
+    continued = next(
+        (_leading_digits(rec.text) for (key, _), rec in zip(strips, recognitions, strict=True) if key == "address2"),
+        None,
+    )
     issued = next(
         (d.text for (key, _), d in zip(strips, decodings, strict=True) if key == "issue_date" and d and d.valid), None
     )
@@ -445,7 +449,7 @@ def _read_quads(
                 line = TextLine(
                     decoded.text, decoded.score, line.quad, char_scores, carried_positions(rec, decoded.text)
                 )
-        elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address)) is not None:
+        elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address, continued)) is not None:
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
         elif (
             key == "validity"
@@ -573,15 +577,18 @@ def _reads_right(key: str, rec: Recognition, decoded: FieldDecoding | None, alph
     return decoded is not None and decoded.valid
 
 
-def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool) -> str | None:
+def _usual_reading(
+    key: str, rec: Recognition, alphabet: Sequence[str], ends_address: bool, continued_digits: int | None = None
+) -> str | None:
     """The text a row usually holds, when the strip's reading misses part of it or breaks its grammar
     (field_decode.expected_reading); for a name, its near-ties broken toward name characters
-    (field_decode.name_reading)."""
+    (field_decode.name_reading). `continued_digits`: how many digits the address's wrap row starts with, when it
+    wraps."""
     if key == "record":
         return probation_record(rec.probabilities, alphabet, rec.text)
     if key == "address":
         head = address_head_reading(rec.probabilities, alphabet, rec.text)
-        room = address_room_reading(rec.probabilities, alphabet, head or rec.text, ends_address)
+        room = address_room_reading(rec.probabilities, alphabet, head or rec.text, ends_address, continued_digits)
         return room or head
     if key == "address2":
         return address_room_reading(rec.probabilities, alphabet, rec.text, ends_address)
@@ -592,6 +599,11 @@ def _usual_reading(key: str, rec: Recognition, alphabet: Sequence[str], ends_add
     if key == "validity":
         return validity_reading(rec.probabilities, alphabet, rec.text)
     return None
+
+
+def _leading_digits(text: str) -> int:
+    """How many digits `text` starts with."""
+    return len(text) - len(text.lstrip("0123456789"))
 
 
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:

@@ -98,6 +98,12 @@ NUMBER_RUN_AFTER_HOUSE = re.compile(r"(?<=号)\d{5,6}(?=[号室]|$)")
 BUILDING_NUMBER_DIGITS = (1, 2)
 # A room has 3-4 digits; 2 where the row wraps inside it.
 ROOM_DIGITS = (2, 4)
+# A row that wraps after 号楼, a one-digit unit and the room's first digits (`18号楼2门25` + `04号`): its 门 misread as
+# 1, 01 or 11 (its two strokes) runs the unit into the room (`楼21125`). Which digits were 门 shows only with the
+# next row's: the room they make must have 3-4 digits (wrapped_room_rewrites).
+WRAPPED_ROOM = re.compile(r"号楼(\d)(\d+)$")
+DOOR_MISREADS = ("11", "01", "1")
+WHOLE_ROOM_DIGITS = (3, 4)
 # One character between a number and a room of 3-4 digits stands for the building's word; one that is none of the
 # words printed there (这 or 孩 for 幢) is a misread. At a row's start the building number ended the row before.
 MISREAD_BUILDING_WORD = re.compile(r"(?:(?<=\d)|^)[^\d\s幢栋楼元门号室座](?=\d{3,4}室)")
@@ -432,12 +438,34 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
 
 
 def address_room_reading(
-    probabilities: Probabilities, alphabet: Sequence[str], text: str, ends_address: bool = False
+    probabilities: Probabilities,
+    alphabet: Sequence[str],
+    text: str,
+    ends_address: bool = False,
+    continued_digits: int | None = None,
 ) -> str | None:
-    """An address line whose numbers break the address's grammar (address_rewrites): the rewrite that mends them, when
-    the line supports it (expected_reading); None when there is nothing to rewrite or the line speaks against it."""
+    """An address line whose numbers break the address's grammar (address_rewrites, and wrapped_room_rewrites for a
+    row the next row continues with `continued_digits` digits): the rewrite that mends them, when the line supports
+    it (expected_reading); None when there is nothing to rewrite or the line speaks against it."""
     rewrites = address_rewrites(text, ends_address)
+    if continued_digits is not None:
+        rewrites |= wrapped_room_rewrites(text, continued_digits)
     return expected_reading(probabilities, alphabet, text, sorted(rewrites)) if rewrites else None
+
+
+def wrapped_room_rewrites(text: str, continued_digits: int) -> set[str]:
+    """A row ending in 号楼, a unit and digits (WRAPPED_ROOM), with 门 put back for its misreading (DOOR_MISREADS)
+    where the digits left, with the next row's first `continued_digits`, make a room of WHOLE_ROOM_DIGITS."""
+    match = WRAPPED_ROOM.search(text)
+    if match is None:
+        return set()
+    head, digits = text[: match.start(2)], match.group(2)
+    low, high = WHOLE_ROOM_DIGITS
+    return {
+        head + "门" + digits[len(misread) :]
+        for misread in DOOR_MISREADS
+        if digits.startswith(misread) and low <= len(digits) - len(misread) + continued_digits <= high
+    }
 
 
 def address_rewrites(text: str, ends_address: bool = False) -> set[str]:

@@ -448,3 +448,25 @@ def test_a_validity_row_whose_end_glare_took_gets_its_historys_end_at_a_low_scor
     row, _ = read_strips(recognizer, BLANK_CARD, strips)
     assert row.text == validity
     assert row.score == (RENEWAL_SCORE if validity != read.text else 1.0)
+
+
+ROOM_ALPHABET = build_alphabet(list("0123456789号楼门室"))
+
+
+def test_an_address_row_that_wraps_gets_its_misread_door_back_by_the_next_rows_digits():
+    """`18号楼2门25` + `04号`, its 门 read as 11: only 门 for both 1s leaves a room of four digits with the next row's
+    04."""
+    steps = np.zeros((16, len(ROOM_ALPHABET)), np.float32)
+    steps[:, 0] = 1.0
+    for step, (character, chance) in enumerate(
+        [("1", 1.0), ("8", 1.0), ("号", 1.0), ("楼", 1.0), ("2", 1.0), ("1", 0.5), ("1", 0.6), ("2", 1.0)]
+    ):
+        steps[2 * step, ROOM_ALPHABET.index(character)], steps[2 * step, 0] = chance, 1.0 - chance
+    steps[10, ROOM_ALPHABET.index("门")], steps[10, 0] = 0.3, 0.2  # the first 1's step also sees 门
+    row = np.concatenate([steps, confident_reading("5", ROOM_ALPHABET).probabilities])
+    first = Recognition("18号楼21125", 0.9, (), row)
+    strips = [("address", line(12.0, 60.0, 30.0)), ("address2", line(12.0, 30.0, 35.0))]
+    wrap = confident_reading("04号", ROOM_ALPHABET)
+    recognizer = ScriptedRecognizer([first, wrap, first], ROOM_ALPHABET)  # the address is read again, evened
+    address, rest = read_strips(recognizer, BLANK_CARD, strips)
+    assert (address.text, rest.text) == ("18号楼2门25", "04号")
