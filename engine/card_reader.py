@@ -21,6 +21,7 @@ from engine.config import DetectionConfig
 from engine.cut_card import cut_outline
 from engine.field_decode import (
     ADDRESS_ENDINGS,
+    DIGITS,
     USUAL_NATIONALITIES,
     FieldDecoding,
     address_head_reading,
@@ -603,7 +604,7 @@ def _usual_reading(
 
 def _leading_digits(text: str) -> int:
     """How many digits `text` starts with."""
-    return len(text) - len(text.lstrip("0123456789"))
+    return len(text) - len(text.lstrip(DIGITS))
 
 
 def _read_detected(recognizer: TextRecognizer, card: npt.NDArray[np.uint8], found: list[QuadArray]) -> list[TextLine]:

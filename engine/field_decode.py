@@ -96,14 +96,14 @@ ROOM_REWRITES = (
 BUILDING_WORDS = ("幢", "栋", "号楼")
 NUMBER_RUN_AFTER_HOUSE = re.compile(r"(?<=号)\d{5,6}(?=[号室]|$)")
 BUILDING_NUMBER_DIGITS = (1, 2)
-# A room has 3-4 digits; 2 where the row wraps inside it.
-ROOM_DIGITS = (2, 4)
+# A room has 3-4 digits; a room number split by the row's wrap leaves 2 on one row.
+WHOLE_ROOM_DIGITS = (3, 4)
+ROOM_DIGITS = (2, WHOLE_ROOM_DIGITS[1])
 # A row that wraps after 号楼, a one-digit unit and the room's first digits (`18号楼2门25` + `04号`): its 门 misread as
 # 1, 01 or 11 (its two strokes) runs the unit into the room (`楼21125`). Which digits were 门 shows only with the
 # next row's: the room they make must have 3-4 digits (wrapped_room_rewrites).
 WRAPPED_ROOM = re.compile(r"号楼(\d)(\d+)$")
 DOOR_MISREADS = ("11", "01", "1")
-WHOLE_ROOM_DIGITS = (3, 4)
 # One character between a number and a room of 3-4 digits stands for the building's word; one that is none of the
 # words printed there (这 or 孩 for 幢) is a misread. At a row's start the building number ended the row before.
 MISREAD_BUILDING_WORD = re.compile(r"(?:(?<=\d)|^)[^\d\s幢栋楼元门号室座](?=\d{3,4}室)")

@@ -231,8 +231,7 @@ def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:
 
 
 def _holds_in_order(longer: str, shorter: str) -> bool:
-    remaining = iter(longer)
-    return len(longer) > len(shorter) and all(character in remaining for character in shorter)
+    return len(longer) > len(shorter) and _in_order(shorter, longer)
 
 
 def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
