@@ -13,6 +13,7 @@ from engine.layout.frame import PlacedLine
 from engine.results import LicenseType, Side
 
 TITLE = "机动车驾驶证"
+TITLE_END = "证"  # the main page's title ends here; the back page's goes on with 副页
 ELECTRONIC_EVIDENCE = ("电子驾驶证", "12123", "累积记分", "累计记分", "当前时间", "生成时间")
 BACK_EVIDENCE = ("副页", "档案编号", "记录")
 FRONT_EVIDENCE = ("出生日期", "初次领证", "准驾车型", "有效期限", "有效起始", "国籍", "住址", "性别")
@@ -59,8 +60,11 @@ FRONT_ONLY_AREA = (2.0, 32.0, 64.5, 50.8)
 
 def classify_title(title: str, found: list[npt.NDArray[np.float32]]) -> PageKind | None:
     """The page from its title's right end (`驾驶证` or `驾驶证副页`), else from where text was detected: the main
-    page has the seal and the date rows where the back page has blank ruled lines. None: no license text at all."""
-    if "副" in title or "页" in title:
+    page has the seal and the date rows where the back page has blank ruled lines. None: no license text at all.
+
+    The main page prints nothing after 证, so anything read after it is the back page's 副页 misread (`证证`, `制页`,
+    `研证` on blurred back pages); without this rule their 证 alone made them main pages."""
+    if "副" in title or "页" in title or title.partition(TITLE_END)[2]:
         return PageKind("back", "normal", TITLED_CONFIDENCE)
     if any(word in title for word in ("驾", "驶", "证")):
         return PageKind("front", "normal", TITLED_CONFIDENCE)
