@@ -321,15 +321,9 @@ def _validity(chars: list[PlacedChar]) -> dict[str, FieldValue]:
         fields["valid_to"] = _date(dates[1], text, _value(dates[1], chars))
     elif LONG_TERM in text:
         fields["valid_to"] = _value(LONG_TERM, chars)
-    elif years := period_years(_after_first_date(text)):
+    elif years := period_years(text):
         fields["valid_to"] = _date(dates[0], text, _value(add_years(dates[0], years), chars, derived=True))
     return fields
-
-
-def _after_first_date(text: str) -> str:
-    """The text after the first date, so `2015-06-186年` yields the period `6年`, not `186年`."""
-    match = re.search(r"\d{4}\D{0,2}\d{1,2}\D{0,2}\d{1,2}", text)
-    return text[match.end() :] if match else text
 
 
 def _seal(chars: list[PlacedChar]) -> FieldValue | None:

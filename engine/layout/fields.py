@@ -115,8 +115,11 @@ def add_years(start: str, years: int) -> str:
 
 
 def period_years(text: str) -> int | None:
-    """The number of years in a printed validity period like `6年` or `10年`."""
-    match = re.search(r"(\d{1,2})\s*年", text.translate(DIGIT_LOOKALIKES))
+    """The number of years in a printed validity period like `6年` or `10年`, read after the row's first date when
+    it has one: `2015-06-186年` is 6 years, not 186."""
+    cleaned = text.translate(DIGIT_LOOKALIKES)
+    first_date = DATE_PATTERN.search(cleaned)
+    match = re.search(r"(\d{1,2})\s*年", cleaned[first_date.end() :] if first_date else cleaned)
     return int(match.group(1)) if match else None
 
 

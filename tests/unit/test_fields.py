@@ -87,7 +87,10 @@ def test_add_years(start, years, end):
     assert add_years(start, years) == end
 
 
-@pytest.mark.parametrize(("text", "years"), [("6年", 6), ("10年", 10), ("有效期限 6 年", 6), ("长期", None)])
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("6年", 6), ("10年", 10), ("有效期限 6 年", 6), ("长期", None), ("2015-06-186年", 6), ("2015-06-18长期", None)],
+)
 def test_period_years(text, years):
     assert period_years(text) == years
 
