@@ -16,6 +16,7 @@ from engine.layout.fields import (
     VALID_YEARS,
     add_years,
     birth_from_id,
+    in_order,
     is_date,
     is_valid_id,
     probation_note,
@@ -198,17 +199,11 @@ def probation_after_first_issue(front: dict[str, FieldValue], back: dict[str, Fi
         return back
     digits, wanted = re.sub(r"\D", "", text), end.replace("-", "")
     extra = len(digits) - len(wanted)
-    if not (0 <= extra <= PROBATION_EXTRA_DIGITS and _in_order(wanted, digits)):
+    if not (0 <= extra <= PROBATION_EXTRA_DIGITS and in_order(wanted, digits)):
         return back
     if Levenshtein.distance(text, note) > PROBATION_MAX_EDITS:
         return back
     return {**back, "record": replace(record, value=note, score=min(record.score, CORRECTED_SCORE))}
-
-
-def _in_order(wanted: str, text: str) -> bool:
-    """Every character of `wanted` appears in `text`, in order (others may stand between)."""
-    remaining = iter(text)
-    return all(character in remaining for character in wanted)
 
 
 def _better_number(first: FieldValue, second: FieldValue) -> FieldValue | None:
@@ -231,7 +226,7 @@ def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:
 
 
 def _holds_in_order(longer: str, shorter: str) -> bool:
-    return len(longer) > len(shorter) and _in_order(shorter, longer)
+    return len(longer) > len(shorter) and in_order(shorter, longer)
 
 
 def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

@@ -123,6 +123,12 @@ def period_years(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def in_order(wanted: str, text: str) -> bool:
+    """Every character of `wanted` appears in `text`, in order (others may stand between)."""
+    remaining = iter(text)
+    return all(character in remaining for character in wanted)
+
+
 def probation_note(end: str) -> str:
     """The probation note for a probation that ends on `end` (YYYY-MM-DD)."""
     return PROBATION_NOTE.format(year=end[:4], month=end[5:7], day=end[8:])
