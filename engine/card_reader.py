@@ -29,13 +29,16 @@ from engine.field_decode import (
     decode_field,
     expected_reading,
     field_spec,
+    history_validity,
+    is_validity_row,
+    issue_date_by_history,
     name_reading,
     probation_record,
     renewal_validity,
     validity_reading,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
-from engine.layout.fields import find_id_number
+from engine.layout.fields import find_dates, find_id_number, is_date
 from engine.layout.places import starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset, fit_row_offset
 from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_title_start
@@ -103,7 +106,8 @@ REREAD_EVENED = ("address", "class")
 # (read_again_whole). The ID number has its own lengthening (ID_NUMBER_SPAN), and a class is two or three characters.
 READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
-# both its dates (they share the row's score): on a row whose end is blank the history alone chose it.
+# both its dates (they share the row's score): on a row whose end is blank the history alone chose it. So does a
+# first-issue date mended from the validity row (field_decode.issue_date_by_history).
 RENEWAL_SCORE = 0.5
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
@@ -435,9 +439,6 @@ def _read_quads(
         (_leading_digits(rec.text) for (key, _), rec in zip(strips, recognitions, strict=True) if key == "address2"),
         None,
     )
-    issued = next(
-        (d.text for (key, _), d in zip(strips, decodings, strict=True) if key == "issue_date" and d and d.valid), None
-    )
     lines: list[tuple[str, TextLine]] = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
@@ -452,14 +453,42 @@ def _read_quads(
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address, continued)) is not None:
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
-        elif (
-            key == "validity"
-            and issued
-            and (renewed := renewal_validity(rec.probabilities, recognizer.alphabet, rec.text, issued))
-        ):
-            line = TextLine(renewed, min(rec.score, RENEWAL_SCORE), line.quad, (), carried_positions(rec, renewed))
         lines.append((key, line))
-    return without_stray_wrap(lines)
+    return without_stray_wrap(_dates_by_history(lines, recognitions, recognizer.alphabet))
+
+
+def _dates_by_history(
+    lines: list[tuple[str, TextLine]], recognitions: list[Recognition], alphabet: Sequence[str]
+) -> list[tuple[str, TextLine]]:
+    """The (key, line) pairs, one per strip as read (`recognitions`), with the first-issue date and validity rows
+    mended by the license's history (layout.fields.RENEWAL_PERIODS) where one is read and the other is not, each at a
+    score of at most RENEWAL_SCORE: the history chose its digits. First a first-issue date row that holds no date,
+    even read leniently as the layout reads it (`2009:04-20` is one), from the validity row
+    (field_decode.issue_date_by_history); then a validity row its grammar rejects, from the first-issue date
+    (field_decode.renewal_validity, history_validity)."""
+    rows = {key: index for index, (key, _) in enumerate(lines)}
+    if "issue_date" not in rows or "validity" not in rows:
+        return lines
+    at_issue, at_validity = rows["issue_date"], rows["validity"]
+    mended = list(lines)
+    issue, validity = lines[at_issue][1], lines[at_validity][1]
+    if not find_dates(issue.text):
+        rec = recognitions[at_issue]
+        if issued := issue_date_by_history(rec.probabilities, alphabet, rec.text, validity.text):
+            mended[at_issue] = ("issue_date", _by_history(issue, rec, issued))
+    issued = mended[at_issue][1].text
+    if is_date(issued) and not is_validity_row(validity.text):
+        rec = recognitions[at_validity]
+        renewed = renewal_validity(rec.probabilities, alphabet, rec.text, issued) or history_validity(
+            rec.probabilities, alphabet, rec.text, issued
+        )
+        if renewed:
+            mended[at_validity] = ("validity", _by_history(validity, rec, renewed))
+    return mended
+
+
+def _by_history(line: TextLine, rec: Recognition, text: str) -> TextLine:
+    return TextLine(text, min(rec.score, RENEWAL_SCORE), line.quad, (), carried_positions(rec, text))
 
 
 def without_stray_wrap(lines: list[tuple[str, TextLine]]) -> list[TextLine]:

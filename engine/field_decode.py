@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -24,10 +25,14 @@ from engine.layout.fields import (
     SINGLE_CLASSES,
     VALID_YEARS,
     add_years,
+    find_dates,
     format_date,
+    in_order,
     is_date,
     is_valid_id,
+    period_years,
     probation_note,
+    read_in_full,
 )
 from engine.layout.names import COMPOUND_SURNAMES, NAME_CHARACTERS, SURNAMES, TRANSLITERATED_STARTS
 from engine.layout.places import address_head_candidates
@@ -82,6 +87,9 @@ NAME_PART_SEPARATOR = "·"
 # only where ink is left: on a row blanked past the start 长期, three characters against eleven, comes first by ~50
 # nats, so a 长期 so read is the history's alone, and is returned at a low score.
 RENEWAL_MARGIN = 5.0
+# A validity row whose start was lost as well is matched to a row its history allows only on this many digits read
+# (history_validity): fewer fit too many rows by chance.
+HISTORY_MIN_DIGITS = 4
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
@@ -675,11 +683,83 @@ def renewal_validity(probabilities: Probabilities, alphabet: Sequence[str], text
         return None
     ends = [add_years(start, years) for years in VALID_YEARS] + [LONG_TERM]
     expected = add_years(start, period) if isinstance(period, int) else period
-    scores = ctc_log_likelihoods(probabilities, alphabet, [f"{start}至{end}" for end in ends])
-    ranked = sorted(zip(scores, ends, strict=True), reverse=True)
-    if ranked[0][1] != expected or ranked[0][0] - ranked[1][0] < RENEWAL_MARGIN:
+    first_end = _first_by_margin(probabilities, alphabet, [[f"{start}至{end}"] for end in ends])
+    return f"{start}至{expected}" if first_end == ends.index(expected) else None
+
+
+def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str, issued: str) -> str | None:
+    """A validity row the layout cannot read a period from, whose start was not read whole either (`-07-286`,
+    `2015-01`, `日期202-20有效期限 10日`), mended to one of the rows the license's history allows after the first
+    issue `issued` (RENEWAL_PERIODS: a start on it, or 6 or 16 years after it, on its month and day, and not after
+    today, running 6 years, 10, or for good), in either print (`A至B`, `A有效期限N年`): the one the row's
+    probabilities rank first by RENEWAL_MARGIN, when its digits hold all the row's digits in order, at least
+    HISTORY_MIN_DIGITS of them (a few digits fit a long row by chance: the ranking chooses, the digits confirm).
+    Returned as `A至B`; None for a row that starts with a whole date (renewal_validity's)."""
+    read = re.sub(r"\D", "", text)
+    if len(read) < HISTORY_MIN_DIGITS or not is_date(issued) or PRINTED_DATE.match(text) or _validity_period(text):
         return None
-    return f"{start}至{expected}"
+    rows: dict[str, list[str]] = {}
+    for gap, period in RENEWAL_PERIODS.items():
+        start = add_years(issued, gap)
+        if start > date.today().isoformat():
+            continue
+        end = add_years(start, period) if isinstance(period, int) else period
+        printed_period = f"{period}年" if isinstance(period, int) else period
+        rows[f"{start}至{end}"] = [f"{start}至{end}", f"{start}{OLD_PERIOD_LABEL}{printed_period}"]
+    first = _first_by_margin(probabilities, alphabet, list(rows.values())) if len(rows) > 1 else None
+    if first is None:
+        return None
+    row, prints = list(rows.items())[first]
+    return row if any(in_order(read, re.sub(r"\D", "", printed)) for printed in prints) else None
+
+
+def issue_date_by_history(
+    probabilities: Probabilities, alphabet: Sequence[str], text: str, validity: str
+) -> str | None:
+    """A first-issue date row read as `text` that holds no date (`2018-09`, a day glare took; `1995-04-78`), mended
+    from the validity row: the license's history (RENEWAL_PERIODS) puts the first issue 0, 6 or 16 years before the
+    validity's start, on its month and day. The issue row's probabilities must rank one of the three first by
+    RENEWAL_MARGIN: the one the validity's period names (6 years: on its start; 10: 6 years before; 长期: 16) when
+    the validity row shows its period, else one that holds every digit the row read in order, at least
+    HISTORY_MIN_DIGITS of them."""
+    starts = find_dates(validity)
+    if not starts or not read_in_full(starts[0], validity):
+        return None
+    dates = [add_years(starts[0], -gap) for gap in RENEWAL_PERIODS]
+    period = _validity_period(validity)
+    if period is None:
+        read = re.sub(r"\D", "", text)
+        allowed = [index for index, day in enumerate(dates) if in_order(read, day.replace("-", ""))]
+        allowed = allowed if len(read) >= HISTORY_MIN_DIGITS else []
+    else:
+        gaps = {period: gap for gap, period in RENEWAL_PERIODS.items()}
+        allowed = [list(RENEWAL_PERIODS).index(gaps[period[1]])] if period[1] in gaps else []
+    first = _first_by_margin(probabilities, alphabet, [[day] for day in dates])
+    return dates[first] if first is not None and first in allowed else None
+
+
+def _first_by_margin(probabilities: Probabilities, alphabet: Sequence[str], groups: list[list[str]]) -> int | None:
+    """Which group of texts the line's probabilities rank first (a group by its likeliest text), when it leads every
+    other by RENEWAL_MARGIN nats; None otherwise."""
+    scores = [float(np.max(ctc_log_likelihoods(probabilities, alphabet, texts))) for texts in groups]
+    order = np.argsort(scores)[::-1]
+    best, runner_up = scores[order[0]], scores[order[1]]
+    return int(order[0]) if np.isfinite(best) and best - runner_up >= RENEWAL_MARGIN else None
+
+
+def _validity_period(validity: str) -> tuple[str, int | str] | None:
+    """(start, 6, 10 or 长期) of a validity row, read as the layout reads it (layout.card_fields): its first date,
+    read in full (`2012-16` is no 2012-01-06), then a second date 6 or 10 years on, 长期, or an old print's `N年`."""
+    dates = find_dates(validity)
+    if not dates or not read_in_full(dates[0], validity):
+        return None
+    start = dates[0]
+    if len(dates) > 1:
+        return next(((start, years) for years in VALID_YEARS if add_years(start, years) == dates[1]), None)
+    if LONG_TERM in validity:
+        return start, LONG_TERM
+    years = period_years(validity)
+    return None if years is None else (start, years)
 
 
 def normalize_printed_date(text: str) -> str:

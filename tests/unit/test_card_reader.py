@@ -31,7 +31,7 @@ from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, SEAL_ROWS_Y
 from engine.results import TextLine
 from engine.textdet import Detection
-from engine.textrec import Recognition, build_alphabet
+from engine.textrec import Recognition, build_alphabet, ctc_greedy_decode
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
 # A blank rectified card for the re-reads, which crop from it.
@@ -432,22 +432,68 @@ class ScriptedRecognizer:
         return taken
 
 
+# Below what the grammar decoding branches on (field_decode.MIN_STEP_PROBABILITY): ink glare all but took.
+GLARED = 5e-4
+
+
+def scripted_reading(characters: list[tuple[str, float]], alphabet: list[str]) -> Recognition:
+    """A reading with each character at its step's given probability, a blank step after each; its text is what
+    greedy decoding keeps."""
+    probabilities = np.zeros((2 * len(characters), len(alphabet)), np.float32)
+    probabilities[:, 0] = 1.0
+    for step, (character, chance) in enumerate(characters):
+        probabilities[2 * step, alphabet.index(character)], probabilities[2 * step, 0] = chance, 1.0 - chance
+    return Recognition(ctc_greedy_decode(probabilities, alphabet)[0], 1.0, (), probabilities)
+
+
+def sure(text: str) -> list[tuple[str, float]]:
+    return [(character, 1.0) for character in text]
+
+
+def glared(text: str, chance: float = GLARED) -> list[tuple[str, float]]:
+    return [(character, chance) for character in text]
+
+
 @pytest.mark.parametrize(("issued", "validity"), [("2000-03-02", "2016-03-02至长期"), ("2010-03-02", "2016-03-02")])
 def test_a_validity_row_whose_end_glare_took_gets_its_historys_end_at_a_low_score(issued, validity):
     """The row shows 至长期 faintly past a start 16 years after the first issue; 6 years after, 10 more would be due,
     and the row does not show that: it stays as read."""
-    read = confident_reading("2016-03-02", VALIDITY_ALPHABET)
-    end = np.zeros((6, len(VALIDITY_ALPHABET)), np.float32)
-    end[:, 0] = 1.0
-    for step, character in enumerate("至长期"):
-        # below what the grammar decoding branches on (field_decode.MIN_STEP_PROBABILITY)
-        end[2 * step, VALIDITY_ALPHABET.index(character)], end[2 * step, 0] = 5e-4, 1 - 5e-4
-    faint_end = Recognition(read.text, 1.0, (), np.concatenate([read.probabilities, end]))
+    faint_end = scripted_reading([*sure("2016-03-02"), *glared("至长期")], VALIDITY_ALPHABET)
     strips = [("validity", line(25.0, 60.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
     recognizer = ScriptedRecognizer([faint_end, confident_reading(issued, VALIDITY_ALPHABET)], VALIDITY_ALPHABET)
     row, _ = read_strips(recognizer, BLANK_CARD, strips)
     assert row.text == validity
-    assert row.score == (RENEWAL_SCORE if validity != read.text else 1.0)
+    assert row.score == (RENEWAL_SCORE if validity != faint_end.text else 1.0)
+
+
+OLD_PRINT_ALPHABET = build_alphabet(list("0123456789-至长期有效限年"))
+
+
+def test_a_validity_row_that_lost_its_start_gets_the_history_row_holding_its_digits_at_a_low_score():
+    """Glare all but took the start's year and the label of an old print's `1999-07-17 有效期限 6年`: the row ranks a
+    first license's row first, and it holds the digits read, 0 7 1 7 6."""
+    faint_start = scripted_reading(
+        [*glared("1999", 0.01), *sure("-07-17"), *glared("有效期限", 0.01), *sure("6年")], OLD_PRINT_ALPHABET
+    )
+    assert faint_start.text == "-07-176年"
+    strips = [("validity", line(25.0, 60.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
+    readings = [faint_start, confident_reading("1999-07-17", OLD_PRINT_ALPHABET)]
+    row, _ = read_strips(ScriptedRecognizer(readings, OLD_PRINT_ALPHABET), BLANK_CARD, strips)
+    assert (row.text, row.score) == ("1999-07-17至2005-07-17", RENEWAL_SCORE)
+
+
+@pytest.mark.parametrize(
+    ("validity", "issued"), [("2024-09-28至2034-09-28", "2018-09-28"), ("2024-09-28至2030-09-28", "2018-09")]
+)
+def test_an_issue_date_whose_day_glare_took_gets_the_date_its_validity_gives_at_a_low_score(validity, issued):
+    """The issue row shows -28 faintly after 2018-09. A 10-year validity started 6 years after the first issue, on
+    its anniversary; a 6-year one started on it, in 2024, which the row denies: it stays as read."""
+    faint_day = scripted_reading([*sure("2018-09"), *glared("-28")], VALIDITY_ALPHABET)
+    strips = [("issue_date", line(46.0, 70.0, 47.0)), ("validity", line(25.0, 60.0, 52.0))]
+    recognizer = ScriptedRecognizer([faint_day, confident_reading(validity, VALIDITY_ALPHABET)], VALIDITY_ALPHABET)
+    row, _ = read_strips(recognizer, BLANK_CARD, strips)
+    assert row.text == issued
+    assert row.score == (RENEWAL_SCORE if issued != faint_day.text else 1.0)
 
 
 ROOM_ALPHABET = build_alphabet(list("0123456789号楼门室"))

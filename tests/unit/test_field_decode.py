@@ -26,7 +26,9 @@ from engine.field_decode import (
     expected_reading,
     field_spec,
     greedy_decode_restricted,
+    history_validity,
     is_valid_class,
+    issue_date_by_history,
     name_reading,
     normalize_printed_date,
     per_character_score,
@@ -370,6 +372,59 @@ def test_a_validity_whose_end_was_washed_out_takes_the_end_its_history_gives(iss
 def test_a_validity_without_its_start_read_whole_is_not_renewed():
     probabilities = matrix([*spell("2016-03"), *faint("-02至长期")], PERIOD_ALPHABET)
     assert renewal_validity(probabilities, PERIOD_ALPHABET, "2016-03", "2000-03-02") is None
+
+
+OLD_PRINT_ALPHABET = build_alphabet(list("0123456789-至长期有效限年日"))
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # The old print's 6年 after a start whose year glare all but took: a first license's row.
+        ([*faint("1999"), *spell("-07-17"), *faint("有效期限"), *spell("6年")], "1999-07-17至2005-07-17"),
+        # The start's day and the end all but lost: the row ranks the row that runs for good first.
+        ([*spell("2015-0"), *faint("7-17至长期")], "2015-07-17至长期"),
+        # The same row with a stray 3 read: the row it ranks first does not hold 2 0 1 5 0 3.
+        ([*spell("2015-0"), *faint("7-17至长期"), *spell("3")], None),
+        (spell("2015-0"), None),  # nothing past it: the row ranks no row first
+        ([*spell("07"), *faint("-17至长期")], None),  # too few digits to confirm a row by
+        (spell("2005-07-17有效期限10日"), None),  # a whole date first is renewal_validity's
+    ],
+)
+def test_a_validity_row_that_lost_its_start_takes_the_history_row_holding_its_digits(steps, expected):
+    probabilities = matrix(steps, OLD_PRINT_ALPHABET)
+    read = ctc_greedy_decode(probabilities, OLD_PRINT_ALPHABET)[0]
+    assert history_validity(probabilities, OLD_PRINT_ALPHABET, read, "1999-07-17") == expected
+
+
+@pytest.mark.parametrize(
+    ("validity", "expected"),
+    [
+        ("2024-09-28至2034-09-28", "2018-09-28"),  # 10 years: the license renewed 6 years after its first issue
+        ("2024-09-28至2030-09-28", None),  # 6 years: a first license, issued on its start, which the row denies
+        ("2034-09-28至长期", "2018-09-28"),  # for good: 16 years after the first issue
+        ("2024-09-28有效期限10年", "2018-09-28"),  # the old print
+        ("2024-0928至长期", None),  # 16 years before is 2008, which the row denies
+        # No period shown: the date the row ranks first, as it holds the digits read (2 0 1 8 0 9).
+        ("2024-09-28", "2018-09-28"),
+        ("2024-09-28至2034-0", "2018-09-28"),
+        ("2025-09-28", None),  # 2019, 2009 and 1999 hold no 2 0 1 8 0 9
+    ],
+)
+def test_an_issue_date_whose_day_was_washed_out_takes_the_date_the_validity_gives(validity, expected):
+    probabilities = matrix([*spell("2018-09"), *faint("-28")], PERIOD_ALPHABET)
+    assert ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0] == "2018-09"
+    assert issue_date_by_history(probabilities, PERIOD_ALPHABET, "2018-09", validity) == expected
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.001])
+def test_an_issue_date_row_that_shows_no_year_is_not_mended(noise):
+    """Glare took the year: the three dates the history allows are as likely, or impossible, and the row speaks for
+    none of them."""
+    year = [dict.fromkeys("0123456789", noise), {}] * 4
+    probabilities = matrix([*year, *spell("-09-28")], PERIOD_ALPHABET)
+    read = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert issue_date_by_history(probabilities, PERIOD_ALPHABET, read, "2024-09-28至2034-09-28") is None
 
 
 NATION_ALPHABET = build_alphabet(list("中国美日本/CHN"))
