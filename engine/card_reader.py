@@ -47,6 +47,7 @@ from engine.layout.zones import (
     BACK_ZONES,
     FRONT_SLOTS,
     FRONT_ZONES,
+    NUMBER_BOXES_MM,
     SEAL_ROWS_Y,
     TITLE_SLOT,
     TITLE_START_SLOT,
@@ -131,6 +132,14 @@ SEAL_MIN_SCORE = 0.5
 PHOTO_BOX_MM = (68.0, 33.0, 85.0, 56.0)
 PLAIN_PHOTO_BOX_STD = 20.0
 
+# A page whose title's right end was lost is told by where its purple 证号 box is (zones.NUMBER_BOXES_MM): purple is
+# redder (Lab a*, 8-bit) than the green stock, so the box's place reads redder than the other page's. Pages framed
+# from their labelled edges, four seeds (1080): the main page's place 3.3-34 redder, the back page's 2.0-32, never the
+# other way. Read this far inside each place (mm), clear of a frame a little off.
+NUMBER_BOX_MIN_REDDER = 2.0
+NUMBER_BOX_INSET_MM = 0.6
+NUMBER_BOX_CONFIDENCE = 0.8
+
 # A guessed page is read only when this share of it is pale, unsaturated card stock (HSV, 8-bit).
 STOCK_PX_PER_MM = 2.0
 STOCK_MIN_VALUE = 140
@@ -187,6 +196,8 @@ def read_card(
         # The title's 副页 was lost (glare, blur) on a page without the main page's photo, seal and dates.
         kind = replace(kind, side="back")
     titled = kind.confidence >= TITLED_CONFIDENCE
+    if not titled and (boxed := number_box_side(card)) is not None:
+        kind = replace(kind, side=boxed, confidence=NUMBER_BOX_CONFIDENCE)
     if not titled:
         # Glare or blur took the title's right end: its start still shows a license (the page stays told by layout).
         title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
@@ -220,6 +231,20 @@ def read_card(
     )
     outline = cut_outline(frame, image.shape, found, TITLE_SLOT.y + offset.at(TITLE_SLOT.y), kind.side)
     return CardReading(frame, kind.side, kind.confidence, titled, lines, offset, outline)
+
+
+def number_box_side(card: npt.NDArray[np.uint8]) -> Side | None:
+    """The page whose purple 证号 box place reads redder by NUMBER_BOX_MIN_REDDER; None when neither does (glare
+    washed both out)."""
+    redness = {}
+    for side, (x0, y0, x1, y1) in NUMBER_BOXES_MM.items():
+        inset = NUMBER_BOX_INSET_MM
+        left, top, right, bottom = (round(mm * PX_PER_MM) for mm in (x0 + inset, y0 + inset, x1 - inset, y1 - inset))
+        redness[side] = float(cv2.cvtColor(card[top:bottom, left:right], cv2.COLOR_BGR2Lab)[:, :, 1].mean())
+    difference = redness["front"] - redness["back"]
+    if abs(difference) < NUMBER_BOX_MIN_REDDER:
+        return None
+    return "front" if difference > 0 else "back"
 
 
 def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:

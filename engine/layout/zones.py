@@ -91,6 +91,12 @@ BACK_SLOTS: tuple[Slot, ...] = (
     Slot("file_number", 53.3, 87.0, 17.6, 3.3),
     Slot("record", 10.5, 87.0, 23.6, 3.1),
 )
+# The purple box that prints `证号` left of the ID number (card mm: x0, y0, x1, y1): on the main page right of the
+# name labels' column, on the back page at the margin.
+NUMBER_BOXES_MM: dict[str, tuple[float, float, float, float]] = {
+    "front": (24.7, 10.5, 32.6, 14.4),
+    "back": (4.5, 10.0, 12.4, 13.9),
+}
 # The title's right end: `...驾驶证` on the main page, `...驾驶证副页` on the back page.
 TITLE_SLOT = Slot("title", 56.0, 80.0, 5.3, 4.3)
 # The title's start, `中华人民共和国机动`: read only when the right end does not tell a license (side.TITLE_START).

@@ -7,6 +7,7 @@ import pytest
 from engine.card import CardFrame
 from engine.card_reader import (
     ID_NUMBER_SPAN,
+    NUMBER_BOX_CONFIDENCE,
     PX_PER_MM,
     RENEWAL_SCORE,
     STRIP_END_MARGIN,
@@ -15,6 +16,7 @@ from engine.card_reader import (
     fit_strip,
     flatten_glare,
     missed_seal_rows,
+    number_box_side,
     plain_main_page_areas,
     read_again_whole,
     read_again_without_glare,
@@ -28,7 +30,8 @@ from engine.config import RecognitionConfig
 from engine.field_decode import decode_field, field_spec
 from engine.geometry import crop_quad
 from engine.layout.row_offset import NO_OFFSET, RowOffset
-from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, SEAL_ROWS_Y
+from engine.layout.side import TITLED_CONFIDENCE
+from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, NUMBER_BOXES_MM, SEAL_ROWS_Y
 from engine.results import TextLine
 from engine.textdet import Detection
 from engine.textrec import Recognition, build_alphabet, ctc_greedy_decode
@@ -385,6 +388,34 @@ def test_a_page_whose_title_end_was_lost_is_a_license_by_the_title_start(title_s
     # A license page is read whole (its blank record row skipped); an untitled one stops at its blank number row.
     rows = recognizer.calls[2][0]
     assert rows == (3 if titled else 1)
+
+
+STOCK_BGR = (212, 230, 176)  # pale green-cyan card stock
+PURPLE_BGR = (135, 97, 107)  # the 证号 box
+
+
+def card_with_number_box(side: str | None) -> np.ndarray:
+    card = np.zeros((60 * 12, 88 * 12, 3), np.uint8)
+    card[:] = STOCK_BGR
+    if side is not None:
+        x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in NUMBER_BOXES_MM[side])
+        card[y0:y1, x0:x1] = PURPLE_BGR
+    return card
+
+
+@pytest.mark.parametrize("side", ["front", "back", None])
+def test_the_purple_number_box_tells_the_page(side):
+    assert number_box_side(card_with_number_box(side)) == side
+
+
+def test_a_page_whose_title_end_was_lost_takes_the_side_its_number_box_shows():
+    """Where text sits says back (only the number row was found), the 证号 box says the main page: the box wins, at
+    a confidence below a title's."""
+    frame = CardFrame(np.array([[0, 0], [88 * 12, 0], [88 * 12, 60 * 12], [0, 60 * 12]], np.float32))
+    recognizer = WidthRecordingRecognizer("品", "中华人民共和国机动车驾")
+    reading = read_card(NumberRowDetector(), None, recognizer, card_with_number_box("front"), frame)
+    assert (reading.side, reading.titled) == ("front", True)
+    assert reading.side_confidence == NUMBER_BOX_CONFIDENCE < TITLED_CONFIDENCE
 
 
 class UnsureClassifier:
