@@ -405,11 +405,16 @@ def _continuation_has_text(slot: Slot, offset: RowOffset, found: list[QuadArray]
 
 
 def _detected_on_row(slot: Slot, offset: RowOffset, found: list[QuadArray]) -> list[QuadArray]:
+    """The detected lines on a slot's row, centred right of its start: a line centred left of it is the row's label,
+    alone or with the value's first character, and says nothing of where the value ends (`姓名` boxed to 10.6 mm
+    ended a name strip after its surname)."""
     top, bottom = _strip_rows(slot, offset)
     return [
         quad
         for quad in found
-        if top <= float(quad[:, 1].mean()) <= bottom and quad[:, 0].max() > slot.x0 and quad[:, 0].min() < slot.x1
+        if top <= float(quad[:, 1].mean()) <= bottom
+        and float(quad[:, 0].mean()) > slot.x0
+        and quad[:, 0].min() < slot.x1
     ]
 
 

@@ -53,6 +53,21 @@ def test_a_strip_ends_two_characters_past_the_last_text_on_its_row():
     assert strip[1, 0] == pytest.approx(50.0 + 2 * address.size)
 
 
+@pytest.mark.parametrize(
+    ("found", "end"),
+    [
+        ([(3.8, 10.6)], 40.6),  # the label 姓名 boxed a little past the value's start: the whole row is read
+        ([(3.8, 10.6), (11.0, 22.0)], 22.0 + 2 * 3.9),  # ... and the value boxed apart: read to past its end
+        ([(3.8, 22.0)], 22.0 + 2 * 3.9),  # label and value in one box
+    ],
+)
+def test_a_name_strip_ends_past_the_value_not_past_its_label(found, end):
+    name = SLOTS["name"]
+    strip = fit_strip(name, NO_OFFSET, [line(x0, x1, name.y) for x0, x1 in found], FRONT_SLOTS)
+    assert strip is not None
+    assert strip[1, 0] == pytest.approx(end)
+
+
 def test_an_address_that_wraps_is_read_to_its_rows_end_however_short_its_detected_text():
     """A glared end of the first row escapes the detector; text on the second row says the first is full."""
     address, second = SLOTS["address"], SLOTS["address2"]
