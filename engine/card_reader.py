@@ -199,7 +199,8 @@ def read_card(
     if not titled and (boxed := number_box_side(card)) is not None:
         kind = replace(kind, side=boxed, confidence=NUMBER_BOX_CONFIDENCE)
     if not titled:
-        # Glare or blur took the title's right end: its start still shows a license (the page stays told by layout).
+        # Glare or blur took the title's right end: its start still shows a license (the page stays told by its
+        # number box or its layout).
         title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
         titled = shows_title_start(title[-1].text)
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS

@@ -28,6 +28,7 @@ from engine.layout.fields import (
     find_dates,
     format_date,
     in_order,
+    is_chinese,
     is_date,
     is_valid_id,
     period_years,
@@ -586,7 +587,7 @@ def name_reading(probabilities: Probabilities, alphabet: Sequence[str], text: st
         surname = _likeliest_listed(probabilities[steps[first]], alphabet, NAME_STARTS, SURNAME_MIN_SHARE)
         characters[first] = surname or text[first]
     for index in range(given_from, len(text)):
-        if _is_chinese(text[index]):
+        if is_chinese(text[index]):
             listed = _likeliest_listed(probabilities[steps[index]], alphabet, NAME_CHARACTERS, NAME_CHARACTER_MIN_SHARE)
             characters[index] = listed or text[index]
     named = "".join(characters)
@@ -595,7 +596,7 @@ def name_reading(probabilities: Probabilities, alphabet: Sequence[str], text: st
 
 def _surname_index(text: str) -> int | None:
     """Where a name's surname stands in its reading: its first Chinese character past the label's end (名, 姓名)."""
-    chinese = [index for index, character in enumerate(text) if _is_chinese(character)]
+    chinese = [index for index, character in enumerate(text) if is_chinese(character)]
     if not chinese:
         return None
     start = chinese[0]
@@ -615,11 +616,6 @@ def _likeliest_listed(row: Probabilities, alphabet: Sequence[str], listed: str, 
         return None
     likeliest = int(columns[int(row[columns].argmax())])
     return alphabet[likeliest] if row[likeliest] >= min_share * row[read] else None
-
-
-def _is_chinese(character: str) -> bool:
-    """A CJK unified ideograph (its extension A included): punctuation and Latin letters past a name are no name's."""
-    return "\u3400" <= character <= "\u9fff"
 
 
 def address_head_reading(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:

@@ -123,6 +123,11 @@ def period_years(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def is_chinese(character: str) -> bool:
+    """A CJK unified ideograph (its extension A included), not punctuation, a Latin letter or a digit."""
+    return "\u3400" <= character <= "\u9fff"
+
+
 def in_order(wanted: str, text: str) -> bool:
     """Every character of `wanted` appears in `text`, in order (others may stand between)."""
     remaining = iter(text)

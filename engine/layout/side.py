@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import LCSseq
 
+from engine.layout.fields import is_chinese
 from engine.layout.frame import PlacedLine
 from engine.results import LicenseType, Side
 
@@ -62,9 +63,10 @@ def classify_title(title: str, found: list[npt.NDArray[np.float32]]) -> PageKind
     """The page from its title's right end (`驾驶证` or `驾驶证副页`), else from where text was detected: the main
     page has the seal and the date rows where the back page has blank ruled lines. None: no license text at all.
 
-    The main page prints nothing after 证, so anything read after it is the back page's 副页 misread (`证证`, `制页`,
-    `研证` on blurred back pages); without this rule their 证 alone made them main pages."""
-    if "副" in title or "页" in title or title.partition(TITLE_END)[2]:
+    The main page prints nothing after 证, so a Chinese character read after it is the back page's 副页 misread (`证证`,
+    `制页`, `研证` on blurred back pages; a speck read as `.` or `1` is no print); without this rule their 证 alone made
+    them main pages."""
+    if "副" in title or "页" in title or any(map(is_chinese, title.partition(TITLE_END)[2])):
         return PageKind("back", "normal", TITLED_CONFIDENCE)
     if any(word in title for word in ("驾", "驶", "证")):
         return PageKind("front", "normal", TITLED_CONFIDENCE)

@@ -15,6 +15,8 @@ DATE_ROW = np.array([[35.0, 34.0], [55.0, 34.0], [55.0, 37.0], [35.0, 37.0]], dt
         ("驾驶证", "front"),
         ("驶证", "front"),
         ("骂驶证", "front"),
+        ("驾驶证 ", "front"),  # a space or a speck after it is no print
+        ("驾驶证.1", "front"),
         ("驾驶证副页", "back"),
         ("驶证副页", "back"),
         ("驾驶证制页", "back"),
