@@ -25,6 +25,7 @@ from engine.layout.fields import (
     SINGLE_CLASSES,
     VALID_YEARS,
     add_years,
+    digits_of,
     find_dates,
     format_date,
     in_order,
@@ -691,7 +692,7 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     probabilities rank first by RENEWAL_MARGIN, when its digits hold all the row's digits in order, at least
     HISTORY_MIN_DIGITS of them (a few digits fit a long row by chance: the ranking chooses, the digits confirm).
     Returned as `A至B`; None for a row that starts with a whole date (renewal_validity's)."""
-    read = re.sub(r"\D", "", text)
+    read = digits_of(text)
     if len(read) < HISTORY_MIN_DIGITS or not is_date(issued) or PRINTED_DATE.match(text) or _validity_period(text):
         return None
     rows: dict[str, list[str]] = {}
@@ -706,7 +707,7 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     if first is None:
         return None
     row, prints = list(rows.items())[first]
-    return row if any(in_order(read, re.sub(r"\D", "", printed)) for printed in prints) else None
+    return row if any(in_order(read, digits_of(printed)) for printed in prints) else None
 
 
 def issue_date_by_history(
@@ -718,18 +719,17 @@ def issue_date_by_history(
     RENEWAL_MARGIN: the one the validity's period names (6 years: on its start; 10: 6 years before; 长期: 16) when
     the validity row shows its period, else one that holds every digit the row read in order, at least
     HISTORY_MIN_DIGITS of them."""
-    starts = find_dates(validity)
-    if not starts or not read_in_full(starts[0], validity):
+    start = _validity_start(validity)
+    if start is None:
         return None
-    dates = [add_years(starts[0], -gap) for gap in RENEWAL_PERIODS]
+    dates = [add_years(start, -gap) for gap in RENEWAL_PERIODS]
     period = _validity_period(validity)
     if period is None:
-        read = re.sub(r"\D", "", text)
-        allowed = [index for index, day in enumerate(dates) if in_order(read, day.replace("-", ""))]
+        read = digits_of(text)
+        allowed = [index for index, day in enumerate(dates) if in_order(read, digits_of(day))]
         allowed = allowed if len(read) >= HISTORY_MIN_DIGITS else []
     else:
-        gaps = {period: gap for gap, period in RENEWAL_PERIODS.items()}
-        allowed = [list(RENEWAL_PERIODS).index(gaps[period[1]])] if period[1] in gaps else []
+        allowed = [index for index, years in enumerate(RENEWAL_PERIODS.values()) if years == period[1]]
     first = _first_by_margin(probabilities, alphabet, [[day] for day in dates])
     return dates[first] if first is not None and first in allowed else None
 
@@ -743,13 +743,20 @@ def _first_by_margin(probabilities: Probabilities, alphabet: Sequence[str], grou
     return int(order[0]) if np.isfinite(best) and best - runner_up >= RENEWAL_MARGIN else None
 
 
-def _validity_period(validity: str) -> tuple[str, int | str] | None:
-    """(start, 6, 10 or 长期) of a validity row, read as the layout reads it (layout.card_fields): its first date,
-    read in full (`2012-16` is no 2012-01-06), then a second date 6 or 10 years on, 长期, or an old print's `N年`."""
+def _validity_start(validity: str) -> str | None:
+    """A validity row's first date as the layout reads it (layout.card_fields), when read in full: `2012-16` is no
+    2012-01-06."""
     dates = find_dates(validity)
-    if not dates or not read_in_full(dates[0], validity):
+    return dates[0] if dates and read_in_full(dates[0], validity) else None
+
+
+def _validity_period(validity: str) -> tuple[str, int | str] | None:
+    """(start, 6, 10 or 长期) of a validity row, read as the layout reads it: its start (_validity_start), then a
+    second date 6 or 10 years on, 长期, or an old print's `N年`."""
+    start = _validity_start(validity)
+    if start is None:
         return None
-    start = dates[0]
+    dates = find_dates(validity)
     if len(dates) > 1:
         return next(((start, years) for years in VALID_YEARS if add_years(start, years) == dates[1]), None)
     if LONG_TERM in validity:

@@ -16,6 +16,7 @@ from engine.layout.fields import (
     VALID_YEARS,
     add_years,
     birth_from_id,
+    digits_of,
     in_order,
     is_date,
     is_valid_id,
@@ -54,11 +55,12 @@ PROBATION_RECORD = re.compile(r"实习期至\d{4}年\d{2}月\d{2}日。?")
 # A first license's probation ends this many years after its first issue: the back page's note then carries the
 # date the main page's first issue date gives. A record read with characters lost or misread around that date
 # (`月湖至` for 实习期至, `日。` as `11`, `14日` as `114日`, a head under glare) is the note when its digits hold the
-# date in order with at most PROBATION_EXTRA_DIGITS more, and it lies within PROBATION_MAX_EDITS of the note (seeds
-# 2026, 4242, 9090 and 5555: 5 wallet records read 2-5 edits off it).
+# date in order with at most PROBATION_EXTRA_DIGITS more, and it lies within VOUCHED_PROBATION_MAX_EDITS of the note
+# (seeds 2026, 4242, 9090 and 5555: 5 wallet records read 2-5 edits off it). That is more edits than a back page alone
+# may have (field_decode.PROBATION_MAX_EDITS): here the main page vouches for the date.
 PROBATION_YEARS = 1
 PROBATION_EXTRA_DIGITS = 2
-PROBATION_MAX_EDITS = 6
+VOUCHED_PROBATION_MAX_EDITS = 6
 
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
@@ -197,11 +199,11 @@ def probation_after_first_issue(front: dict[str, FieldValue], back: dict[str, Fi
     note = probation_note(end)
     if text == note:
         return back
-    digits, wanted = re.sub(r"\D", "", text), end.replace("-", "")
+    digits, wanted = digits_of(text), digits_of(end)
     extra = len(digits) - len(wanted)
     if not (0 <= extra <= PROBATION_EXTRA_DIGITS and in_order(wanted, digits)):
         return back
-    if Levenshtein.distance(text, note) > PROBATION_MAX_EDITS:
+    if Levenshtein.distance(text, note) > VOUCHED_PROBATION_MAX_EDITS:
         return back
     return {**back, "record": replace(record, value=note, score=min(record.score, CORRECTED_SCORE))}
 

@@ -79,7 +79,7 @@ def read_in_full(date: str, text: str) -> bool:
     """Every digit of `date` (YYYY-MM-DD, found in `text` by find_dates) was read, in a row: none was supplied to pad
     a month or day read as one digit. A license prints both with two digits, so one digit is one lost: `195228` gives
     1952-02-08 for a printed 1952-08-28."""
-    return date.replace("-", "") in re.sub(r"\D", "", text.translate(DIGIT_LOOKALIKES))
+    return digits_of(date) in digits_of(text.translate(DIGIT_LOOKALIKES))
 
 
 def find_id_number(text: str) -> str | None:
@@ -126,6 +126,11 @@ def period_years(text: str) -> int | None:
 def is_chinese(character: str) -> bool:
     """A CJK unified ideograph (its extension A included), not punctuation, a Latin letter or a digit."""
     return "\u3400" <= character <= "\u9fff"
+
+
+def digits_of(text: str) -> str:
+    """The ASCII digits of `text`, in order: 2024-09-28 gives 20240928."""
+    return re.sub(r"\D", "", text)
 
 
 def in_order(wanted: str, text: str) -> bool:

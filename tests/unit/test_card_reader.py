@@ -500,14 +500,23 @@ def glared(text: str, chance: float = GLARED) -> list[tuple[str, float]]:
     return [(character, chance) for character in text]
 
 
+DATE_ROWS = {"validity": line(25.0, 60.0, 52.0), "issue_date": line(46.0, 70.0, 47.0)}
+
+
+def read_date_rows(readings: dict[str, Recognition], alphabet: list[str]) -> dict[str, TextLine]:
+    """The first-issue date and validity rows read through _read_quads as `readings` (by key, in their order)."""
+    strips = [(key, DATE_ROWS[key]) for key in readings]
+    lines = read_strips(ScriptedRecognizer(list(readings.values()), alphabet), BLANK_CARD, strips)
+    return dict(zip(readings, lines, strict=True))
+
+
 @pytest.mark.parametrize(("issued", "validity"), [("2000-03-02", "2016-03-02至长期"), ("2010-03-02", "2016-03-02")])
 def test_a_validity_row_whose_end_glare_took_gets_its_historys_end_at_a_low_score(issued, validity):
     """The row shows 至长期 faintly past a start 16 years after the first issue; 6 years after, 10 more would be due,
     and the row does not show that: it stays as read."""
     faint_end = scripted_reading([*sure("2016-03-02"), *glared("至长期")], VALIDITY_ALPHABET)
-    strips = [("validity", line(25.0, 60.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
-    recognizer = ScriptedRecognizer([faint_end, confident_reading(issued, VALIDITY_ALPHABET)], VALIDITY_ALPHABET)
-    row, _ = read_strips(recognizer, BLANK_CARD, strips)
+    readings = {"validity": faint_end, "issue_date": confident_reading(issued, VALIDITY_ALPHABET)}
+    row = read_date_rows(readings, VALIDITY_ALPHABET)["validity"]
     assert row.text == validity
     assert row.score == (RENEWAL_SCORE if validity != faint_end.text else 1.0)
 
@@ -522,9 +531,8 @@ def test_a_validity_row_that_lost_its_start_gets_the_history_row_holding_its_dig
         [*glared("1999", 0.01), *sure("-07-17"), *glared("有效期限", 0.01), *sure("6年")], OLD_PRINT_ALPHABET
     )
     assert faint_start.text == "-07-176年"
-    strips = [("validity", line(25.0, 60.0, 52.0)), ("issue_date", line(46.0, 70.0, 47.0))]
-    readings = [faint_start, confident_reading("1999-07-17", OLD_PRINT_ALPHABET)]
-    row, _ = read_strips(ScriptedRecognizer(readings, OLD_PRINT_ALPHABET), BLANK_CARD, strips)
+    readings = {"validity": faint_start, "issue_date": confident_reading("1999-07-17", OLD_PRINT_ALPHABET)}
+    row = read_date_rows(readings, OLD_PRINT_ALPHABET)["validity"]
     assert (row.text, row.score) == ("1999-07-17至2005-07-17", RENEWAL_SCORE)
 
 
@@ -535,9 +543,8 @@ def test_an_issue_date_whose_day_glare_took_gets_the_date_its_validity_gives_at_
     """The issue row shows -28 faintly after 2018-09. A 10-year validity started 6 years after the first issue, on
     its anniversary; a 6-year one started on it, in 2024, which the row denies: it stays as read."""
     faint_day = scripted_reading([*sure("2018-09"), *glared("-28")], VALIDITY_ALPHABET)
-    strips = [("issue_date", line(46.0, 70.0, 47.0)), ("validity", line(25.0, 60.0, 52.0))]
-    recognizer = ScriptedRecognizer([faint_day, confident_reading(validity, VALIDITY_ALPHABET)], VALIDITY_ALPHABET)
-    row, _ = read_strips(recognizer, BLANK_CARD, strips)
+    readings = {"issue_date": faint_day, "validity": confident_reading(validity, VALIDITY_ALPHABET)}
+    row = read_date_rows(readings, VALIDITY_ALPHABET)["issue_date"]
     assert row.text == issued
     assert row.score == (RENEWAL_SCORE if issued != faint_day.text else 1.0)
 
