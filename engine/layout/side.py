@@ -18,6 +18,11 @@ TITLE_END = "证"  # the main page's title ends here; the back page's goes on wi
 ELECTRONIC_EVIDENCE = ("电子驾驶证", "12123", "累积记分", "累计记分", "当前时间", "生成时间")
 BACK_EVIDENCE = ("副页", "档案编号", "记录")
 FRONT_EVIDENCE = ("出生日期", "初次领证", "准驾车型", "有效期限", "有效起始", "国籍", "住址", "性别")
+# The issuing authority's seal (…公安局交通警察支队), which only the main page prints: with a title, a main page whose
+# labels and dates blur lost. Not alone: an ID card's back names its 公安局 too.
+SEAL_EVIDENCE = ("公安局", "交通警察")
+# A vehicle's registration (机动车行驶证) shares the title's start and its seal.
+VEHICLE_LICENSE = "行驶"
 # The main page prints its dates as 1990-01-31 (birth, first issue, validity); the back page's record says 年月日.
 PRINTED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 FRONT_MIN_PRINTED_DATES = 2
@@ -36,14 +41,17 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
     electronic = sum(word in text for word in ELECTRONIC_EVIDENCE)
     back = sum(word in text for word in BACK_EVIDENCE)
     front = sum(word in text for word in FRONT_EVIDENCE)
-    has_title = TITLE in text or "驾驶证" in text
+    # A blurred title can lose a character or two (机动车设证); its start still shows a license.
+    titles = [line.text for line in lines if shows_title_start(line.text) and VEHICLE_LICENSE not in line.text]
+    has_title = TITLE in text or "驾驶证" in text or bool(titles)
     # Small, blurred labels are often lost where the larger values still read: the dates then tell the main page.
     front_values = len(PRINTED_DATE.findall(text)) >= FRONT_MIN_PRINTED_DATES
+    sealed = any(word in text for word in SEAL_EVIDENCE)
     if electronic >= 2 or (electronic and front >= 3):
         return PageKind("front", "electronic", min(1.0, 0.5 + 0.15 * electronic))
-    if "副页" in text or (back >= 2 and front <= 1):
+    if "副页" in text or (back >= 2 and front <= 1) or any(map(_title_goes_on, titles)):
         return PageKind("back", "normal", min(1.0, 0.5 + 0.2 * back))
-    if front >= 3 or (has_title and (front >= 1 or front_values)):
+    if front >= 3 or (has_title and (front >= 1 or front_values or sealed)):
         return PageKind("front", "normal", min(1.0, 0.4 + 0.1 * front + 0.2 * has_title))
     return None
 
@@ -66,13 +74,18 @@ def classify_title(title: str, found: list[npt.NDArray[np.float32]]) -> PageKind
     The main page prints nothing after 证, so a Chinese character read after it is the back page's 副页 misread (`证证`,
     `制页`, `研证` on blurred back pages; a speck read as `.` or `1` is no print); without this rule their 证 alone made
     them main pages."""
-    if "副" in title or "页" in title or any(map(is_chinese, title.partition(TITLE_END)[2])):
+    if _title_goes_on(title):
         return PageKind("back", "normal", TITLED_CONFIDENCE)
     if any(word in title for word in ("驾", "驶", "证")):
         return PageKind("front", "normal", TITLED_CONFIDENCE)
     if not found:
         return None
     return PageKind("front", "normal", 0.6) if front_only_lines(found) >= 3 else PageKind("back", "normal", 0.5)
+
+
+def _title_goes_on(title: str) -> bool:
+    """The title reads on past its 证: the back page's 副页, read as such or as other Chinese characters."""
+    return "副" in title or "页" in title or any(map(is_chinese, title.partition(TITLE_END)[2]))
 
 
 def front_only_lines(found: list[npt.NDArray[np.float32]]) -> int:

@@ -321,8 +321,39 @@ def test_back_page_with_a_dated_record_is_not_taken_for_the_main_page():
         values(record_only)
 
 
+def test_main_page_whose_labels_and_dates_blur_took_is_told_by_its_title_and_seal():
+    """A blurred title that lost a character still shows a license; the seal shows the main page."""
+    title = line("中华人民共和国机动车骂证", 240, 55, 615)
+    unsealed = [title, *(tl for tl in NEW_FRONT if tl.text in ("1999-02-22", "C1"))]
+    seal = [tl for tl in NEW_FRONT if tl.text in ("河北省秦皇", "岛市公安局")]
+    (page,) = values(unsealed + seal)
+    assert page["side"] == "front"
+    with pytest.raises(NoLicenseFound):
+        values(unsealed)
+
+
+def test_back_page_whose_title_reads_on_past_its_end_is_the_back_page():
+    """副页 blurred into other characters after the title's 证; no label was read."""
+    blurred = [line("中华人民共和国机动车驾驶证期页", 240, 55, 680), line("450139669862", 600, 140, 260)]
+    (page,) = values(blurred)
+    assert page["side"] == "back"
+
+
 @pytest.mark.parametrize(
-    "lines", [[], [line("今天天气很好", 10, 10)], [line("居民身份证", 10, 10), line("公民身份号码", 10, 60)]]
+    "lines",
+    [
+        [],
+        [line("今天天气很好", 10, 10)],
+        [line("居民身份证", 10, 10), line("公民身份号码", 10, 60)],
+        # An ID card's back and a vehicle's registration name a 公安局 too.
+        [
+            line("中华人民共和国", 10, 10),
+            line("居民身份证", 10, 60),
+            line("签发机关", 10, 110),
+            line("北京市公安局", 150, 110),
+        ],
+        [line("中华人民共和国机动车行驶证", 10, 10), line("北京市公安局", 10, 60), line("2019-05-01", 10, 110)],
+    ],
 )
 def test_no_license_raises(lines):
     with pytest.raises(NoLicenseFound):
