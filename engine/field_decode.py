@@ -92,6 +92,9 @@ RENEWAL_MARGIN = 5.0
 # A validity row whose start was lost as well is matched to a row its history allows only on this many digits read
 # (history_validity): fewer fit too many rows by chance.
 HISTORY_MIN_DIGITS = 4
+# ... and, where the history allows a single row (a first issue under 6 years ago), which nothing ranks against
+# another, on a whole date's worth of digits.
+LONE_ROW_MIN_DIGITS = 8
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
@@ -670,9 +673,9 @@ def renewal_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     """A validity row read with its start date whole and its end lost (`2016-03-02`, `2013-12-22至`), mended to the
     end the license's history gives (RENEWAL_PERIODS: a start on the first issue date `issued`, or 6 or 16 years
     after it), when the row's own probabilities rank that end first of the three a validity can have, by
-    RENEWAL_MARGIN. None when the start is not read whole, lies elsewhere, or the row speaks for another end."""
-    first = PRINTED_DATE.match(text)
-    start = format_date(*first.groups()) if first else None
+    RENEWAL_MARGIN. None when the start is not read whole, lies after today (_leading_start) or elsewhere, or the
+    row speaks for another end."""
+    start = _leading_start(text)
     if start is None or not is_date(issued) or start[4:] != issued[4:]:
         return None
     period = RENEWAL_PERIODS.get(int(start[:4]) - int(issued[:4]))
@@ -691,9 +694,10 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     today, running 6 years, 10, or for good), in either print (`A至B`, `A有效期限N年`): the one the row's
     probabilities rank first by RENEWAL_MARGIN, when its digits hold all the row's digits in order, at least
     HISTORY_MIN_DIGITS of them (a few digits fit a long row by chance: the ranking chooses, the digits confirm).
-    Returned as `A至B`; None for a row that starts with a whole date (renewal_validity's)."""
+    Where the history allows one row only, nothing is ranked, and the digits confirm it on LONE_ROW_MIN_DIGITS.
+    Returned as `A至B`; None for a row that starts with a whole date that can be a start (renewal_validity's)."""
     read = digits_of(text)
-    if len(read) < HISTORY_MIN_DIGITS or not is_date(issued) or PRINTED_DATE.match(text) or _validity_period(text):
+    if len(read) < HISTORY_MIN_DIGITS or not is_date(issued) or _leading_start(text) or _validity_period(text):
         return None
     rows: dict[str, list[str]] = {}
     for gap, period in RENEWAL_PERIODS.items():
@@ -703,11 +707,21 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
         end = add_years(start, period) if isinstance(period, int) else period
         printed_period = f"{period}年" if isinstance(period, int) else period
         rows[f"{start}至{end}"] = [f"{start}至{end}", f"{start}{OLD_PERIOD_LABEL}{printed_period}"]
-    first = _first_by_margin(probabilities, alphabet, list(rows.values())) if len(rows) > 1 else None
+    if len(rows) == 1 and len(read) < LONE_ROW_MIN_DIGITS:
+        return None
+    first = _first_by_margin(probabilities, alphabet, list(rows.values())) if len(rows) > 1 else 0 if rows else None
     if first is None:
         return None
     row, prints = list(rows.items())[first]
     return row if any(in_order(read, digits_of(printed)) for printed in prints) else None
+
+
+def _leading_start(text: str) -> str | None:
+    """The whole date a validity row starts with, when it can be the validity's start: one after today is its end,
+    the row's start and 至 lost (`2031-02-28`)."""
+    first = PRINTED_DATE.match(text)
+    start = format_date(*first.groups()) if first else None
+    return start if start is not None and start <= date.today().isoformat() else None
 
 
 def issue_date_by_history(

@@ -1,6 +1,7 @@
 """Field-aware decoding on hand-built probability matrices: charset masks, prefix beam search, grammar selection."""
 
 import itertools
+from datetime import date
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ from engine.field_decode import (
     validity_reading,
     wrapped_room_rewrites,
 )
-from engine.layout.fields import birth_from_id, id_check_character, is_valid_id
+from engine.layout.fields import add_years, birth_from_id, id_check_character, is_valid_id
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
 
 ALPHABET = build_alphabet(list("0123456789XABCDEMNP张男女-."))
@@ -395,6 +396,20 @@ def test_a_validity_row_that_lost_its_start_takes_the_history_row_holding_its_di
     probabilities = matrix(steps, OLD_PRINT_ALPHABET)
     read = ctc_greedy_decode(probabilities, OLD_PRINT_ALPHABET)[0]
     assert history_validity(probabilities, OLD_PRINT_ALPHABET, read, "1999-07-17") == expected
+
+
+def test_a_validity_row_that_kept_only_its_end_takes_the_only_row_a_recent_first_issue_allows():
+    """`2031-02-28` cannot start a validity (it is after today): the row's start and 至 were lost. A first issue
+    under 6 years ago allows one row only, confirmed by a whole date's digits; fewer confirm nothing."""
+    issued = add_years(date.today().isoformat(), -1)
+    end = add_years(issued, 6)
+    probabilities = matrix([*faint(f"{issued}至"), *spell(end)], PERIOD_ALPHABET)
+    read = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert read == end
+    assert renewal_validity(probabilities, PERIOD_ALPHABET, read, issued) is None
+    assert history_validity(probabilities, PERIOD_ALPHABET, read, issued) == f"{issued}至{end}"
+    short = matrix([*faint(f"{issued}至{end[:5]}"), *spell(end[5:])], PERIOD_ALPHABET)
+    assert history_validity(short, PERIOD_ALPHABET, ctc_greedy_decode(short, PERIOD_ALPHABET)[0], issued) is None
 
 
 @pytest.mark.parametrize(
