@@ -9,7 +9,6 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -25,6 +24,7 @@ from engine.layout.fields import (
     SINGLE_CLASSES,
     VALID_YEARS,
     add_years,
+    after_today,
     digits_of,
     find_dates,
     format_date,
@@ -702,14 +702,14 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     rows: dict[str, list[str]] = {}
     for gap, period in RENEWAL_PERIODS.items():
         start = add_years(issued, gap)
-        if start > date.today().isoformat():
+        if after_today(start):
             continue
         end = add_years(start, period) if isinstance(period, int) else period
         printed_period = f"{period}年" if isinstance(period, int) else period
         rows[f"{start}至{end}"] = [f"{start}至{end}", f"{start}{OLD_PERIOD_LABEL}{printed_period}"]
-    if len(rows) == 1 and len(read) < LONE_ROW_MIN_DIGITS:
+    if not rows or (len(rows) == 1 and len(read) < LONE_ROW_MIN_DIGITS):
         return None
-    first = _first_by_margin(probabilities, alphabet, list(rows.values())) if len(rows) > 1 else 0 if rows else None
+    first = 0 if len(rows) == 1 else _first_by_margin(probabilities, alphabet, list(rows.values()))
     if first is None:
         return None
     row, prints = list(rows.items())[first]
@@ -721,7 +721,7 @@ def _leading_start(text: str) -> str | None:
     the row's start and 至 lost (`2031-02-28`)."""
     first = PRINTED_DATE.match(text)
     start = format_date(*first.groups()) if first else None
-    return start if start is not None and start <= date.today().isoformat() else None
+    return start if start is not None and not after_today(start) else None
 
 
 def issue_date_by_history(

@@ -8,13 +8,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
-from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
 from engine.layout.fields import (
     VALID_YEARS,
     add_years,
+    after_today,
     birth_from_id,
     digits_of,
     in_order,
@@ -275,7 +275,7 @@ def first_period_end(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
 
 def _not_after_today(day: str) -> bool:
     """The text is no date, or a date no later than today."""
-    return not is_date(day) or day <= date.today().isoformat()
+    return not is_date(day) or not after_today(day)
 
 
 def _could_start(valid_from: str, issued: str | None) -> bool:

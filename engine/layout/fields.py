@@ -123,6 +123,11 @@ def period_years(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def after_today(day: str) -> bool:
+    """A YYYY-MM-DD date later than today: no license was issued or started its validity then."""
+    return day > date.today().isoformat()
+
+
 def is_chinese(character: str) -> bool:
     """A CJK unified ideograph (its extension A included), not punctuation, a Latin letter or a digit."""
     return "\u3400" <= character <= "\u9fff"

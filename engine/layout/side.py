@@ -13,7 +13,6 @@ from engine.layout.fields import is_chinese
 from engine.layout.frame import PlacedLine
 from engine.results import LicenseType, Side
 
-TITLE = "机动车驾驶证"
 TITLE_END = "证"  # the main page's title ends here; the back page's goes on with 副页
 ELECTRONIC_EVIDENCE = ("电子驾驶证", "12123", "累积记分", "累计记分", "当前时间", "生成时间")
 BACK_EVIDENCE = ("副页", "档案编号", "记录")
@@ -43,7 +42,7 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
     front = sum(word in text for word in FRONT_EVIDENCE)
     # A blurred title can lose a character or two (机动车设证); its start still shows a license.
     titles = [line.text for line in lines if shows_title_start(line.text) and VEHICLE_LICENSE not in line.text]
-    has_title = TITLE in text or "驾驶证" in text or bool(titles)
+    has_title = "驾驶证" in text or bool(titles)
     # Small, blurred labels are often lost where the larger values still read: the dates then tell the main page.
     front_values = len(PRINTED_DATE.findall(text)) >= FRONT_MIN_PRINTED_DATES
     sealed = any(word in text for word in SEAL_EVIDENCE)
