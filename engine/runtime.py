@@ -88,6 +88,10 @@ class Runtime:
         session_options.intra_op_num_threads = options.intra_op_threads
         session_options.inter_op_num_threads = options.inter_op_threads
         session_options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # A memory pattern is planned and kept for each input shape, and line widths and page sizes give new shapes
+        # all the time: with patterns on, a process reading photos kept growing (534 -> 597 MB over 480 images);
+        # off, it stays near 430 MB, at the same speed (paired over 140 photos: 0.997 of the time).
+        session_options.enable_mem_pattern = False
         spinning = "1" if options.allow_spinning else "0"
         session_options.add_session_config_entry("session.intra_op.allow_spinning", spinning)
         providers = choose_providers(options.device, ort.get_available_providers())

@@ -55,6 +55,11 @@ def test_idle_threads_spin_only_when_asked(classifier_path, allow, entry):
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == entry
 
 
+def test_no_memory_pattern_is_kept_per_input_shape(classifier_path):
+    runtime = Runtime(classifier_path, RuntimeOptions())
+    assert runtime._session.get_session_options().enable_mem_pattern is False
+
+
 def test_an_unloadable_file_is_a_model_file_error(tmp_path):
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"definitely not a protobuf")
