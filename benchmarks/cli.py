@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 EXIT_FAILED = 1
@@ -75,6 +76,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     from benchmarks.eval import metrics, report
     from benchmarks.eval.readers import ReaderUnavailable, engine_reader, http_reader
     from benchmarks.labels import LabelError, read_folder
+    from benchmarks.memory import MemoryUse, resident_mb
     from benchmarks.progress import ProgressBar
 
     try:
@@ -84,14 +86,25 @@ def _run_eval(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         reader = http_reader(args.url, args.project, args.side) if args.url else engine_reader()
         bar = ProgressBar("eval")
+        after_first: list[tuple[float, float] | None] = []
+
+        def progress(done: int, total: int) -> None:
+            if done == 1:
+                after_first.append(resident_mb())
+            bar.update(done, total)
+
         try:
-            outcomes, wall_s = metrics.run(items, reader, progress=bar.update)
+            outcomes, wall_s = metrics.run(items, reader, progress=progress)
         finally:
             bar.close()
     except (ReaderUnavailable, LabelError) as error:
         print(f"dlocr eval: {error}", file=sys.stderr)
         return EXIT_FAILED
     summary = metrics.summarize(outcomes, wall_s)
+    first, last = (after_first or [None])[0], resident_mb()
+    if not args.url and first is not None and last is not None:
+        # Only the engine in process: a server's memory is its own process's.
+        summary = replace(summary, memory=MemoryUse(first[0], last[0], last[1]))
     source = args.url or "the engine in process"
     print(report.table(summary, f"{args.folder} via {source}"))
     if args.json:

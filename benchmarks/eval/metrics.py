@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from benchmarks.eval.readers import Prediction, Reader
 from benchmarks.labels import FIELD_ORDER, LabelledImage
+from benchmarks.memory import MemoryUse
 from engine.card import CardFrame
 from engine.quality import outside_share
 
@@ -140,6 +141,8 @@ class Summary:
     wall_s: float = field(default=0.0)
     confidence: tuple[ConfidenceBand, ...] = ()
     """Empty when the reader gives no confidence."""
+    memory: MemoryUse | None = None
+    """The eval process's resident memory, when it ran the engine itself (a server's is its own)."""
 
 
 @dataclass(frozen=True)

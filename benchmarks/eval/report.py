@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from benchmarks.eval.metrics import CardError, Outcome, Rate, Summary
+from benchmarks.memory import MemoryUse
 
 WORST_MISSES = 12
 CROP_MAX_SIDE_PX = 420
@@ -34,6 +35,7 @@ def table(summary: Summary, source: str) -> str:
         f"  type                          {_percent(summary.type)}",
         f"  latency p50 / p95             {summary.latency_p50_ms:.0f} ms / {summary.latency_p95_ms:.0f} ms",
         f"  throughput                    {summary.throughput_per_s:.2f} images/s",
+        *_memory_lines(summary.memory),
         "",
         f"  {'field':28} {'accuracy':>17}",
     ]
@@ -85,6 +87,15 @@ def to_json(summary: Summary, outcomes: list[Outcome]) -> dict[str, Any]:
             for outcome in outcomes
         ],
     }
+
+
+def _memory_lines(memory: MemoryUse | None) -> list[str]:
+    if memory is None:
+        return []
+    return [
+        f"  memory (resident)             {memory.first_mb:.0f} MB after the first image, {memory.last_mb:.0f} MB"
+        f" after the last, peak {memory.peak_mb:.0f} MB"
+    ]
 
 
 def write_json(path: Path, summary: Summary, outcomes: list[Outcome]) -> None:

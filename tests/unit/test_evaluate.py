@@ -16,6 +16,7 @@ import pytest
 from benchmarks.eval import metrics, report
 from benchmarks.eval.readers import Prediction, ReaderUnavailable, http_reader, license_result_to_api
 from benchmarks.labels import Label, read_folder, write_label
+from benchmarks.memory import MemoryUse, resident_mb
 from engine.results import FieldValue, LicenseResult, PageResult
 
 FRONT = {
@@ -320,3 +321,18 @@ def test_the_border_flag_is_scored_against_a_card_the_frame_cuts_off(folder: Pat
     summary = metrics.summarize([flagged], 1.0)
     assert summary.tiers["scan"].border_agrees == metrics.Rate(int(cut), 1)
     assert "border flag right" in report.table(summary, "here")
+
+
+def test_resident_memory_is_read_from_a_proc_status_text():
+    status = "Name:\tpython\nVmHWM:\t  614400 kB\nVmRSS:\t  440320 kB\nThreads:\t3\n"
+    assert resident_mb(status) == (430.0, 600.0)
+    assert resident_mb("Name:\tpython\n") is None  # no such lines: not Linux's status
+    assert resident_mb("VmHWM:\t1 MB\nVmRSS:\t1 MB\n") is None  # a unit we do not know
+
+
+def test_the_table_says_the_memory_an_in_process_run_used(folder: Path):
+    outcomes, wall_s = metrics.run(read_folder(folder), fake_reader(folder))
+    summary = metrics.summarize(outcomes, wall_s)
+    assert "memory" not in report.table(summary, "hand-made")  # a server's run: its memory is not ours
+    measured = replace(summary, memory=MemoryUse(first_mb=412.4, last_mb=431.0, peak_mb=440.6))
+    assert "412 MB after the first image, 431 MB after the last, peak 441 MB" in report.table(measured, "hand-made")
