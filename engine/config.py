@@ -65,7 +65,7 @@ class EngineConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EngineConfig:
         """Read DLOCR_MANIFEST, DLOCR_MODEL_DIR, DLOCR_MODEL_SET, DLOCR_DEVICE, DLOCR_THREADS, DLOCR_INTER_THREADS,
-        DLOCR_SPIN."""
+        DLOCR_SPIN, DLOCR_ARENA."""
         env = os.environ if environ is None else environ
         config = cls()
         runtime = config.runtime
@@ -79,10 +79,9 @@ class EngineConfig:
         if "DLOCR_INTER_THREADS" in env:
             runtime = replace(runtime, inter_op_threads=_non_negative_int(env, "DLOCR_INTER_THREADS"))
         if "DLOCR_SPIN" in env:
-            spin = env["DLOCR_SPIN"].strip()
-            if spin not in ("0", "1"):
-                raise ValueError(f"DLOCR_SPIN must be 0 or 1, got {spin!r}")
-            runtime = replace(runtime, allow_spinning=spin == "1")
+            runtime = replace(runtime, allow_spinning=_switch(env, "DLOCR_SPIN"))
+        if "DLOCR_ARENA" in env:
+            runtime = replace(runtime, memory_arena=_switch(env, "DLOCR_ARENA"))
         changes: dict[str, Any] = {"runtime": runtime}
         if "DLOCR_MANIFEST" in env:
             changes["manifest_path"] = Path(env["DLOCR_MANIFEST"])
@@ -91,6 +90,13 @@ class EngineConfig:
         if env.get("DLOCR_MODEL_SET"):
             changes["model_set"] = env["DLOCR_MODEL_SET"]
         return replace(config, **changes)
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    value = env[name].strip()
+    if value not in ("0", "1"):
+        raise ValueError(f"{name} must be 0 or 1, got {value!r}")
+    return value == "1"
 
 
 def _non_negative_int(env: Mapping[str, str], name: str) -> int:

@@ -60,6 +60,13 @@ def test_no_memory_pattern_is_kept_per_input_shape(classifier_path):
     assert runtime._session.get_session_options().enable_mem_pattern is False
 
 
+@pytest.mark.parametrize("arena", [True, False])
+def test_the_memory_arena_is_on_unless_turned_off(classifier_path, arena):
+    runtime = Runtime(classifier_path, RuntimeOptions(memory_arena=arena))
+    assert runtime._session.get_session_options().enable_cpu_mem_arena is arena
+    assert runtime.run(np.zeros((1, 3, 48, 192), dtype=np.float32)).shape == (1, 2)
+
+
 def test_an_unloadable_file_is_a_model_file_error(tmp_path):
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"definitely not a protobuf")
