@@ -86,11 +86,11 @@ def _run_eval(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         reader = http_reader(args.url, args.project, args.side) if args.url else engine_reader()
         bar = ProgressBar("eval")
-        after_first: list[tuple[float, float] | None] = []
+        memory_after_first: list[tuple[float, float] | None] = []
 
         def progress(done: int, total: int) -> None:
             if done == 1:
-                after_first.append(resident_mb())
+                memory_after_first.append(resident_mb())
             bar.update(done, total)
 
         try:
@@ -101,7 +101,8 @@ def _run_eval(args: argparse.Namespace) -> int:
         print(f"dlocr eval: {error}", file=sys.stderr)
         return EXIT_FAILED
     summary = metrics.summarize(outcomes, wall_s)
-    first, last = (after_first or [None])[0], resident_mb()
+    first = memory_after_first[0] if memory_after_first else None
+    last = resident_mb()
     if not args.url and first is not None and last is not None:
         # Only the engine in process: a server's memory is its own process's.
         summary = replace(summary, memory=MemoryUse(first[0], last[0], last[1]))
