@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -751,7 +752,10 @@ def issue_date_by_history(
 def _first_by_margin(probabilities: Probabilities, alphabet: Sequence[str], groups: list[list[str]]) -> int | None:
     """Which group of texts the line's probabilities rank first (a group by its likeliest text), when it leads every
     other by RENEWAL_MARGIN nats; None otherwise."""
-    scores = [float(np.max(ctc_log_likelihoods(probabilities, alphabet, texts))) for texts in groups]
+    # One forward pass scores every text of every group at once.
+    flat = ctc_log_likelihoods(probabilities, alphabet, [text for texts in groups for text in texts])
+    bounds = np.cumsum([0, *(len(texts) for texts in groups)])
+    scores = [float(np.max(flat[start:end])) for start, end in pairwise(bounds)]
     order = np.argsort(scores)[::-1]
     best, runner_up = scores[order[0]], scores[order[1]]
     return int(order[0]) if np.isfinite(best) and best - runner_up >= RENEWAL_MARGIN else None
