@@ -25,11 +25,13 @@ from engine.layout.fields import (
     add_years,
     find_dates,
     find_id_number,
+    id_number_with_birth,
     normalize_class,
     period_years,
     read_in_full,
+    sex_from_id,
 )
-from engine.layout.places import starts_with_place
+from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.zones import BACK_ZONES, FRONT_ZONES, Zone, zone_of
 from engine.results import FieldValue, Quad, TextLine
@@ -53,6 +55,8 @@ LOST_CHARACTERS_SCORE = 0.3
 # A date with a one-digit month or day (a digit lost, 0 supplied) is a guess: 2 of the 4 on seed 2026 were wrong (at
 # 0.96 and 0.999).
 PADDED_DATE_SCORE = 0.3
+# An ID number rebuilt from the printed birth date (_id_number_by_birth) scores at most this: a person should see it.
+REBUILT_NUMBER_SCORE = 0.8
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
 # The 记录 label's characters, which a frame found a few millimetres off (a sleeve's edge) moves into the record row;
@@ -125,19 +129,20 @@ def by_zone(
 def parse_front_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -> dict[str, FieldValue]:
     zones = by_zone(lines, FRONT_ZONES, row_offset)
     fields: dict[str, FieldValue] = {}
-    if number := _id_number(zones.get("number", [])):
+    dates = {key: date for key in ("birth", "issue_date") if (date := _first_date(zones.get(key, [])))}
+    sex = _first_of(zones.get("sex", []), SEXES)
+    number_chars = zones.get("number", [])
+    if number := _id_number(number_chars) or _id_number_by_birth(number_chars, dates.get("birth"), sex):
         fields["number"] = number
     if name := _name(zones.get("name", []), FRONT_NAME_NEIGHBOURS, _left_edge(FRONT_ZONES, "name")):
         fields["name"] = name
-    if sex := _first_of(zones.get("sex", []), SEXES):
+    if sex:
         fields["sex"] = sex
     if nationality := _nationality(zones.get("nationality", [])):
         fields["nationality"] = nationality
     if address := _address(zones.get("address", []) + zones.get("address2", [])):
         fields["address"] = address
-    for key in ("birth", "issue_date"):
-        if date := _first_date(zones.get(key, [])):
-            fields[key] = date
+    fields.update(dates)
     if licence_class := _class(zones.get("class", [])):
         fields["class"] = licence_class
     fields.update(_validity(zones.get("validity", [])))
@@ -277,6 +282,19 @@ ADDRESS_UNIT_ENDS = "号室组"
 def _id_number(chars: list[PlacedChar]) -> FieldValue | None:
     number = find_id_number(_text(chars))
     return _value(number, chars) if number else None
+
+
+def _id_number_by_birth(chars: list[PlacedChar], birth: FieldValue | None, sex: FieldValue | None) -> FieldValue | None:
+    """An ID number read with digits of its birth part lost, rebuilt from the birth date printed on the page
+    (fields.id_number_with_birth) when that date was read in full, the reading's region is a listed one and the
+    number agrees with the printed sex; scored at most REBUILT_NUMBER_SCORE."""
+    if birth is None or birth.score <= PADDED_DATE_SCORE:
+        return None
+    number = id_number_with_birth(_text(chars), str(birth.value))
+    if number is None or not is_listed_region(number[:6]) or (sex is not None and sex.value != sex_from_id(number)):
+        return None
+    value = _value(number, chars)
+    return replace(value, score=min(value.score, REBUILT_NUMBER_SCORE))
 
 
 def _first_of(chars: list[PlacedChar], choices: tuple[str, ...]) -> FieldValue | None:

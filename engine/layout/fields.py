@@ -28,6 +28,9 @@ FILE_NUMBER = re.compile(r"\d{12}")
 # The seal names a traffic-police unit; a reading lacking all of these is not the authority.
 AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局")
 
+# An ID number rebuilt from the printed birth date (id_number_with_birth) must have had this many of its birth digits
+# read: they place the reading's region and tail.
+MIN_BIRTH_DIGITS_READ = 3
 # Characters generic OCR confuses in digit fields, mapped to the digit they almost always are on a license.
 DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "x": "X"}
@@ -89,6 +92,21 @@ def find_id_number(text: str) -> str | None:
     windows = [cleaned[i : i + 18] for i in range(max(len(cleaned) - 17, 0))]
     candidates = [window for window in windows if ID_PATTERN.fullmatch(window)]
     return next((window for window in candidates if is_valid_id(window)), candidates[0] if candidates else None)
+
+
+def id_number_with_birth(text: str, birth: str) -> str | None:
+    """The ID number of a reading that lost digits of its birth part (glare, blur), rebuilt from the page's printed
+    birth date (YYYY-MM-DD), which is those digits: the reading's first six digits as the region, its last four as
+    the sequence and check character, and what it read between them (at least MIN_BIRTH_DIGITS_READ digits) found in
+    the birth date, in order. None unless the reading is short of 18 characters and the rebuilt number passes its
+    check character."""
+    cleaned = re.sub(r"[^\dX]", "", re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper())
+    birth_digits = digits_of(birth)
+    if not 6 + MIN_BIRTH_DIGITS_READ + 4 <= len(cleaned) < 18 or len(birth_digits) != 8 or "X" in cleaned[:-1]:
+        return None
+    region, between, tail = cleaned[:6], cleaned[6:-4], cleaned[-4:]
+    number = region + birth_digits + tail
+    return number if in_order(between, birth_digits) and is_valid_id(number) else None
 
 
 def normalize_class(text: str) -> str | None:

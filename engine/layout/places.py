@@ -188,6 +188,11 @@ def address_head_candidates(address: str) -> list[HeadReading]:
     return sorted(edits, key=edits.__getitem__)[:CANDIDATES_KEPT]
 
 
+def is_listed_region(code: str) -> bool:
+    """The six digits are a listed division's code (GB/T 2260 since 2000), as an ID number's region."""
+    return code in _divisions()
+
+
 def is_listed_authority(authority: str) -> bool:
     """The text is a listed issuing authority's name, whole."""
     return authority in _authority_names()

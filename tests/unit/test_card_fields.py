@@ -180,3 +180,16 @@ def test_a_date_padded_from_a_one_digit_month_or_day_is_returned_unsure():
     assert fields["valid_from"].value == "2015-06-18" and fields["valid_from"].score <= 0.3
     assert fields["valid_to"].value == "2021-06-18" and fields["valid_to"].score > 0.9
     assert parse_front_card(NEW_FRONT)["birth"].score > 0.9
+
+
+def test_an_id_number_that_lost_birth_digits_under_glare_is_rebuilt_from_the_birth_row():
+    """Glare took 0222 of 150402199902223122: the birth row prints those digits. The rebuilt number is flagged for a
+    person; it is not rebuilt from a padded birth date, nor against the printed sex."""
+    others = [tl for tl in NEW_FRONT if tl.text != "150402199902223122"]
+    short = line("15040219993122", 35.0, 64.0, 12.4)
+    rebuilt = parse_front_card([*others, short])["number"]
+    assert rebuilt.value == "150402199902223122" and rebuilt.score <= 0.8
+    padded = [tl for tl in others if tl.text != "1999-02-22"] + [short, line("199922", 36.0, 50.0, 35.1)]
+    assert "number" not in parse_front_card(padded)
+    other_sex = [tl for tl in others if tl.text != "女"] + [short, line("男", 48.0, 51.5, 17.9)]
+    assert "number" not in parse_front_card(other_sex)

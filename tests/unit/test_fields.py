@@ -8,6 +8,7 @@ from engine.layout.fields import (
     find_dates,
     find_id_number,
     id_check_character,
+    id_number_with_birth,
     is_valid_id,
     normalize_class,
     period_years,
@@ -69,6 +70,22 @@ def test_find_dates(text, expected):
 )
 def test_find_id_number(text, expected):
     assert find_id_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15040219993122", "150402199902223122"),  # 0222 lost from the birth part
+        ("证号 1504021999022 3122", "150402199902223122"),  # one birth digit lost, the label and a space around
+        ("15040219990222X3122", None),  # not short: find_id_number's
+        ("150402199902223122", None),  # whole already
+        ("15040219983122", None),  # 8 is no birth digit: the birth part was misread, not only lost
+        ("15040219993123", None),  # the check character fails
+        ("150402193122", None),  # too few birth digits read to place the region and the tail
+    ],
+)
+def test_an_id_number_that_lost_birth_digits_is_rebuilt_from_the_printed_birth_date(text, expected):
+    assert id_number_with_birth(text, "1999-02-22") == expected
 
 
 @pytest.mark.parametrize(
