@@ -31,6 +31,7 @@ AUTHORITY_WORDS = ("公安", "交通", "交警", "支队", "大队", "管理局"
 # An ID number rebuilt from the printed birth date (id_number_with_birth) must have had this many of its birth digits
 # read: they place the reading's region and tail.
 MIN_BIRTH_DIGITS_READ = 3
+
 # Characters generic OCR confuses in digit fields, mapped to the digit they almost always are on a license.
 DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "x": "X"}
