@@ -25,10 +25,6 @@ class NoLicenseFound(RecognitionFailed):
     """No driving-license page (or electronic license) was found in the image."""
 
 
-class LicenseUnreadable(RecognitionFailed):
-    """A license page was found, but none of its fields could be read (blur, glare or darkness took them all)."""
-
-
 class WrongSide(RecognitionFailed):
     """A license page was found, but not the one the caller asked for; `found` names it."""
 

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from engine.card import CardFrame
 from engine.card_reader import CardReading, looks_like_card_stock
-from engine.errors import LicenseUnreadable, NoLicenseFound, WrongSide
+from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
 from engine.layout.anchors import card_corners, shows_whole_title, title_corners
@@ -113,8 +113,6 @@ def read_license(
         if not chosen:
             raise WrongSide(options.side, pages[0].side)
         pages = chosen[:1]
-    if not any(_has_a_value(page) for page in pages):
-        raise LicenseUnreadable("a license page was found, but none of its fields could be read")
     if options.measure_quality:
         pages = [with_quality(image, page) for page in pages]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
@@ -168,11 +166,6 @@ def other_side_values(page: PageResult) -> bool:
         return sum(1 for date in dates if date is not None and is_date(str(date.value))) >= 2
     file_number = page.fields.get("file_number")
     return file_number is not None and is_file_number(str(file_number.value))
-
-
-def _has_a_value(page: PageResult) -> bool:
-    """Some field of the page holds a value: a back page's blank record is none, as no field at all is none."""
-    return any(value.value for value in page.fields.values())
 
 
 def reads_well(page: PageResult) -> bool:

@@ -18,7 +18,6 @@ from engine.errors import (
     EngineFault,
     ImageSizeOutOfRange,
     InvalidInput,
-    LicenseUnreadable,
     NoLicenseFound,
     RecognitionFailed,
     WrongSide,
@@ -78,7 +77,6 @@ class ApiError(Exception):
 EXCEPTION_CODES: tuple[tuple[type[Exception], str], ...] = (
     (WrongSide, "AIS.0104"),
     (NoLicenseFound, "AIS.0104"),
-    (LicenseUnreadable, "AIS.0104"),  # "the image quality is poor"
     (ImageSizeOutOfRange, "AIS.0103"),
     (InvalidInput, "AIS.0102"),  # UnsupportedFormat, and any other input the engine cannot decode
     (RecognitionFailed, "AIS.0105"),
