@@ -286,8 +286,8 @@ def _id_number(chars: list[PlacedChar]) -> FieldValue | None:
 
 def _id_number_by_birth(chars: list[PlacedChar], birth: FieldValue | None, sex: FieldValue | None) -> FieldValue | None:
     """An ID number read with digits of its birth part lost, rebuilt from the birth date printed on the page
-    (fields.id_number_with_birth) when that date was read in full, the reading's region is a listed one and the
-    number agrees with the printed sex; scored at most REBUILT_NUMBER_SCORE."""
+    (fields.id_number_with_birth) when that date scores above PADDED_DATE_SCORE (read in full, and not unsurely), the
+    reading's region is a listed one and the number agrees with the printed sex; scored at most REBUILT_NUMBER_SCORE."""
     if birth is None or birth.score <= PADDED_DATE_SCORE:
         return None
     number = id_number_with_birth(_text(chars), str(birth.value))

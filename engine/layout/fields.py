@@ -88,7 +88,7 @@ def read_in_full(date: str, text: str) -> bool:
 
 def find_id_number(text: str) -> str | None:
     """The 18-character ID number in `text`, lookalike letters mapped to digits; None when there is none."""
-    cleaned = re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper()
+    cleaned = _id_characters(text)
     # A stray character before or after the number shifts the window; the one with a valid check digit wins.
     windows = [cleaned[i : i + 18] for i in range(max(len(cleaned) - 17, 0))]
     candidates = [window for window in windows if ID_PATTERN.fullmatch(window)]
@@ -101,13 +101,18 @@ def id_number_with_birth(text: str, birth: str) -> str | None:
     the sequence and check character, and what it read between them (at least MIN_BIRTH_DIGITS_READ digits) found in
     the birth date, in order. None unless the reading is short of 18 characters and the rebuilt number passes its
     check character."""
-    cleaned = re.sub(r"[^\dX]", "", re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper())
+    cleaned = re.sub(r"[^\dX]", "", _id_characters(text))
     birth_digits = digits_of(birth)
     if not 6 + MIN_BIRTH_DIGITS_READ + 4 <= len(cleaned) < 18 or len(birth_digits) != 8 or "X" in cleaned[:-1]:
         return None
     region, between, tail = cleaned[:6], cleaned[6:-4], cleaned[-4:]
     number = region + birth_digits + tail
     return number if in_order(between, birth_digits) and is_valid_id(number) else None
+
+
+def _id_characters(text: str) -> str:
+    """An ID number's reading without spaces, lookalike letters as digits, its check character upper case."""
+    return re.sub(r"\s", "", text).translate(DIGIT_LOOKALIKES).upper()
 
 
 def normalize_class(text: str) -> str | None:
