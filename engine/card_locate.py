@@ -99,6 +99,21 @@ INNER_MIN_GAP_PX = 2.0
 # surface's. A strip of stock between print and a card's edge is far nearer the card inside.
 INNER_OUTSIDE_RATIO = 1.2  # the margin's colour distance to the outside, at most this times that to the inside
 INNER_BAND_MAX_STOCK = 0.7  # stock likeness (as in the margin check) no depth of a sleeve margin reaches
+# The best outline of a card in a sleeve can take the sleeve's edge on one side and a shadow's on another, where no
+# inner border lies parallel to it; a rival outline of the same card, on the sleeve's edge all round, has the card's
+# border just inside every side. Rivals are moved in as well, refitted close in and scored alike with the best's.
+INNER_RIVALS = 4  # distinct outlines of the card besides the best
+# An outline with stock just inside every side and none just outside has a margin colour score (_margin_colours) of
+# at least this: it lies on the card's own border. Rivals are looked for only when the best's moved-in outline scores
+# under it (on seeds 2026/4242/9090/5555 a rival only ever shifted one above it by a fraction of a percent, as often
+# for the worse), and only rivals under it are moved in (~2.5 ms each; of 255 above it on seeds 9090/5555 none moved).
+INNER_RIVAL_MAX_MARGIN = 0.85
+INNER_RIVAL_MIN_COMPLETE = 0.6  # border completeness a rival needs once moved in
+INNER_RIVAL_SHARE = 0.2  # of the long side: a rival's corners this near the best's (a margin ~6%, a stray corner more)
+# A rival whose moved-in outline lies this near the best's (of the long side, any corner) is the same outline: the
+# best's is kept, as a sub-pixel shift changes what the recognizer reads as often for the worse as for the better.
+INNER_RIVAL_MIN_MOVE = 0.005
+INNER_SCORE_SHARES = (0.004,)  # of the long side: the refit that scores moved-in outlines stays on them
 
 SIDE_SAMPLES = 48  # points searched along each side
 # Skip the rounded corners (3 mm radius, ~4% of the width each way), where the border leaves the side lines.
@@ -151,18 +166,12 @@ class LocatedCard:
 def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
     """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
     image, scale = _at_most(image, LOCATE_MAX_SIDE)
-    found = [
-        LocatedCard(_landscape_order(card.quad), card.score, card.border_complete)
-        for card in _refined_candidates(image)
-    ]
+    candidates, scoring = _refined_candidates(image)
+    found = [LocatedCard(_landscape_order(card.quad), card.score, card.border_complete) for card in candidates]
     best = _best_distinct(found, max_cards)
+    inner = [_inner_outline(image, card, found, scoring) for card in best]
     return [
-        LocatedCard(
-            _landscape_order(_prefer_inner_borders(image, card.quad)) * np.float32(scale),
-            card.score,
-            card.border_complete,
-        )
-        for card in best
+        LocatedCard(_landscape_order(card.quad) * np.float32(scale), card.score, card.border_complete) for card in inner
     ]
 
 
@@ -176,8 +185,22 @@ def _at_most(image: npt.NDArray[np.uint8], long_side: int) -> tuple[npt.NDArray[
     return image, scale
 
 
-def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
-    """Every rough quad refined in full pixels and scored, best first (corner order not yet normalised)."""
+@dataclass(frozen=True)
+class _Scoring:
+    """What scoring a quad needs besides the image: the small copy's scale and colour maps, and the surface's rules."""
+
+    scale: float
+    colours: list[npt.NDArray[np.float32]]
+    ring_weight: float
+    min_complete: float
+
+    def candidates(self, image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[LocatedCard]:
+        return _scored_candidates(image, roughs, self.scale, self.colours, self.ring_weight, self.min_complete)
+
+
+def _refined_candidates(image: npt.NDArray[np.uint8]) -> tuple[list[LocatedCard], _Scoring]:
+    """Every rough quad refined in full pixels and scored, best first (corner order not yet normalised), and the
+    scoring that ranked them."""
     height, width = image.shape[:2]
     scale = min(1.0, WORK_LONG_SIDE / max(height, width))
     small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -192,23 +215,23 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
     ]
     on_card_colour = float(colour_masks[0].mean()) > SURFACE_COVERAGE
     ring_weight = SURFACE_RING_WEIGHT if on_card_colour else 1.0
-    min_complete = SURFACE_MIN_COMPLETE if on_card_colour else 0.0
+    scoring = _Scoring(scale, colours, ring_weight, SURFACE_MIN_COMPLETE if on_card_colour else 0.0)
     blobs = [quad / scale for mask in colour_masks for quad in _colour_quads(mask)]
     roughs: list[Rough] = [(quad, SEARCH_SHARES) for quad in blobs]
     # A blob ends at the card's own edge, but a sleeve's edge 2-5 mm out is often stronger: also refit it close in.
     roughs += [(quad, NEAR_SEARCH_SHARES) for quad in blobs]
     duplicate_limit = ROUGH_DUPLICATE_SHARE * max(height, width)
     roughs = _distinct_roughs(roughs, duplicate_limit)
-    candidates = _scored_candidates(image, roughs, scale, colours, ring_weight, min_complete)
+    candidates = scoring.candidates(image, roughs)
     if _settled(candidates, colour_masks[1], scale):
-        return candidates
+        return candidates, scoring
     lines = _border_lines(edges, colours[0])
     lines = np.vstack([lines, _faint_border_lines(faint_edges, colours[0], lines)])
     pairs: list[Rough] = [
         (quad * 2 / scale, SEARCH_SHARES) for quad in _quad_hypotheses(lines, edges, colours, ring_weight)
     ]
     pairs = _distinct_roughs(roughs + pairs, duplicate_limit)[len(roughs) :]  # none near a blob's rough
-    scored = candidates + _scored_candidates(image, pairs, scale, colours, ring_weight, min_complete)
+    scored = candidates + scoring.candidates(image, pairs)
     candidates = sorted(scored, key=lambda card: -card.score)
     if not candidates:
         # A card on a surface of nearly its colour (often in a sleeve) can leave no border in the main edge map, and
@@ -216,9 +239,9 @@ def _refined_candidates(image: npt.NDArray[np.uint8]) -> list[LocatedCard]:
         faint_lines = _merged_lines(faint_edges)[0][:MAX_LINES]
         hypotheses = _quad_hypotheses(faint_lines, faint_edges, colours, ring_weight)
         roughs = _distinct_roughs([(quad * 2 / scale, SEARCH_SHARES) for quad in hypotheses], duplicate_limit)
-        retried = _scored_candidates(image, roughs, scale, colours, ring_weight, min_complete)
+        retried = scoring.candidates(image, roughs)
         candidates = [card for card in retried if card.score >= FAINT_MIN_SCORE]
-    return candidates
+    return candidates, scoring
 
 
 def _settled(candidates: list[LocatedCard], colour_mask: npt.NDArray[np.float32], scale: float) -> bool:
@@ -684,6 +707,39 @@ def _side_corners(centres: np.ndarray, directions: np.ndarray) -> tuple[np.ndarr
     safe = np.where(np.abs(cross) < 1e-12, 1e-12, cross)
     t = ((q[:, :, 0] - p[:, :, 0]) * e[:, :, 1] - (q[:, :, 1] - p[:, :, 1]) * e[:, :, 0]) / safe
     return p + t[:, :, None] * d, meet
+
+
+def _inner_outline(
+    image: npt.NDArray[np.uint8], best: LocatedCard, found: list[LocatedCard], scoring: _Scoring
+) -> LocatedCard:
+    """The best outline of a card moved in to the card's own border (_prefer_inner_borders), or a rival outline of
+    the same card (INNER_RIVALS) so moved that scores higher, both refitted close in and scored alike."""
+    moved = LocatedCard(_prefer_inner_borders(image, best.quad), best.score, best.border_complete)
+    if _margin_colours(image, moved.quad[None].astype(np.float64))[0] >= INNER_RIVAL_MAX_MARGIN:
+        return moved
+    limit = DISTINCT_SHARE * _long_side(best.quad)
+    rivals: list[QuadArray] = []
+    for card in found:
+        if len(rivals) == INNER_RIVALS:
+            break
+        distances = _corner_distances(card.quad, np.array([best.quad, *rivals]))
+        if distances[0] <= INNER_RIVAL_SHARE * _long_side(best.quad) and distances.min() > limit:
+            rivals.append(card.quad)
+    if not rivals:
+        return moved
+    margins = _margin_colours(image, np.array(rivals, np.float64))
+    rivals = [rival for rival, margin in zip(rivals, margins, strict=True) if margin < INNER_RIVAL_MAX_MARGIN]
+    moved_in = [(rival, _prefer_inner_borders(image, rival)) for rival in rivals]
+    inner = [quad for rival, quad in moved_in if quad is not rival]
+    if not inner:
+        return moved
+    same_limit = INNER_RIVAL_MIN_MOVE * _long_side(moved.quad)
+    for card in scoring.candidates(image, [(quad, INNER_SCORE_SHARES) for quad in [moved.quad, *inner]]):
+        if _corner_distances(card.quad, moved.quad[None])[0] <= same_limit:
+            break  # the best's own outline, refitted alike, scores higher than every rival left
+        if card.border_complete >= INNER_RIVAL_MIN_COMPLETE and card.score > best.score:
+            return card
+    return moved
 
 
 def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray:

@@ -19,9 +19,11 @@ from engine.card_locate import (
     _consensus_depths,
     _corner_distances,
     _faint_border_lines,
+    _inner_outline,
     _inside_card_colour,
     _margin_colours,
     _prefer_inner_borders,
+    _refined_candidates,
     _settled,
     locate_cards,
 )
@@ -302,6 +304,72 @@ def test_a_surface_edge_seen_through_a_sleeve_margin_is_passed_over():
     sleeve_edge = (truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre
     # One side left on the surface's edge is off by 25 px, which averages to 1.5%: hold every side to a quarter.
     assert error(truth, _prefer_inner_borders(image, sleeve_edge.astype(np.float32))) < TOLERANCE / 4
+
+
+def test_a_rival_outline_on_the_sleeve_gives_the_card_when_the_best_takes_a_slanted_side():
+    """The best outline has the card's border on two sides, but its right side runs from the card's corner out to
+    past the sleeve's (a shadow's edge): no inner border lies parallel to it. A rival on the sleeve's edge all round
+    has the card's border just inside every side, so its moved-in outline replaces the best."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    margin = 45
+    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
+    centre = truth.mean(axis=0)
+    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
+        np.float32
+    )
+    slanted = truth.copy()
+    slanted[2] = sleeve_edge[2] + (sleeve_edge[2] - centre) * 0.25  # 110 px past the sleeve's corner
+    assert error(truth, _prefer_inner_borders(image, slanted)) > TOLERANCE  # the best alone stays off
+    best, rival = LocatedCard(slanted, 0.8, 0.7), LocatedCard(sleeve_edge, 0.7, 1.0)
+    _, scoring = _refined_candidates(image)
+    found = _inner_outline(image, best, [best, rival], scoring)
+    assert error(truth, found.quad) < TOLERANCE / 4
+    assert found.score > best.score
+
+
+def test_the_best_outline_stays_when_no_rival_moved_in_beats_it():
+    """A rival far off the best (another card's outline) is no rival, and an outline already on the card's border
+    does not move in: the best, moved in to the card's border, is kept with its own score."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    margin = 45
+    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
+    centre = truth.mean(axis=0)
+    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
+        np.float32
+    )
+    elsewhere = LocatedCard(sleeve_edge * 0.3, 0.99, 1.0)
+    best = LocatedCard(sleeve_edge, 0.6, 1.0)
+    _, scoring = _refined_candidates(image)
+    found = _inner_outline(image, best, [elsewhere, best, LocatedCard(truth, 0.5, 1.0)], scoring)
+    assert error(truth, found.quad) < TOLERANCE / 4
+    assert found.score == best.score
+
+
+def test_no_rival_is_moved_in_when_the_best_lies_on_the_cards_own_border(monkeypatch):
+    """Stock just inside every side of the best and none just outside: the card's border is found, and the rivals'
+    inner search (the costly part) is skipped."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    margin = 45
+    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
+    centre = truth.mean(axis=0)
+    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
+        np.float32
+    )
+    _, scoring = _refined_candidates(image)
+    searched = []
+
+    def counted(image, quad):
+        searched.append(quad)
+        return _prefer_inner_borders(image, quad)
+
+    monkeypatch.setattr(engine.card_locate, "_prefer_inner_borders", counted)
+    best = LocatedCard(truth, 0.6, 1.0)
+    found = _inner_outline(image, best, [best, LocatedCard(sleeve_edge, 0.5, 1.0)], scoring)
+    assert len(searched) == 1
+    assert error(truth, found.quad) < TOLERANCE / 4
+    searched.clear()
+    _inner_outline(image, LocatedCard(sleeve_edge, 0.6, 1.0), [LocatedCard(sleeve_edge, 0.6, 1.0), best], scoring)
+    assert len(searched) == 1  # the rival on the card's border cannot move in: only the best's outline is searched
 
 
 RUN_ALONG = np.arange(6) * 60.0  # six runs along a side, px
