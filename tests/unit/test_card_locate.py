@@ -306,19 +306,23 @@ def test_a_surface_edge_seen_through_a_sleeve_margin_is_passed_over():
     assert error(truth, _prefer_inner_borders(image, sleeve_edge.astype(np.float32))) < TOLERANCE / 4
 
 
-def test_a_rival_outline_on_the_sleeve_gives_the_card_when_the_best_takes_a_slanted_side():
-    """The best outline has the card's border on two sides, but its right side runs from the card's corner out to
-    past the sleeve's (a shadow's edge): no inner border lies parallel to it. A rival on the sleeve's edge all round
-    has the card's border just inside every side, so its moved-in outline replaces the best."""
+def sleeved_card() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A tilted card in a 4.5 mm sleeve on clutter: its quad, the image and the sleeve's edge."""
     truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
     margin = 45
     image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
     centre = truth.mean(axis=0)
-    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
-        np.float32
-    )
+    scale = 1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])
+    return truth, image, ((truth - centre) * scale + centre).astype(np.float32)
+
+
+def test_a_rival_outline_on_the_sleeve_gives_the_card_when_the_best_takes_a_slanted_side():
+    """The best outline has the card's border on two sides, but its right side runs from the card's corner out to
+    past the sleeve's (a shadow's edge): no inner border lies parallel to it. A rival on the sleeve's edge all round
+    has the card's border just inside every side, so its moved-in outline replaces the best."""
+    truth, image, sleeve_edge = sleeved_card()
     slanted = truth.copy()
-    slanted[2] = sleeve_edge[2] + (sleeve_edge[2] - centre) * 0.25  # 110 px past the sleeve's corner
+    slanted[2] = sleeve_edge[2] + (sleeve_edge[2] - truth.mean(axis=0)) * 0.25  # 110 px past the sleeve's corner
     assert error(truth, _prefer_inner_borders(image, slanted)) > TOLERANCE  # the best alone stays off
     best, rival = LocatedCard(slanted, 0.8, 0.7), LocatedCard(sleeve_edge, 0.7, 1.0)
     _, scoring = _refined_candidates(image)
@@ -330,13 +334,7 @@ def test_a_rival_outline_on_the_sleeve_gives_the_card_when_the_best_takes_a_slan
 def test_the_best_outline_stays_when_no_rival_moved_in_beats_it():
     """A rival far off the best (another card's outline) is no rival, and an outline already on the card's border
     does not move in: the best, moved in to the card's border, is kept with its own score."""
-    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
-    margin = 45
-    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
-    centre = truth.mean(axis=0)
-    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
-        np.float32
-    )
+    truth, image, sleeve_edge = sleeved_card()
     elsewhere = LocatedCard(sleeve_edge * 0.3, 0.99, 1.0)
     best = LocatedCard(sleeve_edge, 0.6, 1.0)
     _, scoring = _refined_candidates(image)
@@ -348,13 +346,7 @@ def test_the_best_outline_stays_when_no_rival_moved_in_beats_it():
 def test_no_rival_is_moved_in_when_the_best_lies_on_the_cards_own_border(monkeypatch):
     """Stock just inside every side of the best and none just outside: the card's border is found, and the rivals'
     inner search (the costly part) is skipped."""
-    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
-    margin = 45
-    image = in_sleeve(place([truth], background("clutter", np.random.default_rng(6))), truth, margin)
-    centre = truth.mean(axis=0)
-    sleeve_edge = ((truth - centre) * (1 + 2 * margin / np.linalg.norm(truth[1] - truth[0])) + centre).astype(
-        np.float32
-    )
+    truth, image, sleeve_edge = sleeved_card()
     _, scoring = _refined_candidates(image)
     searched = []
 
