@@ -717,20 +717,19 @@ def _inner_outline(
     moved = LocatedCard(_prefer_inner_borders(image, best.quad), best.score, best.border_complete)
     if _margin_colours(image, moved.quad[None].astype(np.float64))[0] >= INNER_RIVAL_MAX_MARGIN:
         return moved
-    limit = DISTINCT_SHARE * _long_side(best.quad)
+    long_side = _long_side(best.quad)
     rivals: list[QuadArray] = []
     for card in found:
         if len(rivals) == INNER_RIVALS:
             break
         distances = _corner_distances(card.quad, np.array([best.quad, *rivals]))
-        if distances[0] <= INNER_RIVAL_SHARE * _long_side(best.quad) and distances.min() > limit:
+        if distances[0] <= INNER_RIVAL_SHARE * long_side and distances.min() > DISTINCT_SHARE * long_side:
             rivals.append(card.quad)
     if not rivals:
         return moved
     margins = _margin_colours(image, np.array(rivals, np.float64))
-    rivals = [rival for rival, margin in zip(rivals, margins, strict=True) if margin < INNER_RIVAL_MAX_MARGIN]
-    moved_in = [(rival, _prefer_inner_borders(image, rival)) for rival in rivals]
-    inner = [quad for rival, quad in moved_in if quad is not rival]
+    movable = [rival for rival, margin in zip(rivals, margins, strict=True) if margin < INNER_RIVAL_MAX_MARGIN]
+    inner = [quad for rival in movable if (quad := _prefer_inner_borders(image, rival)) is not rival]
     if not inner:
         return moved
     same_limit = INNER_RIVAL_MIN_MOVE * _long_side(moved.quad)
