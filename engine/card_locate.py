@@ -137,6 +137,15 @@ OVERLAP_LIMIT = 0.3  # share of the smaller quad covered by a better one: the sa
 # A card after the best must show this share of its border (_best_distinct): seeds 2026 and 4242 show second pages
 # at 0.65-1.0 and all but one false find at 0.57 or less.
 FURTHER_MIN_COMPLETE = 0.6
+# A quad placed by a page's printed text (license.read_whole_image) misses the card by up to ~10% of its width: its
+# sides are searched this far for the card's edges, one pass per share of the long side (fit_to_edges). The refit is
+# kept when it sees at least FITTED_MIN_COMPLETE of its border and lies on a card's own border clearly better than
+# the text's quad, by FITTED_MARGIN_GAIN in margin colour score (_margin_colours). Seeds 2026/4242/9090/5555: refits
+# that moved a page 2-7% off to within 0.1-0.7% gained 0.19-0.51; those that moved a page further off gained at most
+# 0.11 (most lost), as the wide search also finds a sleeve's or a shadow's edge.
+FITTED_SEARCH_SHARES = (0.08, 0.03, 0.012)
+FITTED_MIN_COMPLETE = 0.6
+FITTED_MARGIN_GAIN = 0.15
 
 QuadArray = npt.NDArray[np.float32]
 Rough = tuple[QuadArray, tuple[float, ...]]  # a rough quad and the search shares of its refit passes
@@ -173,6 +182,20 @@ def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[Locat
     return [
         LocatedCard(_landscape_order(card.quad) * np.float32(scale), card.score, card.border_complete) for card in inner
     ]
+
+
+def fit_to_edges(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray | None:
+    """A card quad placed by other means (a page's printed text) with each side refitted to the card's edge near it
+    and moved in to the card's own border where that edge is a sleeve's, corners in the same order; None where the
+    refit does not frame the card clearly better (FITTED_MIN_COMPLETE, FITTED_MARGIN_GAIN)."""
+    image, scale = _at_most(image, LOCATE_MAX_SIDE)
+    quad = quad / np.float32(scale)
+    ((refined, border_complete, _),) = _refine(image, [(quad, FITTED_SEARCH_SHARES)])
+    if refined is None or border_complete < FITTED_MIN_COMPLETE:
+        return None
+    fitted = _prefer_inner_borders(image, refined)
+    before, after = _margin_colours(image, np.array([quad, fitted], np.float64))
+    return fitted * np.float32(scale) if after >= before + FITTED_MARGIN_GAIN else None
 
 
 def _at_most(image: npt.NDArray[np.uint8], long_side: int) -> tuple[npt.NDArray[np.uint8], int]:

@@ -25,6 +25,7 @@ from engine.card_locate import (
     _prefer_inner_borders,
     _refined_candidates,
     _settled,
+    fit_to_edges,
     locate_cards,
 )
 
@@ -449,3 +450,24 @@ def test_runs_at_one_place_give_only_flat_lines_and_no_division_by_zero():
 def test_an_inner_border_needs_more_runs_when_its_edges_show_no_stock_inside(on_line, backed, supported):
     runs = np.arange(6)
     assert _border_supported(runs < on_line, runs < backed) == supported
+
+
+def test_a_quad_placed_by_text_is_refitted_to_the_card_it_misses():
+    """A frame from a page's printed text is ~6% of the card's width off: its sides find the card's edges, in the
+    same corner order (its first corner stays the card's top-left)."""
+    truth = rotated_quad((600, 450), 700, 8)
+    image = place([truth], background("plain", np.random.default_rng(0)))
+    centre = truth.mean(axis=0)
+    text_frame = (centre + (truth - centre) * 0.93 + (20, -12)).astype(np.float32)
+    assert error(truth, text_frame) > 0.04
+    fitted = fit_to_edges(image, text_frame)
+    assert fitted is not None
+    assert np.linalg.norm(fitted - truth, axis=1).mean() / 700 < TOLERANCE / 4  # no corner shift: the same order
+
+
+def test_a_quad_placed_by_text_stays_where_no_card_edges_frame_it_better():
+    """On a card's inside (print and stock, no border of its size near) the refit frames nothing better: None."""
+    truth = rotated_quad((600, 450), 700, 0)
+    image = place([truth], background("plain", np.random.default_rng(0)))
+    inside = rotated_quad((600, 450), 420, 0).astype(np.float32)
+    assert fit_to_edges(image, inside) is None
