@@ -140,9 +140,10 @@ FURTHER_MIN_COMPLETE = 0.6
 # A quad placed by a page's printed text (license.read_whole_image) misses the card by up to ~10% of its width: its
 # sides are searched this far for the card's edges, one pass per share of the long side (fit_to_edges). The refit is
 # kept when it sees at least FITTED_MIN_COMPLETE of its border and lies on a card's own border clearly better than
-# the text's quad, by FITTED_MARGIN_GAIN in margin colour score (_margin_colours). Seeds 2026/4242/9090/5555: refits
-# that moved a page 2-7% off to within 0.1-0.7% gained 0.19-0.51; those that moved a page further off gained at most
-# 0.11 (most lost), as the wide search also finds a sleeve's or a shadow's edge.
+# the text's quad, by FITTED_MARGIN_GAIN in margin colour score (_margin_colours). Seeds 2026/4242/9090/5555: the
+# refits that brought a page nearer the card (2-24% off before, 0.1-5% after) gained 0.19-0.51; of those that took it
+# further off, as the wide search also finds a sleeve's or a shadow's edge, all but one lost or gained at most 0.11
+# (a wallet page 3.8% off went to 4.8% at +0.33).
 FITTED_SEARCH_SHARES = (0.08, 0.03, 0.012)
 FITTED_MIN_COMPLETE = 0.6
 FITTED_MARGIN_GAIN = 0.15
