@@ -178,9 +178,12 @@ def read_card(
     image: npt.NDArray[np.uint8],
     frame: CardFrame,
     expected_side: Side | None = None,
+    read_seal: bool = True,
 ) -> CardReading:
     """`expected_side`: the page this frame must be when it is a page at all (an open wallet's other page); a page
-    of that side told only by where its text sits is then read whole, ID number or not."""
+    of that side told only by where its text sits is then read whole, ID number or not. `read_seal`: read the main
+    page's seal (its rows cost about two value strips of recognizer work) for the issuing authority; off, it is read
+    only where the address row reads as no listed place, since the authority's city helps mend its head."""
     card = frame.rectify(image, PX_PER_MM)
     found = [detection.quad / PX_PER_MM for detection in detector.detect(stretch_contrast(card), DETECTION)]
     if classifier is not None and found and _upside_down(classifier, recognizer, card, found):
@@ -216,17 +219,22 @@ def read_card(
             return CardReading(frame, None, 0.0, False, title + number)
         read_first = title + number
         strips = [strip for strip in strips if strip[0] != "number"]
+    values = _read_keyed(recognizer, card, strips, rows=rows)
+    # The authority's city vouches for mending an address whose head is no listed place (crosscheck.correct_places).
+    read_seal = read_seal or address_needs_mending(values)
     zoned = [(zone_of_quad(quad, kind.side), quad) for quad in found]
+    if not read_seal:
+        zoned = [(zone, quad) for zone, quad in zoned if zone != "seal"]
     detected = [quad for zone, quad in zoned if zone is not None]
     seal_rows: list[QuadArray] = []
-    if kind.side == "front":
+    if kind.side == "front" and read_seal:
         seal = [quad for zone, quad in zoned if zone == "seal"]
         detected += missed_seal_rows(seal)
         if not seal:
             seal_rows = seal_rows_at(offset)
     lines = (
         read_first
-        + _read_quads(recognizer, card, strips, rows=rows)
+        + without_stray_wrap(values)
         + _read_detected(recognizer, card, detected)
         + _read_seal_rows(recognizer, card, seal_rows)
     )
@@ -445,16 +453,31 @@ def _box(left: float, top: float, right: float, bottom: float) -> QuadArray:
     return np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
 
 
+def address_needs_mending(values: list[tuple[str, TextLine]]) -> bool:
+    """The address row of these (key, line) pairs holds text that does not start with a listed place."""
+    return any(key == "address" and line.text.strip() and not starts_with_place(line.text) for key, line in values)
+
+
 def _read_quads(
     recognizer: TextRecognizer,
     card: npt.NDArray[np.uint8],
     strips: list[tuple[str, QuadArray]],
     base_width: int | None = None,
-    rows: dict[str, QuadArray] | None = None,
 ) -> list[TextLine]:
-    """Each strip read; a field with a grammar is decoded again with only its characters allowed, and the most
-    probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates, classes). `rows`:
-    each strip's whole row, for the rows READ_WHOLE_AGAIN (read_again_whole)."""
+    """The strips read (_read_keyed)."""
+    return without_stray_wrap(_read_keyed(recognizer, card, strips, base_width))
+
+
+def _read_keyed(
+    recognizer: TextRecognizer,
+    card: npt.NDArray[np.uint8],
+    strips: list[tuple[str, QuadArray]],
+    base_width: int | None = None,
+    rows: dict[str, QuadArray] | None = None,
+) -> list[tuple[str, TextLine]]:
+    """Each strip read, as (key, line); a field with a grammar is decoded again with only its characters allowed,
+    and the most probable candidate its grammar accepts replaces the greedy reading (ID check digit, real dates,
+    classes). `rows`: each strip's whole row, for the rows READ_WHOLE_AGAIN (read_again_whole)."""
     crops = [crop_quad(card, quad * PX_PER_MM)[0] for _, quad in strips]
     recognitions = recognizer.recognize(crops, base_width)
     decodings = [
@@ -485,7 +508,7 @@ def _read_quads(
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address, continued)) is not None:
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
         lines.append((key, line))
-    return without_stray_wrap(_dates_by_history(lines, recognitions, recognizer.alphabet))
+    return _dates_by_history(lines, recognitions, recognizer.alphabet)
 
 
 def _dates_by_history(

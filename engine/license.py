@@ -76,7 +76,11 @@ class TextReader(Protocol):
     def read_text(self, image: npt.NDArray[np.uint8], screen: bool = False) -> list[TextLine]: ...
 
     def read_card(
-        self, image: npt.NDArray[np.uint8], frame: CardFrame, expected_side: Side | None = None
+        self,
+        image: npt.NDArray[np.uint8],
+        frame: CardFrame,
+        expected_side: Side | None = None,
+        read_seal: bool = True,
     ) -> CardReading: ...
 
 
@@ -243,7 +247,7 @@ def read_card_page(
 ) -> PageResult | None:
     """One card read in card space: its lines placed in card millimetres, classified and parsed by zones.
     `expected_side`: see card_reader.read_card; such a page is returned without a title or an ID number."""
-    reading = reader.read_card(image, frame, expected_side=expected_side)
+    reading = reader.read_card(image, frame, expected_side=expected_side, read_seal=options.read_authority)
     if reading.side is None:
         return None
     frame, lines, side = reading.frame, reading.lines, reading.side
@@ -287,7 +291,7 @@ def read_whole_image(
         if kind is None:
             continue
         if kind.license_type == "electronic":
-            fields = correct_fields(parse_electronic(group), front=True)
+            fields = asked_fields(correct_fields(parse_electronic(group), front=True), options)
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
             continue
         frame = CardFrame(page_corners(group, kind.side == "back", angle))
@@ -298,12 +302,20 @@ def read_whole_image(
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:
             fields = parse_back(group) if kind.side == "back" else parse_front(group)
-            fields = correct_fields(fields, front=kind.side == "front")
+            fields = asked_fields(correct_fields(fields, front=kind.side == "front"), options)
             card = to_quad(frame.quad)
             adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
             page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
         pages.append(on_card_edges(image, page, options))
     return pages
+
+
+def asked_fields(fields: dict[str, FieldValue], options: ReadOptions) -> dict[str, FieldValue]:
+    """Fields parsed from the whole image's lines, as a card-space reading returns them: without the issuing
+    authority unless it was asked for (ReadOptions.read_authority), so pages compare alike (best_per_side)."""
+    if options.read_authority:
+        return fields
+    return {key: value for key, value in fields.items() if key != "issuing_authority"}
 
 
 def on_card_edges(image: npt.NDArray[np.uint8], page: PageResult, options: ReadOptions) -> PageResult:

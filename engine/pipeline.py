@@ -134,9 +134,11 @@ class Engine:
             if rec.score >= MIN_LINE_SCORE and rec.text.strip()
         ]
 
-    def read_card(self, image: BGRImage, frame: CardFrame, expected_side: Side | None = None) -> CardReading:
+    def read_card(
+        self, image: BGRImage, frame: CardFrame, expected_side: Side | None = None, read_seal: bool = True
+    ) -> CardReading:
         """One card page read in card space (engine.card_reader): upright frame, page, lines in millimetres."""
-        return read_card(self.detector, self.classifier, self.recognizer, image, frame, expected_side)
+        return read_card(self.detector, self.classifier, self.recognizer, image, frame, expected_side, read_seal)
 
     def read_license(self, image: BGRImage, options: ReadOptions | None = None) -> LicenseResult:
         """The license page(s) in a (H, W, 3) uint8 BGR image: fields with scores and quads in its pixels.

@@ -24,6 +24,9 @@ class ReadOptions:
     """Attach each page's rectified card as JPEG bytes (PageResult.adjusted_jpeg)."""
     measure_quality: bool = True
     """Measure each page's quality signals (PageResult.quality, ~10 ms a page); off, they stay at their defaults."""
+    read_authority: bool = True
+    """Read the issuing authority from the main page's seal; off, no page has an issuing_authority, and the seal (a
+    tenth of a main page's recognizer work) is read only to help mend an address whose head is no listed place."""
 
 
 @dataclass(frozen=True)

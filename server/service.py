@@ -57,6 +57,7 @@ class LicenseService:
                     side=request.side,
                     return_adjusted_image=request.return_adjusted_image,
                     measure_quality=request.detect_blur or request.detect_glare or request.detect_border_integrity,
+                    read_authority=request.return_issuing_authority,
                 )
                 result = self._timed("engine", lambda: self.engine.read_license(image, options))
         self.metrics.observe_stages(result.timings_ms)

@@ -81,7 +81,7 @@ def test_bad_parameters_are_ais_0101(client: TestClient, body: dict[str, object]
 def test_null_and_empty_mean_absent(client: TestClient, engine: FakeEngine) -> None:
     body = {"image": image_b64(), "url": None, "side": "", "return_text_location": None}
     assert client.post(V2, json=body).status_code == 200
-    assert engine.calls[-1][1] == ReadOptions(side=None, measure_quality=False)
+    assert engine.calls[-1][1] == ReadOptions(side=None, measure_quality=False, read_authority=False)
 
 
 @pytest.mark.parametrize("side", ["front", "back", "double_side"])
@@ -92,6 +92,7 @@ def test_side_reaches_the_engine(client: TestClient, engine: FakeEngine, side: s
         side=side,  # type: ignore[arg-type]
         return_adjusted_image=True,
         measure_quality=False,  # no quality check was asked for: the engine skips measuring them
+        read_authority=False,  # nor the authority: the engine skips reading the seal
     )
 
 
@@ -101,6 +102,11 @@ def test_a_quality_check_asked_for_has_the_engine_measure_quality(
 ) -> None:
     client.post(V2, json={"image": image_b64(), flag: True})
     assert engine.calls[-1][1].measure_quality
+
+
+def test_the_authority_asked_for_has_the_engine_read_the_seal(client: TestClient, engine: FakeEngine) -> None:
+    client.post(V2, json={"image": image_b64(), "return_issuing_authority": True})
+    assert engine.calls[-1][1].read_authority
 
 
 def test_back_page(client: TestClient, engine: FakeEngine) -> None:

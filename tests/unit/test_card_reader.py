@@ -305,7 +305,7 @@ class WidthRecordingRecognizer:
     def recognize(self, crops, base_width=None):
         self.calls.append((len(crops), base_width))
         text = self.texts[len(self.calls) - 1] if len(self.calls) <= len(self.texts) else ""
-        return [Recognition(text, 0.99, (), np.zeros((8, 3), np.float32)) for _ in crops]
+        return [Recognition(text, 0.99, (), np.full((8, 3), 1 / 3, np.float32)) for _ in crops]
 
 
 class SealDetector:
@@ -327,6 +327,23 @@ def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
     assert again == 3
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
     assert title_width == tight and strip_width is None and detected_width == tight
+
+
+@pytest.mark.parametrize(
+    ("address", "seal_read"), [("", False), ("北京市东城区东四路1号", False), ("置云道区新兴镇", True)]
+)
+# Every strip reads the address, in characters the fake's alphabet lacks: a row's expected texts score -inf alike.
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_a_seal_not_asked_for_is_read_only_to_help_mend_the_address(address: str, seal_read: bool):
+    image = np.full((600, 880, 3), 200, np.uint8)
+    frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
+    recognizer = WidthRecordingRecognizer("机动车驾驶证", address)  # every value strip reads as `address`
+    reading = read_card(SealDetector(), None, recognizer, image, frame, read_seal=False)
+    assert reading.side == "front"
+    # The title and the seal's lines are cut tight; the seal's line found and its two rows missed make three.
+    tight = recognizer.config.tight_line_width
+    seal_crops = sum(count for count, width in recognizer.calls[1:] if width == tight)
+    assert seal_crops == (3 if seal_read else 0)
 
 
 class SealReadingRecognizer(WidthRecordingRecognizer):

@@ -74,7 +74,7 @@ class TextOnlyReader:
         self.screens.append(screen)
         return self.lines
 
-    def read_card(self, image, frame, expected_side=None):
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
         return CardReading(frame, None, 0.0, False, [])
 
 
@@ -92,6 +92,13 @@ def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[di
 def test_new_layout_front_at_any_rotation(degrees):
     (page,) = values(rotate(NEW_FRONT, degrees))
     assert page == {"side": "front", "type": "normal", **NEW_FRONT_FIELDS}
+
+
+def test_an_authority_not_asked_for_is_left_out_of_a_page_read_whole():
+    assert "issuing_authority" in NEW_FRONT_FIELDS
+    (page,) = values(NEW_FRONT, ReadOptions(read_authority=False))
+    others = {key: value for key, value in NEW_FRONT_FIELDS.items() if key != "issuing_authority"}
+    assert page == {"side": "front", "type": "normal", **others}
 
 
 def test_merged_label_and_value_lines_are_split():
@@ -162,7 +169,7 @@ class LayoutGuessingReader(TextOnlyReader):
     """Gives the whole-image lines; in card space, a frame guessed from them shows the title's start but not its end,
     and text where the main page prints its dates (the frame is off): a main page told only by where text sits."""
 
-    def read_card(self, image, frame, expected_side=None):
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
         return CardReading(
             frame, "front", 0.6, True, [TextLine("1999-02-22", 0.9, ((34, 33), (55, 33), (55, 37), (34, 37)))]
         )
@@ -197,7 +204,7 @@ class CardOnlyReader:
     def read_text(self, image, screen=False):
         return []
 
-    def read_card(self, image, frame, expected_side=None):
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
         def card_line(text, x0, y0, x1, y1):
             return TextLine(text, 0.9, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
@@ -210,7 +217,7 @@ class BlurredLabelsReader(TextOnlyReader):
     space, blur takes the title and a digit of the number, so the page tells its side only by where its text sits,
     and is read only when that side is expected (as card_reader.read_card does)."""
 
-    def read_card(self, image, frame, expected_side=None):
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
         if expected_side != "front":
             return CardReading(frame, None, 0.0, False, [])
         return CardReading(frame, "front", 0.6, False, [card_line("A2", 45, 45, 52, 50)])
@@ -272,7 +279,7 @@ class WalletReader:
     def read_text(self, image, screen=False):
         return []
 
-    def read_card(self, image, frame, expected_side=None):
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
         if frame.quad[0][0] > 900:
             lines = [
                 card_line("驾驶证副页", 56, 3, 80, 8),
