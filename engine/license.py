@@ -253,7 +253,7 @@ def read_card_page(
     frame, lines, side = reading.frame, reading.lines, reading.side
     parse = parse_back_card if side == "back" else parse_front_card
     fields = parse(lines, reading.row_offset)
-    fields = correct_fields(fields, front=side == "front")
+    fields = asked_fields(correct_fields(fields, front=side == "front"), options)  # a seal read to mend the address
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
     if not reading.titled and not has_valid_number(fields) and side != expected_side:
         return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
@@ -311,8 +311,9 @@ def read_whole_image(
 
 
 def asked_fields(fields: dict[str, FieldValue], options: ReadOptions) -> dict[str, FieldValue]:
-    """Fields parsed from the whole image's lines, as a card-space reading returns them: without the issuing
-    authority unless it was asked for (ReadOptions.read_authority), so pages compare alike (best_per_side)."""
+    """Corrected fields without the issuing authority unless it was asked for (ReadOptions.read_authority): the
+    whole image's lines and a seal read only to mend the address give one, and pages must compare alike
+    (best_per_side)."""
     if options.read_authority:
         return fields
     return {key: value for key, value in fields.items() if key != "issuing_authority"}

@@ -91,3 +91,22 @@ def test_an_open_wallets_back_page_record_takes_the_probation_note_its_main_page
     assert mended.fields["record"].value == "实习期至2021年11月14日。"
     alone = same_holder_on_both([back])  # a back page alone has no first issue date to go by
     assert alone[0].fields["record"].value == "四至2021年11月114日"
+
+
+class SealReader:
+    """Reads a titled main page whose seal was read (the authority asked for, or its city needed for the address)."""
+
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
+        from tests.unit.test_card_fields import NEW_FRONT
+
+        return CardReading(frame, "front", 0.95, True, NEW_FRONT)
+
+
+def test_a_page_has_an_authority_only_when_it_was_asked_for():
+    frame = CardFrame(np.array(EDGES, np.float32))
+    image = np.zeros((800, 1100, 3), np.uint8)
+    asked = read_card_page(SealReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
+    unasked = read_card_page(SealReader(), image, frame, ReadOptions(read_authority=False))  # type: ignore[arg-type]
+    assert asked is not None and unasked is not None
+    assert asked.fields["issuing_authority"].value == "河北省秦皇岛市公安局交通警察支队"
+    assert unasked.fields == {key: value for key, value in asked.fields.items() if key != "issuing_authority"}
