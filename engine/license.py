@@ -120,6 +120,8 @@ def read_license(
         pages = chosen[:1]
     if options.measure_quality:
         pages = [with_quality(image, page) for page in pages]
+    if options.return_adjusted_image:
+        pages = [with_adjusted_image(image, page) for page in pages]
     return LicenseResult(pages=tuple(pages), timings_ms=timings)
 
 
@@ -129,6 +131,14 @@ def with_quality(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
     if page.card_quad is None:
         return page
     return replace(page, quality=page_quality(image, CardFrame(np.array(page.card_quad, dtype=np.float32))))
+
+
+def with_adjusted_image(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
+    """A page returned with its card warped flat as JPEG bytes (adjusted_image), made, as the quality signals are,
+    only for the pages kept and from their final card quad. Screenshots have no card."""
+    if page.card_quad is None:
+        return page
+    return replace(page, adjusted_jpeg=adjusted_image(image, page.card_quad))
 
 
 def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
@@ -210,9 +220,7 @@ def with_found_edges(chosen: list[PageResult], found: list[PageResult]) -> list[
             ),
             None,
         )
-        framed.append(
-            page if same is None else replace(page, card_quad=same.card_quad, adjusted_jpeg=same.adjusted_jpeg)
-        )
+        framed.append(page if same is None else replace(page, card_quad=same.card_quad))
     return framed
 
 
@@ -264,7 +272,6 @@ def read_card_page(
         fields=fields,
         side_confidence=reading.side_confidence,
         card_quad=card,
-        adjusted_jpeg=adjusted_image(image, card) if options.return_adjusted_image else None,
     )
 
 
@@ -303,10 +310,8 @@ def read_whole_image(
         if page is None:
             fields = parse_back(group) if kind.side == "back" else parse_front(group)
             fields = asked_fields(correct_fields(fields, front=kind.side == "front"), options)
-            card = to_quad(frame.quad)
-            adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
-            page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=card, adjusted_jpeg=adjusted)
-        pages.append(on_card_edges(image, page, options))
+            page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=to_quad(frame.quad))
+        pages.append(on_card_edges(image, page))
     return pages
 
 
@@ -319,7 +324,7 @@ def asked_fields(fields: dict[str, FieldValue], options: ReadOptions) -> dict[st
     return {key: value for key, value in fields.items() if key != "issuing_authority"}
 
 
-def on_card_edges(image: npt.NDArray[np.uint8], page: PageResult, options: ReadOptions) -> PageResult:
+def on_card_edges(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
     """A page framed by its text, its card quad moved to the card's edges near it where they frame the card clearly
     better (card_locate.fit_to_edges): text geometry misses the card by ~5-10% of its width, and a card the finder
     passed over (glare, a busy surface) still shows most of its border there. Fields keep the quads they were read
@@ -327,11 +332,7 @@ def on_card_edges(image: npt.NDArray[np.uint8], page: PageResult, options: ReadO
     if page.card_quad is None:
         return page
     fitted = fit_to_edges(image, np.array(page.card_quad, dtype=np.float32))
-    if fitted is None:
-        return page
-    card = to_quad(fitted)
-    adjusted = adjusted_image(image, card) if options.return_adjusted_image else None
-    return replace(page, card_quad=card, adjusted_jpeg=adjusted)
+    return page if fitted is None else replace(page, card_quad=to_quad(fitted))
 
 
 def page_corners(lines: list[PlacedLine], back: bool, angle: float) -> npt.NDArray[np.float32]:

@@ -1,11 +1,12 @@
 """Choosing among the pages read from one photo (engine/license.py), on hand-built page results (no images)."""
 
+import cv2
 import numpy as np
 
 from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.geometry import to_quad
-from engine.license import read_card_page, same_holder_on_both, with_found_edges
+from engine.license import read_card_page, read_license, same_holder_on_both, with_found_edges
 from engine.results import FieldValue, PageResult, Quad, ReadOptions, Side
 
 
@@ -74,6 +75,9 @@ class OutlinedReader:
     def read_card(self, image, frame, expected_side=None, read_seal=True):
         return CardReading(frame, "front", 0.95, True, [], outline=self.outline)
 
+    def read_text(self, image, screen=False):
+        return []  # the whole image shows no text: the page read in card space stands
+
 
 def test_a_page_reports_the_cards_outline_where_a_side_was_cut_off():
     frame = CardFrame(np.array(EDGES, np.float32))
@@ -110,3 +114,15 @@ def test_a_page_has_an_authority_only_when_it_was_asked_for():
     assert asked is not None and unasked is not None
     assert asked.fields["issuing_authority"].value == "河北省秦皇岛市公安局交通警察支队"
     assert unasked.fields == {key: value for key, value in asked.fields.items() if key != "issuing_authority"}
+
+
+def test_an_adjusted_image_is_made_only_when_asked_and_from_the_pages_final_outline():
+    frame = CardFrame(np.array(EDGES, np.float32))
+    image = np.zeros((800, 1100, 3), np.uint8)
+    asked = read_license(OutlinedReader(), image, ReadOptions(return_adjusted_image=True), locate=lambda _: [frame])  # type: ignore[arg-type]
+    unasked = read_license(OutlinedReader(), image, ReadOptions(), locate=lambda _: [frame])  # type: ignore[arg-type]
+    assert unasked.pages[0].adjusted_jpeg is None
+    jpeg = asked.pages[0].adjusted_jpeg
+    assert jpeg is not None
+    warped = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert warped.shape[:2] == (600, 920)  # the outline's 920 px, not the frame's 880: the cut-off side moved out
