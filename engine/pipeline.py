@@ -26,7 +26,7 @@ from engine.results import LicenseResult, ReadOptions, Side, TextLine
 from engine.runtime import Runtime
 from engine.shapes import DETECTION_SIDE_STEP, LINE_WIDTHS, ShapePolicy
 from engine.textcls import LineClassifier
-from engine.textdet import TextDetector
+from engine.textdet import TextDetector, detection_ratio
 from engine.textrec import TextRecognizer, build_alphabet, parse_dictionary
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,10 @@ class Engine:
             for quad, rec in zip(quads, recognitions, strict=True)
             if rec.score >= MIN_LINE_SCORE and rec.text.strip()
         ]
+
+    def detection_scale(self, height: int, width: int) -> float:
+        """The scale read_text detects text at in an image of this size (the detection's side limit)."""
+        return detection_ratio(height, width, self.config.detection)
 
     def read_card(
         self, image: BGRImage, frame: CardFrame, expected_side: Side | None = None, read_seal: bool = True

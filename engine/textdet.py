@@ -50,17 +50,21 @@ def resize_for_detection(
 ) -> tuple[npt.NDArray[np.uint8], DetectionInput]:
     """Scale (H, W, 3) so its sides are multiples of 32 within the configured limit (PaddleOCR DetResizeForTest)."""
     height, width = image.shape[:2]
-    if config.limit_type == "max":
-        ratio = min(1.0, config.limit_side_len / max(height, width))
-    elif config.limit_type == "min":
-        ratio = min(max(1.0, config.limit_side_len / min(height, width)), MAX_LONG_SIDE / max(height, width))
-    else:
-        raise ValueError(f"limit_type must be 'max' or 'min', got {config.limit_type!r}")
+    ratio = detection_ratio(height, width, config)
     resized_height = max(round(height * ratio / SIDE_MULTIPLE) * SIDE_MULTIPLE, SIDE_MULTIPLE)
     resized_width = max(round(width * ratio / SIDE_MULTIPLE) * SIDE_MULTIPLE, SIDE_MULTIPLE)
     resized = cv2.resize(image, (resized_width, resized_height))
     meta = DetectionInput(height, width, resized_height / height, resized_width / width)
     return np.asarray(resized, dtype=np.uint8), meta
+
+
+def detection_ratio(height: int, width: int, config: DetectionConfig) -> float:
+    """The scale detection reads an image of this size at (before rounding its sides to SIDE_MULTIPLE)."""
+    if config.limit_type == "max":
+        return min(1.0, config.limit_side_len / max(height, width))
+    if config.limit_type == "min":
+        return min(max(1.0, config.limit_side_len / min(height, width)), MAX_LONG_SIDE / max(height, width))
+    raise ValueError(f"limit_type must be 'max' or 'min', got {config.limit_type!r}")
 
 
 def normalize(

@@ -74,6 +74,9 @@ class TextOnlyReader:
         self.screens.append(screen)
         return self.lines
 
+    def detection_scale(self, height, width):
+        return 1.0  # the fixtures' lines are what detection found in the whole image, at any size
+
     def read_card(self, image, frame, expected_side=None, read_seal=True):
         return CardReading(frame, None, 0.0, False, [])
 
@@ -430,3 +433,57 @@ def test_each_page_carries_its_quality_signals(left, cut_off):
     image = np.zeros((800, 1100, 3), dtype=np.uint8)
     (page,) = read_license(CardOnlyReader(), image, ReadOptions(), locate=lambda _: [frame]).pages
     assert (page.quality.border_incomplete > 0.8) is cut_off
+
+
+def shifted(lines: list[TextLine], dx: float, dy: float) -> list[TextLine]:
+    return [TextLine(tl.text, tl.score, tuple((x + dx, y + dy) for x, y in tl.quad)) for tl in lines]  # type: ignore[misc]
+
+
+def coordinates_photo(height: int, width: int) -> np.ndarray:
+    """A photo whose pixels tell where they are: a crop's top-left pixel gives the crop's origin."""
+    ys, xs = np.indices((height, width))
+    return np.dstack([xs % 256, ys % 256, xs // 256 + 16 * (ys // 256)]).astype(np.uint8)
+
+
+def origin(crop: np.ndarray) -> tuple[int, int]:
+    blue, green, red = (int(value) for value in crop[0, 0])
+    return (red % 16) * 256 + blue, (red // 16) * 256 + green
+
+
+class ShrinkingReader(TextOnlyReader):
+    """Detection scales an image down to 960 px on its long side. In the whole photo it misses the page's address
+    (small print); a crop around the page, seen larger, shows it. Lines are in the pixels of the image read."""
+
+    def __init__(self, page_at: tuple[float, float]) -> None:
+        super().__init__([])
+        self.page_at = page_at
+        self.shapes: list[tuple[int, ...]] = []
+
+    def read_text(self, image, screen=False):
+        self.shapes.append(image.shape)
+        left, top = origin(image)
+        whole = len(self.shapes) == 1
+        page = [tl for tl in NEW_FRONT if not (whole and tl.text.startswith("内蒙古"))]
+        return shifted(page, self.page_at[0] - left, self.page_at[1] - top)
+
+    def detection_scale(self, height, width):
+        return min(1.0, 960 / max(height, width))
+
+
+def test_a_small_page_in_a_large_photo_is_read_again_from_a_crop_around_it():
+    reader = ShrinkingReader(page_at=(1500.0, 1200.0))
+    result = read_license(reader, coordinates_photo(3000, 4000), ReadOptions(), locate=lambda _: [])
+    whole, crop = reader.shapes
+    assert whole[:2] == (3000, 4000)
+    assert crop[0] < 1500 and crop[1] < 2000  # the page and a margin, not the photo
+    (page,) = result.pages
+    address = page.fields["address"]
+    assert address.value == NEW_FRONT_FIELDS["address"]
+    assert address.quad is not None and address.quad[0][0] >= 1500 + 194 - 1  # in the photo's pixels
+
+
+def test_a_page_detection_sees_nearly_at_full_size_is_not_read_again():
+    reader = ShrinkingReader(page_at=(100.0, 100.0))
+    result = read_license(reader, coordinates_photo(900, 1200), ReadOptions(), locate=lambda _: [])
+    assert len(reader.shapes) == 1  # read at 0.8 of its size already: a crop would gain at most 1.25
+    assert "address" not in result.pages[0].fields
