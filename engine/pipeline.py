@@ -135,7 +135,7 @@ class Engine:
         ]
 
     def detection_scale(self, height: int, width: int) -> float:
-        """The scale read_text detects text at in an image of this size (the detection's side limit)."""
+        """The scale read_text (not of a screen) detects text at in an image of this size: its side limit."""
         return detection_ratio(height, width, self.config.detection)
 
     def read_card(
