@@ -40,7 +40,7 @@ from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
-from engine.layout.side import TITLED_CONFIDENCE, classify_page
+from engine.layout.side import TITLED_CONFIDENCE, PageKind, classify_page
 from engine.quality import page_quality
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot
@@ -301,14 +301,11 @@ def read_whole_image(
     lines = reader.read_text(image, screen)
     if not lines:
         raise NoLicenseFound("no text was found in the image")
-    if not screen:
-        lines = read_closer(reader, image, lines)
-    angle = reading_angle(lines)
+    angle, groups = license_groups(lines)
+    if not screen and (closer := read_closer(reader, image, angle, groups)):
+        angle, groups = license_groups(closer)
     pages = []
-    for group in split_pages(split_at_labels(place_lines(lines, angle))):
-        kind = classify_page(group)
-        if kind is None:
-            continue
+    for group, kind in groups:
         if kind.license_type == "electronic":
             fields = asked_fields(correct_fields(parse_electronic(group), front=True), options)
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
@@ -327,32 +324,41 @@ def read_whole_image(
     return pages
 
 
-def read_closer(reader: TextReader, image: npt.NDArray[np.uint8], lines: list[TextLine]) -> list[TextLine]:
-    """The whole image's lines, read again from a crop around the license pages they show when the crop lets
-    detection see the pages' text at least CLOSER_MIN_GAIN times larger (TextReader.detection_scale); the crop's
-    lines in the image's pixels, unless it shows none."""
+def license_groups(lines: list[TextLine]) -> tuple[float, list[tuple[list[PlacedLine], PageKind]]]:
+    """The lines' reading angle, and their groups that show a license page (layout.pages), each with its kind."""
     angle = reading_angle(lines)
-    pages = [
+    groups = [
         (group, kind)
         for group in split_pages(split_at_labels(place_lines(lines, angle)))
         if (kind := classify_page(group)) is not None
     ]
-    if not pages or any(kind.license_type == "electronic" for _, kind in pages):
-        return lines  # an electronic license is a phone's screen, read whole
-    corners = [page_corners(group, kind.side == "back", angle) for group, kind in pages]
-    points = np.concatenate(corners)
+    return angle, groups
+
+
+def read_closer(
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    angle: float,
+    groups: list[tuple[list[PlacedLine], PageKind]],
+) -> list[TextLine]:
+    """The lines of a crop around the license pages the whole image's `groups` show, in the image's pixels, when
+    the crop lets detection see the pages' text at least CLOSER_MIN_GAIN times larger (TextReader.detection_scale);
+    [] when it does not, or shows none."""
+    if not groups or any(kind.license_type == "electronic" for _, kind in groups):
+        return []  # an electronic license is a phone's screen, read whole
+    points = np.concatenate([page_corners(group, kind.side == "back", angle) for group, kind in groups])
     low, high = points.min(axis=0), points.max(axis=0)
     height, width = image.shape[:2]
     left, top = (int(value) for value in np.maximum(low - CLOSER_MARGIN * (high - low), 0))
     right, bottom = (int(value) for value in np.minimum(high + CLOSER_MARGIN * (high - low), (width, height)))
     if right <= left or bottom <= top:
-        return lines
+        return []
     gain = reader.detection_scale(bottom - top, right - left) / reader.detection_scale(height, width)
     if gain < CLOSER_MIN_GAIN:
-        return lines
+        return []
     closer = reader.read_text(np.ascontiguousarray(image[top:bottom, left:right]))
     shift = np.array((left, top), dtype=np.float32)
-    return [replace(line, quad=to_quad(np.array(line.quad, dtype=np.float32) + shift)) for line in closer] or lines
+    return [replace(line, quad=to_quad(np.array(line.quad, dtype=np.float32) + shift)) for line in closer]
 
 
 def asked_fields(fields: dict[str, FieldValue], options: ReadOptions) -> dict[str, FieldValue]:
