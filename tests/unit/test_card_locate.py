@@ -12,6 +12,8 @@ from engine.card_locate import (
     INNER_MAX_EDGES_PER_RUN,
     OTHER_CARD_PICKS,
     REFINED_CANDIDATES,
+    SURFACE_MIN_COMPLETE,
+    SURFACE_RING_WEIGHT,
     LocatedCard,
     _best_distinct,
     _best_distinct_hypotheses,
@@ -209,6 +211,26 @@ def test_a_card_on_a_surface_of_nearly_its_colour_is_found_from_its_faint_border
     truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
     image = place([truth], np.full((900, 1200, 3), surface, np.uint8), photo_box=False)
     assert best_error(truth, image) < TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("patch_share", "ring_weight", "min_complete"),
+    [
+        (0.0, SURFACE_RING_WEIGHT, SURFACE_MIN_COMPLETE),  # the whole frame is card-coloured cloth
+        (0.08, 1.0, SURFACE_MIN_COMPLETE),  # ~88% covered: the border must vouch, the ring still counts in full
+        (0.25, 1.0, 0.0),  # a plain surface with card colour here and there
+    ],
+)
+def test_a_card_coloured_surface_makes_the_border_vouch(patch_share, ring_weight, min_complete):
+    """A quad along the frame's edges and one stray line (its border ~18% seen) must not outscore a card on a
+    cloth of its colour: from SURFACE_COMPLETE_COVERAGE on, such quads are dropped; only from SURFACE_COVERAGE on
+    does the card colour just outside a quad stop vetoing it."""
+    truth = np.array([(420, 120), (1130, 230), (1110, 700), (400, 740)], np.float32)
+    surface = np.full((900, 1200, 3), (190, 222, 190), np.uint8)  # card colour on the strict map
+    side = np.sqrt(patch_share)
+    cv2.rectangle(surface, (0, 0), (int(1200 * side), int(900 * side)), (60, 90, 40), -1)  # a dark patch
+    _, scoring = _refined_candidates(place([truth], surface, photo_box=False))
+    assert (scoring.ring_weight, scoring.min_complete) == (ring_weight, min_complete)
 
 
 @pytest.mark.parametrize(
