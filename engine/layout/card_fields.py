@@ -59,6 +59,10 @@ PADDED_DATE_SCORE = 0.3
 REBUILT_NUMBER_SCORE = 0.8
 # Confidence that blank record rows are blank: nothing legible was read there.
 BLANK_RECORD_SCORE = 0.9
+# ... and that they are blank when digits but no Chinese were read there: a probation note's date, its characters
+# lost to blur, in each of the 10 such rows on seeds 2026/4242/9090/5555 (hard photos; `202305919`, `20211122`).
+# The record stays empty, as no note can be told from digits alone, but flagged for a person.
+UNREAD_RECORD_SCORE = 0.3
 # The 记录 label's characters, which a frame found a few millimetres off (a sleeve's edge) moves into the record row;
 # no record starts with them (seed 9090 photo img_0051 read `录` as its record at 0.91).
 RECORD_LABEL = "记录"
@@ -167,14 +171,15 @@ def parse_back_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) ->
 
 def _record(chars: list[PlacedChar]) -> FieldValue:
     """The 记录 rows exactly as printed, full-width punctuation kept; `""` when the rows are blank (the page has
-    the field, it is empty). Records are Chinese sentences: a reading without a Chinese character is the ruled
-    lines or a stamp's edge, not a record."""
+    the field, it is empty). Records are Chinese sentences: a reading without a Chinese character is no record (the
+    ruled lines, a stamp's edge, or a note's bare digits), and one with digits leaves the blank unsure."""
     printed = [char for char in chars if _is_printed(char.text)]
     while printed and printed[0].text in RECORD_LABEL:
         printed.pop(0)
     value = _value(_text(printed), printed) if printed else None
     if value is None or not any(_is_cjk(character) for character in str(value.value)):
-        return FieldValue(value="", score=BLANK_RECORD_SCORE, quad=None)
+        unread = value is not None and any(character.isdigit() for character in str(value.value))
+        return FieldValue(value="", score=UNREAD_RECORD_SCORE if unread else BLANK_RECORD_SCORE, quad=None)
     return value
 
 

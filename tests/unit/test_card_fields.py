@@ -1,7 +1,7 @@
 """The card-space parser on hand-built lines in card millimetres (no images): characters go to the zone that holds
 them, so labels read with their values drop out, and every print layout comes out in the API's normalized form."""
 
-from engine.layout.card_fields import parse_back_card, parse_front_card
+from engine.layout.card_fields import BLANK_RECORD_SCORE, UNREAD_RECORD_SCORE, parse_back_card, parse_front_card
 from engine.layout.row_offset import RowOffset
 from engine.results import TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
@@ -108,8 +108,16 @@ def test_back_page_with_a_record_keeps_its_full_width_stop():
 
 
 def test_blank_record_rows_give_an_empty_record_not_the_ruling():
-    assert parse_back_card(BACK)["record"].value == ""
+    blank = parse_back_card(BACK)["record"]
+    assert (blank.value, blank.score) == ("", BLANK_RECORD_SCORE)
     assert parse_back_card([*BACK, line("1022520722277", 12.5, 60.0, 23.6)])["record"].value == ""
+
+
+def test_digits_alone_on_the_record_rows_leave_the_record_empty_but_unsure():
+    """A probation note blurred past its Chinese reads as its date's digits: no record can be told from them, and
+    the rows are not known to be blank either."""
+    record = parse_back_card([*BACK, line("202305919", 30.0, 52.0, 23.6)])["record"]
+    assert (record.value, record.score) == ("", UNREAD_RECORD_SCORE)
 
 
 def test_the_record_label_moved_into_its_row_is_no_record():
