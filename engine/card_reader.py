@@ -495,7 +495,7 @@ def _read_keyed(
     )
     lines: list[tuple[str, TextLine]] = []
     for (key, quad), rec, decoded in zip(strips, recognitions, decodings, strict=True):
-        line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions)
+        line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions, rec.lost)
         ends_address = key == ("address2" if wrapped else "address")
         if decoded is not None and decoded.valid:
             if decoded.text != rec.text:
@@ -506,7 +506,9 @@ def _read_keyed(
                     decoded.text, decoded.score, line.quad, char_scores, carried_positions(rec, decoded.text)
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address, continued)) is not None:
-            line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual))
+            # Characters it adds may be the skipped ones: their marks go (as where a grammar accepts the reading).
+            lost = rec.lost if len(usual) <= len(rec.text) else ()
+            line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual), lost)
         lines.append((key, line))
     return _dates_by_history(lines, recognitions, recognizer.alphabet)
 

@@ -39,6 +39,9 @@ class TextLine:
     char_scores: tuple[float, ...] = ()
     char_positions: tuple[float, ...] = ()
     """Each character's centre along the line from corner 0 to corner 1, as a share of its length."""
+    lost: tuple[tuple[float, float], ...] = ()
+    """Where the recognizer likely skipped a character (textrec.lost_steps): along the line as char_positions, and
+    the probability that nothing is there."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,10 @@
 """The card-space parser on hand-built lines in card millimetres (no images): characters go to the zone that holds
 them, so labels read with their values drop out, and every print layout comes out in the API's normalized form."""
 
+from dataclasses import replace
+
+import pytest
+
 from engine.layout.card_fields import BLANK_RECORD_SCORE, UNREAD_RECORD_SCORE, parse_back_card, parse_front_card
 from engine.layout.row_offset import RowOffset
 from engine.results import TextLine
@@ -201,3 +205,27 @@ def test_an_id_number_that_lost_birth_digits_under_glare_is_rebuilt_from_the_bir
     assert "number" not in parse_front_card(padded)
     other_sex = [tl for tl in others if tl.text != "女"] + [short, line("男", 48.0, 51.5, 17.9)]
     assert "number" not in parse_front_card(other_sex)
+
+
+def test_a_character_skipped_inside_the_name_caps_its_score_at_blank_s_probability():
+    """丁强蕾 blurred reads 丁强 at 0.998, its 蕾 skipped: blank won there with 0.29."""
+    name = replace(line("丁强", 12.0, 36.0, 17.6), char_positions=(0.15, 0.45), lost=((0.8, 0.29),))
+    fields = parse_back_card([line for line in BACK if line.text != "谢乐桃"] + [name])
+    assert (fields["name"].value, fields["name"].score) == ("丁强", 0.29)
+    assert fields["number"].score == pytest.approx(0.99)  # other fields keep theirs
+
+
+def test_a_skipped_character_that_another_line_read_leaves_the_name_s_score():
+    name = replace(line("丁强", 12.0, 36.0, 17.6), char_positions=(0.15, 0.45), lost=((0.8, 0.29),))
+    third = line("蕾", 29.4, 33.0, 17.6)  # the detector's own box around the character the strip skipped
+    fields = parse_back_card([line for line in BACK if line.text != "谢乐桃"] + [name, third])
+    assert fields["name"].value == "丁强蕾"
+    assert fields["name"].score == pytest.approx(0.99)
+
+
+def test_a_skipped_character_outside_the_checked_zones_changes_no_score():
+    """File numbers have a grammar of their own; a mark there caps nothing."""
+    file_number = replace(line("150402123456", 55.5, 80.0, 17.6), lost=((0.5, 0.2),))
+    fields = parse_back_card([line for line in BACK if line.text != "150402123456"] + [file_number])
+    scores = {key: value.score for key, value in fields.items() if key != "record"}
+    assert scores == pytest.approx(dict.fromkeys(("number", "name", "file_number"), 0.99))

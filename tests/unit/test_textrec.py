@@ -10,6 +10,7 @@ from engine.textrec import (
     build_alphabet,
     carried_positions,
     ctc_greedy_decode,
+    lost_steps,
     padded_batches,
     parse_dictionary,
     resize_line,
@@ -48,6 +49,46 @@ def test_score_is_mean_of_kept_steps_only():
 
 def test_all_blank_gives_empty_text_and_zero_score():
     assert ctc_greedy_decode(one_hot_steps([0, 0, 0]), ALPHABET)[:2] == ("", 0.0)
+
+
+def spread_step(blank: float, best: int, best_probability: float) -> np.ndarray:
+    """One step whose non-blank probability is spread: `best` takes `best_probability`, the rest share what is left."""
+    step = np.full(len(ALPHABET), (1 - blank - best_probability) / (len(ALPHABET) - 2), dtype=np.float32)
+    step[0], step[best] = blank, best_probability
+    return step
+
+
+def test_a_step_that_blank_wins_on_under_half_its_probability_is_a_skipped_character():
+    # 张 . . . [blank 0.29, C 0.28, the rest spread] . . . 1: greedy reads 张1, yet a character likely stood between.
+    probabilities = one_hot_steps([5, 0, 0, 0, 0, 0, 0, 0, 2])
+    probabilities[4] = spread_step(0.29, 4, 0.28)
+    assert ctc_greedy_decode(probabilities, ALPHABET)[0] == "张1"
+    assert lost_steps(probabilities).tolist() == [4]
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        spread_step(0.55, 4, 0.2),  # blank holds most of the probability: nothing is there
+        spread_step(0.4, 5, 0.3),  # the tail of the 张 greedy emits two steps before: no other character
+    ],
+)
+def test_a_sure_blank_or_a_neighbour_s_tail_is_no_skipped_character(step):
+    probabilities = one_hot_steps([0, 5, 0, 0, 0, 0, 0, 2])
+    probabilities[3] = step
+    assert lost_steps(probabilities).tolist() == []
+
+
+def test_the_recognizer_reports_skipped_characters_where_they_sit_on_the_crop():
+    def run(tensor: np.ndarray) -> np.ndarray:
+        probabilities = np.tile(one_hot_steps([5, 0, 0, 0, 0, 0, 0, 2]), (tensor.shape[0], 2, 1))  # 16 steps
+        probabilities[:, 4] = spread_step(0.3, 4, 0.25)
+        probabilities[:, 12] = spread_step(0.3, 4, 0.25)  # in the padding right of the crop: not reported
+        return probabilities
+
+    crop = np.full((48, 160, 3), 255, dtype=np.uint8)  # padded to the base width 320: steps 8-15 are padding
+    (result,) = TextRecognizer(run, ALPHABET, RecognitionConfig()).recognize([crop])
+    assert [(round(position, 3), round(blank, 2)) for position, blank in result.lost] == [(0.562, 0.3)]
 
 
 def test_dictionary_lines_keep_spaces_and_full_width_characters():
