@@ -68,15 +68,22 @@ def ctc_greedy_decode(
 
 def kept_steps(probabilities: npt.NDArray[np.float32]) -> npt.NDArray[np.intp]:
     """Indices of the time steps greedy decoding keeps: each step's best class, repeats collapsed, blanks dropped."""
-    best = probabilities.argmax(axis=1)
+    return kept_steps_of(probabilities.argmax(axis=1))
+
+
+def kept_steps_of(best: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """kept_steps from each step's best class."""
     keep = best != BLANK
     keep[1:] &= best[1:] != best[:-1]
     return np.flatnonzero(keep)
 
 
-def lost_steps(probabilities: npt.NDArray[np.float32]) -> npt.NDArray[np.intp]:
-    """Indices of the time steps where a character was likely skipped (LOST_BLANK_MAX, LOST_STEP_REACH)."""
-    best = probabilities.argmax(axis=1)
+def lost_steps(
+    probabilities: npt.NDArray[np.float32], best: npt.NDArray[np.intp] | None = None
+) -> npt.NDArray[np.intp]:
+    """Indices of the time steps where a character was likely skipped (LOST_BLANK_MAX, LOST_STEP_REACH); `best`:
+    each step's best class, when already known."""
+    best = probabilities.argmax(axis=1) if best is None else best
     unsure = np.flatnonzero((best == BLANK) & (probabilities[:, BLANK] < LOST_BLANK_MAX))
     lost = []
     for step in unsure:
@@ -196,11 +203,12 @@ class TextRecognizer:
             rows = self._shapes.batch_rows(len(batch), self.config.batch_size)
             probabilities = self._run(pad_to(tensor, (rows, *tensor.shape[1:])))
             for row, index in enumerate(batch):
-                steps = kept_steps(probabilities[row])
+                best = probabilities[row].argmax(axis=1)
+                steps = kept_steps_of(best)
                 text, score, char_scores = decode_steps(probabilities[row], steps, self.alphabet)
                 width = resized_width(crops[index], height)
                 positions = step_positions(steps, probabilities.shape[1], batch_width, width)
-                lost = lost_steps(probabilities[row])
+                lost = lost_steps(probabilities[row], best)
                 lost_at = step_positions(lost, probabilities.shape[1], batch_width, width)
                 skipped = tuple(
                     (position, float(probabilities[row, step, BLANK]))
