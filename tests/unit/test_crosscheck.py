@@ -5,6 +5,7 @@ import pytest
 from engine.layout.crosscheck import (
     CORRECTED_SCORE,
     IMPOSSIBLE_SCORE,
+    UNREAD_PAGE_BLANK_RECORD_SCORE,
     correct_fields,
     correct_validity,
     first_period_end,
@@ -186,3 +187,22 @@ def test_values_no_license_prints_are_returned_unsure():
     assert {field.score for field in impossible.values()} == {IMPOSSIBLE_SCORE}
     for record in ("2021年07月14日", "北期2023005月29日1"):  # the note's head lost, or its 年 misread
         assert correct_fields(page(record=record), front=False)["record"].score == IMPOSSIBLE_SCORE
+
+
+@pytest.mark.parametrize(
+    ("number", "score"),
+    [
+        ("130302199001011238", 0.99),  # the page read well: its record rows are blank
+        ("130302199001011239", UNREAD_PAGE_BLANK_RECORD_SCORE),  # check digit fails
+        (None, UNREAD_PAGE_BLANK_RECORD_SCORE),  # no number read at all
+    ],
+)
+def test_a_blank_record_is_as_sure_as_the_page_was_read(number, score):
+    read = page(name="张三", record="") | ({} if number is None else page(number=number))
+    record = correct_fields(read, front=False)["record"]
+    assert (record.value, record.score) == ("", score)
+
+
+def test_a_record_read_is_not_touched_by_the_number():
+    record = correct_fields(page(record="实习期至2007年06月24日。"), front=False)["record"]
+    assert record.score == 0.99
