@@ -498,6 +498,7 @@ def _read_keyed(
         line = TextLine(rec.text, rec.score, to_quad(quad), rec.char_scores, rec.char_positions, rec.lost)
         ends_address = key == ("address2" if wrapped else "address")
         if decoded is not None and decoded.valid:
+            line = replace(line, lost=())  # its grammar vouches for every character, none skipped
             if decoded.text != rec.text:
                 # A mended character keeps the greedy reading's score when the lengths match; else the line's applies.
                 same_length = len(decoded.text) == len(rec.text)
@@ -506,7 +507,7 @@ def _read_keyed(
                     decoded.text, decoded.score, line.quad, char_scores, carried_positions(rec, decoded.text)
                 )
         elif (usual := _usual_reading(key, rec, recognizer.alphabet, ends_address, continued)) is not None:
-            # Characters it adds may be the skipped ones: their marks go (as where a grammar accepts the reading).
+            # Characters it adds may be the skipped ones: their marks then go.
             lost = rec.lost if len(usual) <= len(rec.text) else ()
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual), lost)
         lines.append((key, line))
