@@ -493,3 +493,17 @@ def test_a_quad_placed_by_text_stays_where_no_card_edges_frame_it_better():
     image = place([truth], background("plain", np.random.default_rng(0)))
     inside = rotated_quad((600, 450), 420, 0).astype(np.float32)
     assert fit_to_edges(image, inside) is None
+
+
+def test_a_quad_placed_by_text_keeps_to_the_card_not_a_stronger_edge_past_it():
+    """An open wallet's leather runs 40 px past the page onto a white surface: the wide search jumps to that stronger
+    edge (5.8% off), the near one stops at the card's own border, which has stock just inside it."""
+    truth = rotated_quad((600, 420), 600, 0)
+    surface = np.full((900, 1200, 3), 255, np.uint8)
+    wallet = np.round(truth + np.array([(-40, -40), (40, -40), (40, 40), (-40, 40)])).astype(np.int32)
+    cv2.fillConvexPoly(surface, wallet, (35, 30, 30))
+    image = place([truth], surface)
+    text_frame = (truth + np.array([(6, -8), (6, -8), (6, 8), (6, 8)])).astype(np.float32)
+    fitted = fit_to_edges(image, text_frame)
+    assert fitted is not None
+    assert error(truth, fitted) < TOLERANCE / 4
