@@ -203,11 +203,8 @@ def fit_to_edges(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray | N
     FITTED_MARGIN_GAIN)."""
     image, scale = _at_most(image, LOCATE_MAX_SIDE)
     quad = quad / np.float32(scale)
-    refits = [
-        refit
-        for shares in (FITTED_SEARCH_SHARES, FITTED_NEAR_SEARCH_SHARES)
-        for refit in _refine(image, [(quad, shares)])
-    ]
+    # One _refine each: a batch's roughs must share their number of passes.
+    refits = [_refine(image, [(quad, shares)])[0] for shares in (FITTED_SEARCH_SHARES, FITTED_NEAR_SEARCH_SHARES)]
     fitted = [
         _prefer_inner_borders(image, refined)
         for refined, border_complete, _ in refits

@@ -123,22 +123,27 @@ def without_overlaps(chars: list[PlacedChar]) -> list[PlacedChar]:
     can both read the same character (`姓名白` + `白强`); the surer reading stays."""
     kept: list[PlacedChar] = []
     for char in sorted(chars, key=lambda c: -c.score):
-        reach = OVERLAP * char.height
-        if not any(
-            other.line != char.line and abs(other.x - char.x) < reach and abs(other.y - char.y) < reach
-            for other in kept
-        ):
+        if not _read_elsewhere_at(char, kept):
             kept.append(char)
     return kept
 
 
+def _read_elsewhere_at(char: PlacedChar, others: list[PlacedChar]) -> bool:
+    """Another line of `others` read a character where `char` stands: within OVERLAP of its line height each way."""
+    reach = OVERLAP * char.height
+    return any(
+        other.line != char.line and abs(other.x - char.x) < reach and abs(other.y - char.y) < reach for other in others
+    )
+
+
 def by_zone(
-    lines: list[TextLine], zones: tuple[Zone, ...], row_offset: RowOffset = NO_OFFSET
+    placed: list[PlacedChar], zones: tuple[Zone, ...], row_offset: RowOffset = NO_OFFSET
 ) -> dict[str, list[PlacedChar]]:
-    """Characters grouped by the zone holding their centre, each group in reading order. Zones move with the rows'
-    offset: a frame found a little too tall moves the bottom rows to their zones' edges."""
+    """Placed characters (place_characters) grouped by the zone holding their centre, one per printed position,
+    each group in reading order. Zones move with the rows' offset: a frame found a little too tall moves the bottom
+    rows to their zones' edges."""
     grouped: dict[str, list[PlacedChar]] = {}
-    for char in without_overlaps(place_characters(lines)):
+    for char in without_overlaps(placed):
         key = zone_of(zones, char.x, char.y - row_offset.at(char.y))
         if key is not None:
             grouped.setdefault(key, []).append(char)
@@ -146,17 +151,18 @@ def by_zone(
 
 
 def unsure_where_skipped(
-    fields: dict[str, FieldValue], lines: list[TextLine], zones: tuple[Zone, ...], row_offset: RowOffset
+    fields: dict[str, FieldValue],
+    lines: list[TextLine],
+    placed: list[PlacedChar],
+    zones: tuple[Zone, ...],
+    row_offset: RowOffset,
 ) -> dict[str, FieldValue]:
     """The fields of SKIP_CHECKED_ZONES scored at most the probability that nothing is where their lines likely
-    skipped a character, unless another line read one there (it is then in the value)."""
-    placed = place_characters(lines)
+    skipped a character, unless another line read one there (it is then in the value). `placed`: the lines'
+    characters (place_characters)."""
     capped = dict(fields)
     for mark in place_skipped(lines):
-        reach = OVERLAP * mark.height
-        if any(
-            char.line != mark.line and abs(char.x - mark.x) < reach and abs(char.y - mark.y) < reach for char in placed
-        ):
+        if _read_elsewhere_at(mark, placed):
             continue
         zone = zone_of(zones, mark.x, mark.y - row_offset.at(mark.y))
         for key, keys in SKIP_CHECKED_ZONES.items():
@@ -166,7 +172,8 @@ def unsure_where_skipped(
 
 
 def parse_front_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -> dict[str, FieldValue]:
-    zones = by_zone(lines, FRONT_ZONES, row_offset)
+    placed = place_characters(lines)
+    zones = by_zone(placed, FRONT_ZONES, row_offset)
     fields: dict[str, FieldValue] = {}
     dates = {key: date for key in ("birth", "issue_date") if (date := _first_date(zones.get(key, [])))}
     sex = _first_of(zones.get("sex", []), SEXES)
@@ -187,11 +194,12 @@ def parse_front_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -
     fields.update(_validity(zones.get("validity", [])))
     if authority := _seal(zones.get("seal", [])):
         fields["issuing_authority"] = authority
-    return unsure_where_skipped(fields, lines, FRONT_ZONES, row_offset)
+    return unsure_where_skipped(fields, lines, placed, FRONT_ZONES, row_offset)
 
 
 def parse_back_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -> dict[str, FieldValue]:
-    zones = by_zone(lines, BACK_ZONES, row_offset)
+    placed = place_characters(lines)
+    zones = by_zone(placed, BACK_ZONES, row_offset)
     fields: dict[str, FieldValue] = {}
     if number := _id_number(zones.get("number", [])):
         fields["number"] = number
@@ -201,7 +209,7 @@ def parse_back_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) ->
     if match := FILE_NUMBER.search(_text(chars)):
         fields["file_number"] = _value(match.group(0), chars)
     fields["record"] = _record(zones.get("record", []) + zones.get("record2", []))
-    return unsure_where_skipped(fields, lines, BACK_ZONES, row_offset)
+    return unsure_where_skipped(fields, lines, placed, BACK_ZONES, row_offset)
 
 
 def _record(chars: list[PlacedChar]) -> FieldValue:
