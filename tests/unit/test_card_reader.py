@@ -6,6 +6,7 @@ import pytest
 
 from engine.card import CardFrame
 from engine.card_reader import (
+    CHECKED_NUMBER_SCORE,
     ID_NUMBER_SPAN,
     NUMBER_BOX_CONFIDENCE,
     PX_PER_MM,
@@ -15,6 +16,7 @@ from engine.card_reader import (
     even_ink,
     fit_strip,
     flatten_glare,
+    in_listed_region,
     missed_seal_rows,
     number_box_side,
     plain_main_page_areas,
@@ -27,8 +29,9 @@ from engine.card_reader import (
 )
 from engine.card_reader import _read_quads as read_strips
 from engine.config import RecognitionConfig
-from engine.field_decode import decode_field, field_spec
+from engine.field_decode import FieldCandidate, FieldDecoding, decode_field, field_spec
 from engine.geometry import crop_quad
+from engine.layout.fields import id_check_character, is_valid_id
 from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.side import TITLED_CONFIDENCE
 from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, NUMBER_BOXES_MM, SEAL_ROWS_Y
@@ -586,3 +589,40 @@ def test_an_address_row_that_wraps_gets_its_misread_door_back_by_the_next_rows_d
     recognizer = ScriptedRecognizer([first, wrap, first], ROOM_ALPHABET)  # the address is read again, evened
     address, rest = read_strips(recognizer, BLANK_CARD, strips)
     assert (address.text, rest.text) == ("18号楼2门25", "04号")
+
+
+def _number_decoding(chosen: str, likeliest: str, score: float = 0.95) -> FieldDecoding:
+    candidates = (FieldCandidate(likeliest, 0.4, is_valid_id(likeliest)), FieldCandidate(chosen, 0.1, True))
+    return FieldDecoding(chosen, score, True, candidates if chosen != likeliest else candidates[:1])
+
+
+def _with_check(first17: str) -> str:
+    return first17 + id_check_character(first17)
+
+
+def test_a_number_its_check_digit_moved_into_an_unlisted_region_takes_the_one_listed_region_a_digit_away():
+    # Read 126103... (6 for 0); the check digit's likeliest fix changed a second digit, to 126193: no such division.
+    decoded = in_listed_region(_number_decoding("126193197207134641", "126103197207134641"))
+    assert decoded.text == "120103197207134641"
+    assert decoded.score == CHECKED_NUMBER_SCORE
+
+
+def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_as_chosen_but_unsure():
+    chosen = _with_check("99999919900101123")
+    likeliest = chosen[:-2] + str((int(chosen[-2]) + 1) % 10) + chosen[-1]
+    decoded = in_listed_region(_number_decoding(chosen, likeliest))
+    assert (decoded.text, decoded.score) == (chosen, CHECKED_NUMBER_SCORE)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "likeliest"),
+    [
+        # Read valid outright: its region may be a code retired before 2000, which the list does not hold.
+        ("436192195607035842", "436192195607035842"),
+        # Checked into a listed division.
+        (_with_check("12010319720713464"), "120103197207134640"),
+    ],
+)
+def test_a_number_read_valid_or_checked_into_a_listed_region_is_left_alone(chosen, likeliest):
+    decoded = _number_decoding(chosen, likeliest)
+    assert in_listed_region(decoded) == decoded
