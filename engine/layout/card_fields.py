@@ -304,7 +304,14 @@ def _left_edge(zones: tuple[Zone, ...], key: str) -> float:
 
 
 def _is_cjk(character: str) -> bool:
-    return unicodedata.east_asian_width(character) == "W" and character.isalpha()
+    """A Chinese character, of any CJK ideograph block (the recognizer's alphabet reaches extension B and past)."""
+    return unicodedata.name(character, "").startswith(IDEOGRAPH_NAMES)
+
+
+def _is_foreign_script(character: str) -> bool:
+    """Kana or hangul, which no Chinese license prints: the recognizer's alphabet holds them, and it reads noise
+    under glare or blur as them (`ルア人た` for 中国)."""
+    return unicodedata.name(character, "").startswith(FOREIGN_SCRIPT_NAMES)
 
 
 def _is_name_character(character: str) -> bool:
@@ -313,12 +320,18 @@ def _is_name_character(character: str) -> bool:
 
 
 def _is_printed(character: str) -> bool:
-    """Addresses and records mix Chinese, digits and full-width punctuation; Latin letters are English label noise
-    and ASCII dots and dashes are the dotted underline read as text."""
-    return not (character.isascii() and (character.isalpha() or character in RULE_READINGS)) and character != "—"
+    """Addresses and records mix Chinese, digits and full-width punctuation; Latin letters are English label noise,
+    ASCII dots and dashes are the dotted underline read as text, and kana or hangul are noise (_is_foreign_script)."""
+    return (
+        not (character.isascii() and (character.isalpha() or character in RULE_READINGS))
+        and character != "—"
+        and not _is_foreign_script(character)
+    )
 
 
 RULE_READINGS = ".-_~·"
+IDEOGRAPH_NAMES = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")
+FOREIGN_SCRIPT_NAMES = ("HIRAGANA", "KATAKANA", "HANGUL")
 RULE_AS_ONE = "一"
 # The thin 门 of `号楼U门R号` misread as 丁 or 17, often where the address wraps (field_decode.address_room_reading
 # sees one line at a time): 丁 never stands between a unit and its room, and a unit run into a 5-6 digit room is no

@@ -5,7 +5,12 @@ from dataclasses import replace
 
 import pytest
 
-from engine.layout.card_fields import BLANK_RECORD_SCORE, UNREAD_RECORD_SCORE, parse_back_card, parse_front_card
+from engine.layout.card_fields import (
+    BLANK_RECORD_SCORE,
+    UNREAD_RECORD_SCORE,
+    parse_back_card,
+    parse_front_card,
+)
 from engine.layout.row_offset import RowOffset
 from engine.results import TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
@@ -229,3 +234,18 @@ def test_a_skipped_character_outside_the_checked_zones_changes_no_score():
     fields = parse_back_card([line for line in BACK if line.text != "150402123456"] + [file_number])
     scores = {key: value.score for key, value in fields.items() if key != "record"}
     assert scores == pytest.approx(dict.fromkeys(("number", "name", "file_number"), 0.99))
+
+
+def test_kana_and_hangul_that_glare_or_blur_read_are_no_part_of_any_value():
+    noisy = {
+        "谢乐桃": line("谢スン乐桃", 11.0, 27.0, 17.9),
+        "中国": line("中ル国た", 66.5, 78.0, 17.9),
+        "内蒙古自治区赤峰市33号": line("内蒙古自治区赤峰市は33이号", 13.5, 56.0, 23.7),
+    }
+    fields = parse_front_card([noisy.get(tl.text, tl) for tl in NEW_FRONT])
+    assert {key: value.value for key, value in fields.items()} == FRONT_PAGE_FIELDS
+
+
+def test_a_name_read_as_kana_alone_is_no_name():
+    fields = parse_front_card([line("ルア", 11.0, 24.0, 17.9) if tl.text == "谢乐桃" else tl for tl in NEW_FRONT])
+    assert "name" not in fields
