@@ -37,7 +37,7 @@ from engine.layout.fields import (
     probation_note,
     read_in_full,
 )
-from engine.layout.names import COMPOUND_SURNAMES, NAME_CHARACTERS, SURNAMES, TRANSLITERATED_STARTS
+from engine.layout.names import COMPOUND_SURNAMES, NAME_CHARACTERS, NAME_PART_SEPARATOR, NAME_STARTS
 from engine.layout.places import address_head_candidates
 from engine.textrec import BLANK, ctc_greedy_decode, kept_steps
 
@@ -81,10 +81,6 @@ NAME_CHARACTER_MIN_SHARE = 0.4
 SURNAME_MIN_SHARE = 0.2
 # Ends of the label before the name, which a card found a millimetre off lets into the name's strip (名胡欣).
 NAME_LABEL_ENDS = ("姓名", "名")
-# A name's first character stands as read when it is one of these: surnames, and where transliterated names start.
-NAME_STARTS = SURNAMES + TRANSLITERATED_STARTS
-# A transliterated name's parts are joined by a middle dot (热依拉·艾力): such a name has no surname to check.
-NAME_PART_SEPARATOR = "·"
 # A validity row whose end glare or blur took takes the end its history gives (layout.fields.RENEWAL_PERIODS) when
 # the row ranks that end first of the three possible ends by this many nats (renewal_validity). The rank is evidence
 # only where ink is left: on a row blanked past the start 长期, three characters against eleven, comes first by ~50

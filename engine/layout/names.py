@@ -83,3 +83,13 @@ COMPOUND_SURNAMES = (
     "申屠",
     "太史",
 )
+# A name's first character stands as read when it is one of these: surnames, and where transliterated names start.
+NAME_STARTS = SURNAMES + TRANSLITERATED_STARTS
+# A transliterated name's parts are joined by a middle dot (热依拉·艾力): such a name has no surname to check.
+NAME_PART_SEPARATOR = "·"
+
+
+def starts_as_names_do(name: str) -> bool:
+    """The name starts with a listed surname, two-character surname or transliterated name's start, or is a dotted
+    transliterated name (which has no surname)."""
+    return name[:1] in NAME_STARTS or name.startswith(COMPOUND_SURNAMES) or NAME_PART_SEPARATOR in name

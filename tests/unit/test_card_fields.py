@@ -7,6 +7,7 @@ import pytest
 
 from engine.layout.card_fields import (
     BLANK_RECORD_SCORE,
+    UNLISTED_SURNAME_SCORE,
     UNREAD_RECORD_SCORE,
     parse_back_card,
     parse_front_card,
@@ -166,6 +167,25 @@ def test_a_name_starting_where_its_second_character_would_is_flagged_unsure():
     assert whole.score > 0.9 and flagged.score <= 0.3
     assert parse_back_card([line("乐桃", 16.0, 24.0, 17.6)])["name"].score <= 0.3
     assert parse_back_card([line("谢乐桃", 10.5, 24.0, 17.6)])["name"].score > 0.9
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("工刚", True),  # 丁 misread: 工 is no surname
+        ("日伟", True),
+        ("丁刚", False),
+        ("欧阳明", False),  # a two-character surname
+        ("热依拉·艾力", False),  # a transliterated name has none
+        ("扎西", False),
+    ],
+)
+def test_a_name_that_starts_with_no_listed_surname_is_returned_unsure(name, flagged):
+    front = parse_front_card([tl for tl in NEW_FRONT if tl.text != "谢乐桃"] + [line(name, 11.0, 24.0, 17.9)])
+    back = parse_back_card([line(name, 10.5, 24.0, 17.6)])
+    for read in (front["name"], back["name"]):
+        assert read.value == name
+        assert (read.score <= UNLISTED_SURNAME_SCORE) == flagged
 
 
 def test_an_address_with_characters_skipped_in_a_row_is_returned_unsure():
