@@ -11,6 +11,7 @@ from engine.layout.crosscheck import (
     first_period_end,
     probation_after_first_issue,
     same_holder,
+    unsure_where_out_of_order,
 )
 from engine.layout.fields import is_date
 from engine.results import FieldValue
@@ -206,3 +207,36 @@ def test_a_blank_record_is_as_sure_as_the_page_was_read(number, score):
 def test_a_record_read_is_not_touched_by_the_number():
     record = correct_fields(page(record="实习期至2007年06月24日。"), front=False)["record"]
     assert record.score == 0.99
+
+
+def _scored(**read: tuple[str, float]) -> dict[str, FieldValue]:
+    return {key: FieldValue(value, score, None) for key, (value, score) in read.items()}
+
+
+@pytest.mark.parametrize(
+    ("read", "unsure"),
+    [
+        # A validity start a digit before its first issue (5 for 6): it and the row's end are the less sure.
+        (
+            {"issue_date": ("2024-06-01", 0.99), "valid_from": ("2024-05-01", 0.91), "valid_to": ("2030-05-01", 0.91)},
+            {"valid_from", "valid_to"},
+        ),
+        # The first issue is the less sure: the row stands.
+        (
+            {"issue_date": ("2024-07-01", 0.9), "valid_from": ("2024-06-01", 0.99), "valid_to": ("2030-06-01", 0.99)},
+            {"issue_date"},
+        ),
+        # A license first issued before its holder was born.
+        ({"birth": ("1972-07-13", 0.99), "issue_date": ("1912-07-07", 0.95)}, {"issue_date"}),
+        ({"birth": ("1990-01-01", 0.99), "issue_date": ("1990-01-01", 0.95)}, {"issue_date"}),
+        # In order: a renewal starts after its first issue, a first license on it.
+        ({"birth": ("1990-01-01", 0.99), "issue_date": ("2010-03-04", 0.95), "valid_from": ("2010-03-04", 0.9)}, set()),
+        ({"issue_date": ("2010-03-04", 0.95), "valid_from": ("2016-03-04", 0.9)}, set()),
+        # Not dates: nothing to order.
+        ({"issue_date": ("2010-03-04", 0.95), "valid_from": ("2010-0", 0.9)}, set()),
+    ],
+)
+def test_of_two_dates_out_of_order_the_less_sure_is_returned_unsure(read, unsure):
+    checked = unsure_where_out_of_order(_scored(**read))
+    assert values(checked) == {key: value for key, (value, _) in read.items()}
+    assert {key for key, field in checked.items() if field.score <= IMPOSSIBLE_SCORE} == unsure
