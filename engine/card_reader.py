@@ -107,10 +107,10 @@ REREAD_EVENED = ("address", "class")
 # (read_again_whole). The ID number has its own lengthening (ID_NUMBER_SPAN), and a class is two or three characters.
 READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 # An ID number whose check digit chose digits the recognizer did not read most surely (its likeliest reading fails the
-# check) lands in a division no list holds only by a misread: on four seeds, 2 such numbers read wrong at 0.92-0.96.
-# Where one change to the likeliest reading's region digits gives a valid number of a listed division, that is taken;
-# either way the number scores at most this. A number read valid outright is left as read: its region may be a code
-# retired before 2000 (places.is_listed_region lists those since).
+# check) lands in a division no list holds only by a misread (5555 hard img_0038: 126193 for a misread 126103, at
+# 0.96). Where one change to the likeliest reading's region digits gives a valid number of a listed division, that
+# is taken; either way the number scores at most this. A number read valid outright is left as read: its region may
+# be a code retired before 2000 (places.is_listed_region lists those since).
 CHECKED_NUMBER_SCORE = 0.8
 REGION_DIGITS = 6  # an ID number starts with its division's GB/T 2260 code
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
@@ -568,10 +568,10 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
     if key not in GRAMMAR_FIELDS or not rec.text.strip():
         return None
     decoded = decode_field(rec.probabilities, alphabet, field_spec(key))
-    return in_listed_region(decoded) if key == "number" else decoded
+    return with_listed_region(decoded) if key == "number" else decoded
 
 
-def in_listed_region(decoded: FieldDecoding) -> FieldDecoding:
+def with_listed_region(decoded: FieldDecoding) -> FieldDecoding:
     """An ID number the check digit chose (its likeliest candidate fails the check) in an unlisted region: the one
     valid number of a listed region a single region digit away from that candidate, if exactly one, else as chosen;
     scored at most CHECKED_NUMBER_SCORE (see there)."""

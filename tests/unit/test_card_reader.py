@@ -16,7 +16,6 @@ from engine.card_reader import (
     even_ink,
     fit_strip,
     flatten_glare,
-    in_listed_region,
     missed_seal_rows,
     number_box_side,
     plain_main_page_areas,
@@ -25,6 +24,7 @@ from engine.card_reader import (
     read_card,
     seal_rows_at,
     stretch_contrast,
+    with_listed_region,
     without_stray_wrap,
 )
 from engine.card_reader import _read_quads as read_strips
@@ -602,7 +602,7 @@ def _with_check(first17: str) -> str:
 
 def test_a_number_its_check_digit_moved_into_an_unlisted_region_takes_the_one_listed_region_a_digit_away():
     # Read 126103... (6 for 0); the check digit's likeliest fix changed a second digit, to 126193: no such division.
-    decoded = in_listed_region(_number_decoding("126193197207134641", "126103197207134641"))
+    decoded = with_listed_region(_number_decoding("126193197207134641", "126103197207134641"))
     assert decoded.text == "120103197207134641"
     assert decoded.score == CHECKED_NUMBER_SCORE
 
@@ -610,7 +610,7 @@ def test_a_number_its_check_digit_moved_into_an_unlisted_region_takes_the_one_li
 def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_as_chosen_but_unsure():
     chosen = _with_check("99999919900101123")
     likeliest = chosen[:-2] + str((int(chosen[-2]) + 1) % 10) + chosen[-1]
-    decoded = in_listed_region(_number_decoding(chosen, likeliest))
+    decoded = with_listed_region(_number_decoding(chosen, likeliest))
     assert (decoded.text, decoded.score) == (chosen, CHECKED_NUMBER_SCORE)
 
 
@@ -625,4 +625,4 @@ def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_
 )
 def test_a_number_read_valid_or_checked_into_a_listed_region_is_left_alone(chosen, likeliest):
     decoded = _number_decoding(chosen, likeliest)
-    assert in_listed_region(decoded) == decoded
+    assert with_listed_region(decoded) == decoded
