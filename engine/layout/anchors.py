@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
 
 from engine.card import CARD_CORNERS_MM
 from engine.layout.frame import PlacedLine
@@ -37,6 +38,10 @@ BACK_ANCHORS: dict[str, tuple[float, float]] = {
 FRONT_TITLE = ("中华人民共和国机动车驾驶证", 15.6, 72.2)
 BACK_TITLE = ("中华人民共和国机动车驾驶证副页", 13.6, 74.2)
 TITLE_Y_MM = 5.3
+# A line places the card by the title when at least this many of its characters read as printed, in order: glare or
+# blur that garbles a back page's title (`资证副页`, `中华人民国机动车驾驶证期页`) leaves its text block, the title and
+# an ID number, too short to frame the card.
+TITLE_MIN_MATCHED = 3
 # A homography needs this many anchors spread over the card; fewer fit scale and offset only (an affine fit on
 # three or four anchors measured worse: it follows each anchor's error).
 HOMOGRAPHY_ANCHORS = 5
@@ -64,19 +69,33 @@ def shows_whole_title(lines: list[PlacedLine], back: bool) -> bool:
 
 
 def title_corners(lines: list[PlacedLine], back: bool) -> npt.NDArray[np.float32] | None:
-    """The card's corners (as card_corners) placed by a line holding the whole title; None when none does."""
+    """The card's corners (as card_corners) placed by the line holding most of the title's characters read as
+    printed (TITLE_MIN_MATCHED or more, in order: `资证副页` places 证副页), by the first and last of them; None when
+    no line does."""
     title, start_mm, end_mm = BACK_TITLE if back else FRONT_TITLE
-    half_char_mm = (end_mm - start_mm) / len(title) / 2
-    for line in lines:
-        start = line.text.find(title)
-        if start < 0:
-            continue
-        ends = ((start_mm + half_char_mm, start), (end_mm - half_char_mm, start + len(title) - 1))
-        card = np.array([(card_x, TITLE_Y_MM) for card_x, _ in ends], dtype=np.float32)
-        along = [line.left + _centre_along(line, index, 1) * (line.right - line.left) for _, index in ends]
-        photo = np.array([(x, line.center_y) for x in along], dtype=np.float32)
-        return _scaled_corners(card, photo)
-    return None
+    pitch_mm = (end_mm - start_mm) / len(title)
+    matches = [(line, _title_characters(line.text, title)) for line in lines]
+    line, matched = max(matches, key=lambda match: len(match[1]), default=(None, []))
+    if line is None or len(matched) < TITLE_MIN_MATCHED:
+        return None
+    ends = (matched[0], matched[-1])
+    card = np.array([(start_mm + (printed + 0.5) * pitch_mm, TITLE_Y_MM) for _, printed in ends], dtype=np.float32)
+    along = [line.left + _centre_along(line, read, 1) * (line.right - line.left) for read, _ in ends]
+    photo = np.array([(x, line.center_y) for x in along], dtype=np.float32)
+    return _scaled_corners(card, photo)
+
+
+def _title_characters(text: str, title: str) -> list[tuple[int, int]]:
+    """(index in `text`, index in `title`) of each title character read as printed, aligning the two by edit
+    distance (characters misread or lost between them are skipped)."""
+    return [
+        (read, printed)
+        for block in Levenshtein.opcodes(text, title)
+        if block.tag == "equal"
+        for read, printed in zip(
+            range(block.src_start, block.src_end), range(block.dest_start, block.dest_end), strict=True
+        )
+    ]
 
 
 def _centre_along(line: PlacedLine, start: int, length: int) -> float:

@@ -417,6 +417,25 @@ def test_a_back_page_with_no_labels_read_is_placed_by_its_whole_title():
     assert corners[:, 1].min() == pytest.approx(title.quad[0][1] + LINE_HEIGHT / 2 - 5.3 * width / 88, abs=2)
 
 
+@pytest.mark.parametrize(
+    ("read", "printed_at"),
+    [
+        ("中华人民国机动车驾驶证期页", (0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14)),  # 共和 lost, 副 read 期
+        ("资证副页", (11, 12, 13, 14)),  # glare took the title's start: 证副页 still place it
+    ],
+)
+def test_a_back_page_whose_title_is_misread_is_placed_by_the_characters_read_as_printed(read, printed_at):
+    title = BACK[0]
+    left, width = title.quad[0][0], title.quad[1][0] - title.quad[0][0]
+    # Where the recognizer puts each character read: at its printed place along the whole title's box.
+    positions = tuple((index + 0.5) / len(title.text) for index in printed_at)
+    garbled = TextLine(read, 0.9, title.quad, char_positions=positions)
+    whole = page_corners(place_lines([title, BACK[2], STRAY], 0.0), back=True, angle=0.0)
+    placed = page_corners(place_lines([garbled, BACK[2], STRAY], 0.0), back=True, angle=0.0)
+    np.testing.assert_allclose(placed, whole, atol=0.01 * width * 88 / 60.6)
+    assert left > placed[:, 0].min()
+
+
 def test_a_main_page_framed_by_its_text_leaves_out_text_beside_the_card():
     labels = ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效期限")
     unlabelled = [tl for tl in NEW_FRONT if tl.text not in labels]
