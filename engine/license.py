@@ -383,8 +383,8 @@ def on_card_edges(image: npt.NDArray[np.uint8], page: PageResult) -> PageResult:
 
 def page_corners(lines: list[PlacedLine], back: bool, angle: float) -> npt.NDArray[np.float32]:
     """A page's corners in image pixels from its text: by its printed labels, else (a back page, whose text fills
-    only its top half, so its extent frames no card) by its whole title, else by the extent of its text on the card
-    the title places."""
+    only its top half, so its extent frames no card) by its title (layout.anchors.title_corners), else by the extent
+    of its text on the card the title places."""
     corners = card_corners(lines, back)
     if corners is not None:
         return unrotate(corners, angle)
