@@ -54,6 +54,10 @@ UNLISTED_SURNAME_SCORE = 0.4
 # addresses of seeds 2026 and 4242). A wider gap is characters the recognizer skipped (under glare, mostly): past a
 # listed place head, every address read so was wrong, 7 of them at confidence 0.87-1.0. The value stays, flagged.
 LOST_CHARACTERS_GAP = 1.0
+# A digit is half as wide, so the step from one to the next character is at most 0.67 line heights (2,760 such steps
+# in right addresses of seeds 2026/4242/9090/5555; one at 1.81 in an address already flagged). A wider step after a
+# digit lost a character there: 48 addresses read so were wrong, 34 of them at 0.5-0.98 (长江路29号 for 292号).
+LOST_AFTER_DIGIT_GAP = 0.75
 LOST_CHARACTERS_SCORE = 0.3
 # A date with a one-digit month or day (a digit lost, 0 supplied) is a guess: 2 of the 4 on seed 2026 were wrong (at
 # 0.96 and 0.999).
@@ -259,8 +263,8 @@ def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | 
 
 def _address(chars: list[PlacedChar]) -> FieldValue | None:
     """The address's printed characters, less a trailing 一 after its last unit (号, 室, 组): the dashed rule under
-    the value read as a character. One with a gap wider than LOST_CHARACTERS_GAP in a row, past a listed place head,
-    scores at most LOST_CHARACTERS_SCORE."""
+    the value read as a character. One with a gap in a row wider than LOST_CHARACTERS_GAP (LOST_AFTER_DIGIT_GAP after
+    a digit), past a listed place head, scores at most LOST_CHARACTERS_SCORE."""
     kept = [char for char in chars if _is_printed(char.text)]
     while len(kept) >= 2 and kept[-1].text == RULE_AS_ONE and kept[-2].text in ADDRESS_UNIT_ENDS:
         kept.pop()
@@ -269,19 +273,19 @@ def _address(chars: list[PlacedChar]) -> FieldValue | None:
     text = WRAPPED_ROOM_DOOR.sub(r"\1门\2", _text(kept))
     address = _value(text, kept)
     # A head with a gap is mended from the place list (crosscheck.correct_places); past a listed head it cannot be.
-    if starts_with_place(text) and _widest_gap(kept) > LOST_CHARACTERS_GAP:
+    if starts_with_place(text) and _lost_characters(kept):
         return replace(address, score=min(address.score, LOST_CHARACTERS_SCORE))
     return address
 
 
-def _widest_gap(chars: list[PlacedChar]) -> float:
-    """The widest step between neighbouring characters of one row, in line heights (chars in reading order)."""
-    steps = [
-        (second.x - first.x) / first.height
+def _lost_characters(chars: list[PlacedChar]) -> bool:
+    """Some step between neighbouring characters of one row (chars in reading order) is wider than a right reading's:
+    LOST_AFTER_DIGIT_GAP line heights after a digit, LOST_CHARACTERS_GAP after any other character."""
+    return any(
+        second.x - first.x > first.height * (LOST_AFTER_DIGIT_GAP if first.text.isdigit() else LOST_CHARACTERS_GAP)
         for first, second in pairwise(chars)
-        if abs(second.y - first.y) < SAME_ROW * first.height and second.x > first.x
-    ]
-    return max(steps, default=0.0)
+        if abs(second.y - first.y) < SAME_ROW * first.height
+    )
 
 
 def _name(chars: list[PlacedChar], neighbours: tuple[str, str], start_mm: float) -> FieldValue | None:

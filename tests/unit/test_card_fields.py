@@ -1,12 +1,14 @@
 """The card-space parser on hand-built lines in card millimetres (no images): characters go to the zone that holds
 them, so labels read with their values drop out, and every print layout comes out in the API's normalized form."""
 
+import itertools
 from dataclasses import replace
 
 import pytest
 
 from engine.layout.card_fields import (
     BLANK_RECORD_SCORE,
+    LOST_CHARACTERS_SCORE,
     UNLISTED_SURNAME_SCORE,
     UNREAD_RECORD_SCORE,
     parse_back_card,
@@ -198,6 +200,36 @@ def test_an_address_with_characters_skipped_in_a_row_is_returned_unsure():
     flagged = parse_front_card([*others, *skipped])["address"]
     assert whole.value == "四川省成都市龙泉驿区柳林镇" and whole.score > 0.9
     assert flagged.value == "四川省成都市龙泉驿区镇" and flagged.score <= 0.3
+
+
+def printed(text: str, x0: float, y: float, height: float = 3.5) -> TextLine:
+    """A line as printed: Chinese characters 0.67 line heights wide, digits half that, each character read where it
+    stands (char_positions)."""
+    widths = [height * (0.335 if character.isdigit() else 0.67) for character in text]
+    edges = [0.0, *itertools.accumulate(widths)]
+    line_width = edges[-1]
+    positions = tuple((left + width / 2) / line_width for left, width in zip(edges, widths, strict=False))
+    read = line(text, x0, x0 + line_width, y, height)
+    return replace(read, char_positions=positions)
+
+
+@pytest.mark.parametrize(
+    ("read", "flagged"),
+    [
+        ("安徽省合肥市包河区长江路292号", False),
+        ("安徽省合肥市包河区长江路29号", True),  # the last 2 lost: 9 and 号 stand a digit too far apart
+    ],
+)
+def test_an_address_with_a_digit_skipped_is_returned_unsure(read, flagged):
+    others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    printed_line = printed("安徽省合肥市包河区长江路292号", 13.5, 23.7)
+    # The reading keeps the printed places of the characters it holds: those before the loss, then the rest.
+    lost = next((i for i, (a, b) in enumerate(zip(read, printed_line.text, strict=False)) if a != b), len(read))
+    kept = list(range(lost)) + list(range(len(printed_line.text) - (len(read) - lost), len(printed_line.text)))
+    positions = tuple(printed_line.char_positions[index] for index in kept)
+    address = parse_front_card([*others, replace(printed_line, text=read, char_positions=positions)])["address"]
+    assert address.value == read
+    assert (address.score <= LOST_CHARACTERS_SCORE) == flagged
 
 
 def test_a_gap_in_an_unlisted_place_head_is_left_to_the_place_list():
