@@ -191,6 +191,21 @@ def test_values_no_license_prints_are_returned_unsure():
 
 
 @pytest.mark.parametrize(
+    ("address", "possible"),
+    [
+        ("北京市昌平区长江路114号11幢202室", True),
+        ("北京市昌平区长江路114411幢202室", False),  # 号 read as 4: two numbers run together
+        ("内蒙古自治区包头市昆都仑区府前街38号181202号", False),  # 幢 lost
+        ("河南省郑州市中原区红旗街339号16幢25040室", True),  # five digits: a long room number, not two numbers
+    ],
+)
+def test_an_address_that_runs_two_numbers_together_is_returned_unsure(address, possible):
+    checked = correct_fields(page(address=address), front=True)["address"]
+    assert checked.value == address
+    assert (checked.score == IMPOSSIBLE_SCORE) != possible
+
+
+@pytest.mark.parametrize(
     ("number", "score"),
     [
         ("130302199001011238", 0.99),  # the page read well: its record rows are blank
