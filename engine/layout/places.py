@@ -50,8 +50,11 @@ VOUCHED_MAX_EDIT_SHARE = 1 / 2
 VOUCHED_PREFIX_SLACK = 4
 # The text compared with a name's head may be this many characters longer or shorter than the head.
 PREFIX_SLACK = 2
-# An authority's shared tail may be misread this much (share of its length) and still count as there.
+# An authority's shared tail may be misread this much (share of its length) and still count as there; the tail of one
+# the license names elsewhere, this much: its head is read, and every tail of the list is one of a few fixed words
+# (seed 9090 wallet img_0117: 青海省西宁市松安用交至及支队, 5 edits from 公安局交通警察支队, was left unnamed).
 MAX_TAIL_EDIT_SHARE = 1 / 2
+VOUCHED_MAX_TAIL_EDIT_SHARE = 2 / 3
 # Address heads offered for rescoring against the row's own reading (address_head_candidates): misread up to this
 # share, and a city's county read in up to this many characters (0: lost to glare) however misread.
 CANDIDATE_EDIT_SHARE = 1 / 2
@@ -232,7 +235,9 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     vouched = tuple(place for place in index.places if any(hint.startswith(place.code) for hint in region_hints))
     if vouched:
         strict = {place for _, place, _ in matches}
-        loose = _authority_matches(authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
+        loose = _authority_matches(
+            authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK, VOUCHED_MAX_TAIL_EDIT_SHARE
+        )
         matches += [match for match in loose if match[1] not in strict]
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
@@ -241,13 +246,17 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
 
 
 def _authority_matches(
-    authority: str, index: HeadIndex, max_edit_share: float = MAX_EDIT_SHARE, slack: int = PREFIX_SLACK
+    authority: str,
+    index: HeadIndex,
+    max_edit_share: float = MAX_EDIT_SHARE,
+    slack: int = PREFIX_SLACK,
+    max_tail_edit_share: float = MAX_TAIL_EDIT_SHARE,
 ) -> list[tuple[int, Place, int]]:
     """_head_matches of the authorities in `index` whose shared tail is roughly there after the matched head."""
     return [
         (score, place, length)
         for score, place, length in _head_matches(authority, index, max_edit_share, slack)
-        if _tail_is_there(place.tail, authority[length:])
+        if _tail_is_there(place.tail, authority[length:], max_tail_edit_share)
     ]
 
 
@@ -278,10 +287,10 @@ def _head_matches(
     ]
 
 
-def _tail_is_there(tail: str, read: str) -> bool:
-    """The read rest of an authority is its place's shared tail, roughly, or the tail's start: a seal's last line
-    (警察支队) is the one most often lost to glare or the seal's red."""
-    return any(Levenshtein.distance(tail[:end], read) <= end * MAX_TAIL_EDIT_SHARE for end in range(len(tail), -1, -1))
+def _tail_is_there(tail: str, read: str, max_edit_share: float) -> bool:
+    """The read rest of an authority is its place's shared tail, within `max_edit_share` edits, or the tail's start:
+    a seal's last line (警察支队) is the one most often lost to glare or the seal's red."""
+    return any(Levenshtein.distance(tail[:end], read) <= end * max_edit_share for end in range(len(tail), -1, -1))
 
 
 @cache

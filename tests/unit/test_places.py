@@ -122,6 +122,16 @@ def test_a_vouched_authority_may_have_lost_characters_of_its_head():
     assert correction.text == "内蒙古自治区呼和浩特市公安局交通警察支队"
 
 
+def test_a_vouched_authority_may_have_its_tail_misread_more():
+    """The head read whole, the tail 公安局交通警察支队 five edits off: too far for any authority's tail, near enough
+    for the one whose city another field names."""
+    read = "青海省西宁市松安用交至及支队"
+    assert correct_authority(read, []) is None
+    correction = correct_authority(read, ["630102"])
+    assert correction is not None
+    assert correction.text == "青海省西宁市公安局交通警察支队"
+
+
 def test_a_vouched_city_does_not_outweigh_an_authority_read_closer():
     """Licenses are issued outside the ID number's city too: 苏州 is two edits from 南京 and within the looser
     reach, but the seal reads 南京 exactly."""
