@@ -196,6 +196,17 @@ def is_listed_region(code: str) -> bool:
     return code in _divisions()
 
 
+def is_listed_city_code(code: str) -> bool:
+    """The first four digits are a listed prefecture's code (a city, or a province's directly administered counties),
+    as a file number's first four name the city that issued it."""
+    return code[:4] in _city_codes()
+
+
+@cache
+def _city_codes() -> frozenset[str]:
+    return frozenset(code[:4] for code in _divisions() if not code.endswith("0000"))
+
+
 def is_listed_authority(authority: str) -> bool:
     """The text is a listed issuing authority's name, whole."""
     return authority in _authority_names()

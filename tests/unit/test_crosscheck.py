@@ -206,6 +206,21 @@ def test_an_address_that_runs_two_numbers_together_is_returned_unsure(address, p
 
 
 @pytest.mark.parametrize(
+    ("file_number", "possible"),
+    [
+        ("450139669862", True),  # 4501: 南宁
+        ("456139669662", False),  # 4561: no city of 广西
+        ("110039669862", False),  # 1100: the province's own code, no city
+        ("659001000123", True),  # 6590: 新疆's directly administered cities
+    ],
+)
+def test_a_file_number_whose_city_code_is_no_listed_one_is_returned_unsure(file_number, possible):
+    checked = correct_fields(page(file_number=file_number), front=False)["file_number"]
+    assert checked.value == file_number
+    assert (checked.score == IMPOSSIBLE_SCORE) != possible
+
+
+@pytest.mark.parametrize(
     ("number", "score"),
     [
         ("130302199001011238", 0.99),  # the page read well: its record rows are blank
