@@ -191,32 +191,21 @@ def test_values_no_license_prints_are_returned_unsure():
 
 
 @pytest.mark.parametrize(
-    ("address", "possible"),
+    ("key", "value", "possible"),
     [
-        ("北京市昌平区长江路114号11幢202室", True),
-        ("北京市昌平区长江路114411幢202室", False),  # 号 read as 4: two numbers run together
-        ("内蒙古自治区包头市昆都仑区府前街38号181202号", False),  # 幢 lost
-        ("河南省郑州市中原区红旗街339号16幢25040室", True),  # five digits: a long room number, not two numbers
+        ("address", "北京市昌平区长江路114号11幢202室", True),
+        ("address", "北京市昌平区长江路114411幢202室", False),  # 号 read as 4: two numbers run together
+        ("address", "内蒙古自治区包头市昆都仑区府前街38号181202号", False),  # 幢 lost
+        ("address", "河南省郑州市中原区红旗街339号16幢25040室", True),  # five digits: a long room number
+        ("file_number", "450139669862", True),  # 4501: 南宁
+        ("file_number", "456139669662", False),  # 4561: no city of 广西
+        ("file_number", "110039669862", False),  # 1100: the province's own code, no city
+        ("file_number", "659001000123", True),  # 6590: 新疆's directly administered cities
     ],
 )
-def test_an_address_that_runs_two_numbers_together_is_returned_unsure(address, possible):
-    checked = correct_fields(page(address=address), front=True)["address"]
-    assert checked.value == address
-    assert (checked.score == IMPOSSIBLE_SCORE) != possible
-
-
-@pytest.mark.parametrize(
-    ("file_number", "possible"),
-    [
-        ("450139669862", True),  # 4501: 南宁
-        ("456139669662", False),  # 4561: no city of 广西
-        ("110039669862", False),  # 1100: the province's own code, no city
-        ("659001000123", True),  # 6590: 新疆's directly administered cities
-    ],
-)
-def test_a_file_number_whose_city_code_is_no_listed_one_is_returned_unsure(file_number, possible):
-    checked = correct_fields(page(file_number=file_number), front=False)["file_number"]
-    assert checked.value == file_number
+def test_an_address_running_two_numbers_together_or_a_file_number_of_no_city_is_returned_unsure(key, value, possible):
+    checked = correct_fields(page(**{key: value}), front=key == "address")[key]
+    assert checked.value == value
     assert (checked.score == IMPOSSIBLE_SCORE) != possible
 
 
