@@ -24,6 +24,7 @@ from engine.layout.fields import (
     sex_from_id,
 )
 from engine.layout.places import (
+    Correction,
     correct_address_head,
     correct_authority,
     is_listed_authority,
@@ -58,6 +59,11 @@ RUN_TOGETHER_NUMBERS = re.compile(r"\d{6}")
 # A file number (档案编号) is its issuing city's four-digit code and an eight-digit serial: one whose first four digits
 # name no listed city was misread there, as 5 of the 15 file numbers read wrong on seeds 2026/4242/9090/5555 (one at
 # 0.93); none of their 584 printed ones. A license first issued in a city abolished before 2000 is sent to a person.
+# A seal read with misread characters and mended to a city other than the one the address names: one of the two was
+# misread (湖北省卖昌市 mended to 湖北省宜昌市 for 河北省秦皇岛市 at 0.63, 山西临市 to 临汾 for 太原 at 0.8, seeds 4242
+# wallet img_0187 and hard img_0153), or the license was issued away from home. The authority scores at most this:
+# a person should look. A seal whose place was read as printed is left as read.
+AWAY_AUTHORITY_SCORE = 0.4
 # Chinese names have a surname and a given name: one character alone lost the rest.
 MIN_NAME_LENGTH = 2
 # A record with a date in it is the probation note (实习期至2016年08月25日。); one read otherwise lost or misread
@@ -148,7 +154,8 @@ def unsure_where_out_of_order(fields: dict[str, FieldValue]) -> dict[str, FieldV
 def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """The issuing authority and the address's place head as the nearest listed names (layout/places.py). The ID
     number's region breaks ties; the authority's city also vouches for a change of the address's head, and the
-    address's place breaks a tie of the authority left open."""
+    address's place breaks a tie of the authority left open. A seal mended to a city the address does not name scores
+    at most AWAY_AUTHORITY_SCORE."""
     number = _text(fields.get("number"))
     id_regions = [number[:6]] if number is not None and is_valid_id(number) else []
     authority, address = _text(fields.get("issuing_authority")), _text(fields.get("address"))
@@ -160,7 +167,23 @@ def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     for key, correction in (("issuing_authority", named), ("address", head)):
         if correction is not None and correction.text != _text(fields[key]):
             fixed[key] = replace(fields[key], value=correction.text, score=min(fields[key].score, CORRECTED_SCORE))
+    away = named is not None and head is not None and not _same_city(named.code, head.code)
+    if named is not None and away and _mended_city(authority, named):
+        seal = fixed["issuing_authority"]
+        fixed["issuing_authority"] = replace(seal, score=min(seal.score, AWAY_AUTHORITY_SCORE))
     return fixed
+
+
+def _mended_city(read: str | None, named: Correction) -> bool:
+    """The seal as read does not start with the place its correction names (公安局, 公安处 and what follows are the
+    tail every authority shares)."""
+    return read is not None and not read.startswith(named.text.split("公安")[0])
+
+
+def _same_city(code: str, other: str) -> bool:
+    """Two division codes lie in one city (or one names the province-level city the other lies in)."""
+    width = min(len(code), len(other), 4)
+    return code[:width] == other[:width]
 
 
 def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dict[str, FieldValue]:

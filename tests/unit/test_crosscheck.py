@@ -3,6 +3,7 @@
 import pytest
 
 from engine.layout.crosscheck import (
+    AWAY_AUTHORITY_SCORE,
     CORRECTED_SCORE,
     IMPOSSIBLE_SCORE,
     UNREAD_PAGE_BLANK_RECORD_SCORE,
@@ -259,3 +260,20 @@ def test_of_two_dates_out_of_order_the_less_sure_is_returned_unsure(read, unsure
     checked = unsure_where_out_of_order(_scored(**read))
     assert values(checked) == {key: value for key, (value, _) in read.items()}
     assert {key for key, field in checked.items() if field.score <= IMPOSSIBLE_SCORE} == unsure
+
+
+@pytest.mark.parametrize(
+    ("seal", "address", "score"),
+    [
+        # The seal's city misread and mended to one the address does not name: a person should look.
+        ("湖北省卖昌市公安局交修积支", "河北省秦皇岛市山海关区南京路151号", AWAY_AUTHORITY_SCORE),
+        ("山西临市公安局交通警额支队", "山西省太原市小店区红旗街136号", AWAY_AUTHORITY_SCORE),
+        # Mended to the address's city, or only its tail mended: the usual cap of a correction.
+        ("山西省太原市公安局交通警额支队", "山西省太原市小店区红旗街136号", CORRECTED_SCORE),
+        ("江苏省南京市公安局", "江苏省苏州市姑苏区体育路79号", CORRECTED_SCORE),  # issued away from home, read so
+        ("北京市公安局公安交通管理局", "北京市朝阳区建国路1号", 0.99),
+    ],
+)
+def test_a_seal_mended_to_a_city_the_address_does_not_name_is_returned_unsure(seal, address, score):
+    fields = correct_fields(page(number="140105200604066292", issuing_authority=seal, address=address), front=True)
+    assert fields["issuing_authority"].score == score
