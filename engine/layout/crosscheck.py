@@ -24,7 +24,6 @@ from engine.layout.fields import (
     sex_from_id,
 )
 from engine.layout.places import (
-    Correction,
     correct_address_head,
     correct_authority,
     is_listed_authority,
@@ -56,9 +55,6 @@ IMPOSSIBLE_SCORE = 0.3
 # unit between them lost or read as a digit (长江路114411幢 for 114号11幢, 38号181202号 for 18幢1202), in each of the
 # 26 addresses read so on seeds 2026/4242/9090/5555 (4 of them above 0.3) and none of their 688 printed ones.
 RUN_TOGETHER_NUMBERS = re.compile(r"\d{6}")
-# A file number (档案编号) is its issuing city's four-digit code and an eight-digit serial: one whose first four digits
-# name no listed city was misread there, as 5 of the 15 file numbers read wrong on seeds 2026/4242/9090/5555 (one at
-# 0.93); none of their 584 printed ones. A license first issued in a city abolished before 2000 is sent to a person.
 # A seal read with misread characters and mended to a city other than the one the address names: one of the two was
 # misread (湖北省卖昌市 mended to 湖北省宜昌市 for 河北省秦皇岛市 at 0.63, 山西临市 to 临汾 for 太原 at 0.8, seeds 4242
 # wallet img_0187 and hard img_0153), or the license was issued away from home. The authority scores at most this:
@@ -119,6 +115,9 @@ def unsure_where_impossible(fields: dict[str, FieldValue]) -> dict[str, FieldVal
         "number": is_valid_id,
         "name": lambda text: len(text) >= MIN_NAME_LENGTH,
         "address": lambda text: starts_with_place(text) and not RUN_TOGETHER_NUMBERS.search(text),
+        # A file number (档案编号) is its issuing city's four-digit code and an eight-digit serial: 5 of the 15 read
+        # wrong on seeds 2026/4242/9090/5555 named no listed city (one at 0.93), none of the 584 printed ones. A
+        # license first issued in a city abolished before 2000 is sent to a person.
         "file_number": is_listed_city_code,
         "issuing_authority": is_listed_authority,
         **dict.fromkeys(("birth", "issue_date", "valid_from"), _not_after_today),
@@ -167,17 +166,15 @@ def correct_places(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     for key, correction in (("issuing_authority", named), ("address", head)):
         if correction is not None and correction.text != _text(fields[key]):
             fixed[key] = replace(fields[key], value=correction.text, score=min(fields[key].score, CORRECTED_SCORE))
-    away = named is not None and head is not None and not _same_city(named.code, head.code)
-    if named is not None and away and _mended_city(authority, named):
+    if (
+        named is not None
+        and head is not None
+        and not _same_city(named.code, head.code)
+        and not (authority or "").startswith(named.head)  # the seal's place itself was misread and mended
+    ):
         seal = fixed["issuing_authority"]
         fixed["issuing_authority"] = replace(seal, score=min(seal.score, AWAY_AUTHORITY_SCORE))
     return fixed
-
-
-def _mended_city(read: str | None, named: Correction) -> bool:
-    """The seal as read does not start with the place its correction names (公安局, 公安处 and what follows are the
-    tail every authority shares)."""
-    return read is not None and not read.startswith(named.text.split("公安")[0])
 
 
 def _same_city(code: str, other: str) -> bool:

@@ -82,6 +82,9 @@ class Correction:
     text: str
     code: str
     """The code of the place the corrected text names (for later choices, such as the authority's city)."""
+    head: str
+    """The place's own name in the corrected text (Place.head): what a reading that did not misread the place
+    starts with."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def correct_address_head(address: str, region_hints: Sequence[str]) -> Correctio
     corrected = place.name + address[length:]
     if corrected != address and not _vouched(place, region_hints):
         return None
-    return Correction(corrected, place.code)
+    return Correction(corrected, place.code, place.head)
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,7 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
         matches += [match for match in loose if match[1] not in strict]
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
-            return Correction(chosen[0].name, chosen[0].code)
+            return Correction(chosen[0].name, chosen[0].code, chosen[0].head)
     return None
 
 
