@@ -118,6 +118,12 @@ DOOR_MISREADS = ("11", "01", "1")
 # words printed there (这 or 孩 for 幢) is a misread. At a row's start the building number ended the row before.
 MISREAD_BUILDING_WORD = re.compile(r"(?:(?<=\d)|^)[^\d\s幢栋楼元门号室座](?=\d{3,4}室)")
 SINGLE_CHARACTER_BUILDING_WORDS = ("幢", "栋")
+# A courtyard (院) after a house number holds numbered buildings: `205号院21号楼`. One Chinese character between the
+# house number's 号 and a building number, where no word the grammar prints there stands, is a misread 院 (皖, 饮).
+# Where the row wraps after the building's 号 (its 楼 starts the next row) the same holds; on the address's last row
+# `205号X21号` may be a courtyard's house, and is left alone.
+COURTYARD_WORD = "院"
+MISREAD_COURTYARD_WORD = re.compile(r"(?<=\d号)[^\x00-\x7f\W\d院楼门幢栋号室元](?=\d{1,2}号(楼|$))")
 # A number after a name that follows the house number (an estate: `65号明珠花园6栋4单元`) is a building's, and a unit
 # has one digit: 2-3 digits right before 单元, or ending a wrapped row after such a name, are a building and a unit
 # number whose building word was lost. At a row's start the name ended the row before.
@@ -500,6 +506,9 @@ def _building_rewrites(text: str, ends_address: bool) -> set[str]:
         rewrites |= _split_number(text, match, BUILDING_NUMBER_DIGITS, ROOM_DIGITS, BUILDING_WORDS)
     for match in MISREAD_BUILDING_WORD.finditer(text):
         rewrites |= {text[: match.start()] + word + text[match.end() :] for word in SINGLE_CHARACTER_BUILDING_WORDS}
+    for match in MISREAD_COURTYARD_WORD.finditer(text):
+        if match.group(1) or not ends_address:
+            rewrites.add(text[: match.start()] + COURTYARD_WORD + text[match.end() :])
     for match in LOST_BUILDING_WORD.finditer(text):
         run_starts_row, wraps = match.start(1) == 0, match.end() == len(text)
         if wraps and (ends_address or run_starts_row):
