@@ -50,9 +50,13 @@ class ModelSet:
     cls: ModelFile | None
     dictionary: ModelFile | None
     """The rec model's dictionary file when it is not in the model's metadata."""
+    screen_rec: ModelFile | None = None
+    """A cheaper recognizer that reads app screenshots first (clean, drawn type); `rec` re-reads its unsure lines."""
+    screen_dictionary: ModelFile | None = None
 
     def files(self) -> list[ModelFile]:
-        return [f for f in (self.det, self.rec, self.cls, self.dictionary) if f is not None]
+        models = (self.det, self.rec, self.cls, self.dictionary, self.screen_rec, self.screen_dictionary)
+        return [f for f in models if f is not None]
 
 
 @dataclass(frozen=True)
@@ -117,28 +121,41 @@ def _parse_file(name: str, entry: dict[str, Any], base: Path) -> ModelFile:
 
 
 def _parse_set(name: str, entry: dict[str, str], files: dict[str, ModelFile]) -> ModelSet:
-    def pick(role: str, required: bool) -> ModelFile | None:
-        key = entry.get(role)
-        if key is None:
+    def pick(key: str, role: Role, required: bool) -> ModelFile | None:
+        chosen = entry.get(key)
+        if chosen is None:
             if required:
-                raise ModelFileError(f"model set {name!r} has no {role} model")
+                raise ModelFileError(f"model set {name!r} has no {key} model")
             return None
-        if key not in files or files[key].role != role:
-            raise ModelFileError(f"model set {name!r}: {role} = {key!r} is not a {role} entry of the manifest")
-        return files[key]
+        if chosen not in files or files[chosen].role != role:
+            raise ModelFileError(f"model set {name!r}: {key} = {chosen!r} is not a {role} entry of the manifest")
+        return files[chosen]
 
-    det, rec = pick("det", True), pick("rec", True)
+    det, rec = pick("det", "det", True), pick("rec", "rec", True)
     assert det is not None and rec is not None
-    dictionary = None
+    screen_rec = pick("screen_rec", "rec", False)
+    return ModelSet(
+        name=name,
+        det=det,
+        rec=rec,
+        cls=pick("cls", "cls", False),
+        dictionary=_dictionary_file(rec, files),
+        screen_rec=screen_rec,
+        screen_dictionary=_dictionary_file(screen_rec, files) if screen_rec is not None else None,
+    )
+
+
+def _dictionary_file(rec: ModelFile, files: dict[str, ModelFile]) -> ModelFile | None:
+    """The dict entry a rec model names (`file:NAME`); None when its dictionary is in its ONNX metadata."""
     source = rec.dictionary or ""
     if source.startswith("file:"):
         dict_name = source.removeprefix("file:")
         if dict_name not in files or files[dict_name].role != "dict":
             raise ModelFileError(f"rec model {rec.name!r}: dictionary {dict_name!r} is not a dict entry")
-        dictionary = files[dict_name]
-    elif not source.startswith("metadata:"):
+        return files[dict_name]
+    if not source.startswith("metadata:"):
         raise ModelFileError(f"rec model {rec.name!r}: dictionary must be 'metadata:KEY' or 'file:NAME'")
-    return ModelSet(name=name, det=det, rec=rec, cls=pick("cls", False), dictionary=dictionary)
+    return None
 
 
 def sha256_of(path: Path) -> str:

@@ -20,14 +20,14 @@ from engine.errors import ModelFileError
 from engine.geometry import crop_quad, to_quad, turn_half
 from engine.image import BGRImage
 from engine.license import read_license
-from engine.manifest import ModelSet, load_manifest, verify_file
+from engine.manifest import ModelFile, ModelSet, load_manifest, verify_file
 from engine.orientation import against_majority
 from engine.results import LicenseResult, ReadOptions, Side, TextLine
 from engine.runtime import Runtime
 from engine.shapes import DETECTION_SIDE_STEP, LINE_WIDTHS, ShapePolicy
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector, detection_ratio
-from engine.textrec import TextRecognizer, build_alphabet, parse_dictionary
+from engine.textrec import TextRecognizer, build_alphabet, parse_dictionary, recognize_with_fallback
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ MIN_LINE_SCORE = 0.5
 # 2-6 character labels, are padded to a narrower base width than a photo's (screenshot.py tells a screen).
 SCREEN_DETECTION_SIDE = 640
 SCREEN_LINE_WIDTH = 96
+# A screenshot's lines are read by the model set's screen recognizer (PP-OCRv6 tiny, ~5x cheaper per line) and again
+# by the main one where any character reads under this: the tiny model lacks rare name characters (曌, 赟, 頔) and
+# reads them as look-alikes at 0.4-0.8. On the 96 screenshots of seeds 2026/4242/9090/5555 every line it read at
+# this or above read as the main model reads it (but a UI glyph, く as <), and 19% of lines were read again.
+SCREEN_RECHECK_SCORE = 0.95
 
 
 class Engine:
@@ -51,14 +56,15 @@ class Engine:
         det, rec, cls = self.model_set.det, self.model_set.rec, self.model_set.cls
         options = self.config.runtime
         det_runtime = Runtime(paths[det.name], options)
-        rec_runtime = Runtime(paths[rec.name], options)
         self.providers = det_runtime.providers
         card_shape = card_detection_shape()
         shapes = ShapePolicy.for_providers(self.providers, frozenset({card_shape}))
         self.detector = TextDetector(det_runtime.run, det.mean, det.std, self.config.detection, shapes)
-        alphabet = build_alphabet(self._dictionary(rec_runtime, paths))
-        self.recognizer = TextRecognizer(rec_runtime.run, alphabet, self.config.recognition, shapes)
-        _check_alphabet(rec_runtime, len(alphabet), self._probe_shape(shapes))
+        self.recognizer = self._recognizer(rec, self.model_set.dictionary, paths, shapes)
+        screen_rec = self.model_set.screen_rec
+        self.screen_recognizer = (
+            self._recognizer(screen_rec, self.model_set.screen_dictionary, paths, shapes) if screen_rec else None
+        )
         self.classifier = (
             LineClassifier(Runtime(paths[cls.name], options).run, self.config.classifier, shapes)
             if cls is not None and self.config.classifier.enabled
@@ -83,22 +89,24 @@ class Engine:
         height = self.config.recognition.image_height
         blank_lines = [np.zeros((height, width, 3), dtype=np.uint8) for width in LINE_WIDTHS]
         self.recognizer.recognize(blank_lines, base_width=min(LINE_WIDTHS))
+        if self.screen_recognizer is not None:
+            self.screen_recognizer.recognize(blank_lines, base_width=min(LINE_WIDTHS))
         if self.classifier is not None:
             self.classifier.upside_down(blank_lines[:1])
         logger.info("planned every input shape on the GPU in %.1f s", time.perf_counter() - start)
 
-    def _dictionary(self, rec_runtime: Runtime, paths: dict[str, Path]) -> list[str]:
-        source = self.model_set.rec.dictionary or ""
-        if self.model_set.dictionary is not None:
-            return parse_dictionary(paths[self.model_set.dictionary.name].read_text(encoding="utf-8"))
-        key = source.removeprefix("metadata:")
-        if key not in rec_runtime.metadata:
-            raise ModelFileError(f"{rec_runtime.path.name} has no {key!r} entry in its ONNX metadata")
-        return parse_dictionary(rec_runtime.metadata[key])
+    def _recognizer(
+        self, rec: ModelFile, dictionary: ModelFile | None, paths: dict[str, Path], shapes: ShapePolicy
+    ) -> TextRecognizer:
+        runtime = Runtime(paths[rec.name], self.config.runtime)
+        alphabet = build_alphabet(_dictionary(rec, dictionary, runtime, paths))
+        _check_alphabet(runtime, len(alphabet), self._probe_shape(shapes))
+        return TextRecognizer(runtime.run, alphabet, self.config.recognition, shapes)
 
     def read_text(self, image: npt.NDArray[np.uint8], screen: bool = False) -> list[TextLine]:
         """Every text line in a (H, W, 3) uint8 BGR image, in reading order, quads in the image's pixels; `screen`:
-        the image is an app's screenshot (SCREEN_DETECTION_SIDE, SCREEN_LINE_WIDTH).
+        the image is an app's screenshot (SCREEN_DETECTION_SIDE, SCREEN_LINE_WIDTH), read by the model set's screen
+        recognizer where it has one (SCREEN_RECHECK_SCORE).
 
         Each quad starts at the text's own top-left as it reads, so a line on a card photographed upside down or
         sideways has its corner 0 wherever that is in the image: the lines' directions give the card's orientation.
@@ -120,8 +128,13 @@ class Engine:
                 np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
                 for crop, first, second in zip(crops, turned, realign, strict=True)
             ]
-        line_width = SCREEN_LINE_WIDTH if screen else self.config.recognition.tight_line_width
-        recognitions = self.recognizer.recognize(crops, line_width)
+        if screen and self.screen_recognizer is not None:
+            recognitions = recognize_with_fallback(
+                self.screen_recognizer, self.recognizer, crops, SCREEN_RECHECK_SCORE, SCREEN_LINE_WIDTH
+            )
+        else:
+            line_width = SCREEN_LINE_WIDTH if screen else self.config.recognition.tight_line_width
+            recognitions = self.recognizer.recognize(crops, line_width)
         return [
             TextLine(
                 text=rec.text,
@@ -165,3 +178,13 @@ def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, shape: tuple[int, 
 def find_cards(image: BGRImage) -> list[CardFrame]:
     """License pages found by their edges (engine.card_locate), as frames (their 0/180 turn is settled later)."""
     return [CardFrame(card.quad) for card in locate_cards(image)]
+
+
+def _dictionary(rec: ModelFile, dictionary: ModelFile | None, runtime: Runtime, paths: dict[str, Path]) -> list[str]:
+    """A rec model's characters: from its dict file when the manifest names one, else from its ONNX metadata."""
+    if dictionary is not None:
+        return parse_dictionary(paths[dictionary.name].read_text(encoding="utf-8"))
+    key = (rec.dictionary or "").removeprefix("metadata:")
+    if key not in runtime.metadata:
+        raise ModelFileError(f"{runtime.path.name} has no {key!r} entry in its ONNX metadata")
+    return parse_dictionary(runtime.metadata[key])

@@ -217,3 +217,22 @@ class TextRecognizer:
                 )
                 results[index] = Recognition(text, score, char_scores, probabilities[row], positions, skipped)
         return [result for result in results if result is not None]
+
+
+def recognize_with_fallback(
+    first: TextRecognizer,
+    fallback: TextRecognizer,
+    crops: Sequence[npt.NDArray[np.uint8]],
+    min_char_score: float,
+    base_width: int | None = None,
+) -> list[Recognition]:
+    """The crops read by `first` (a cheaper recognizer), and again by `fallback` where `first` read nothing or read a
+    character under `min_char_score`. Each reading's probabilities are over its own recognizer's alphabet: callers
+    mixing two models use the texts, scores and positions only."""
+    readings = first.recognize(crops, base_width)
+    unsure = [index for index, reading in enumerate(readings) if min(reading.char_scores, default=0.0) < min_char_score]
+    if unsure:
+        again = fallback.recognize([crops[index] for index in unsure], base_width)
+        for index, reading in zip(unsure, again, strict=True):
+            readings[index] = reading
+    return readings

@@ -51,6 +51,22 @@ def test_shipped_manifest_defines_every_model_set_the_readme_names():
             assert len(model.sha256) == 64 and model.size
 
 
+def test_the_default_set_reads_screenshots_first_with_the_tiny_recognizer_and_its_dictionary():
+    manifest = load_manifest(DEFAULT_MANIFEST)
+    model_set = manifest.model_set(None)
+    assert model_set.screen_rec is manifest.sets["ppocrv6-tiny"].rec
+    assert model_set.screen_dictionary is manifest.sets["ppocrv6-tiny"].dictionary is not None
+    assert {model_set.screen_rec, model_set.screen_dictionary} <= set(model_set.files())  # fetched with the set
+    assert manifest.sets["ppocrv6-tiny"].screen_rec is None
+
+
+def test_a_screen_recognizer_must_be_a_rec_entry(tmp_path):
+    path = write_manifest(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + 'screen_rec = "det"\n', encoding="utf-8")
+    with pytest.raises(ModelFileError, match="screen_rec = 'det' is not a rec entry"):
+        load_manifest(path)
+
+
 def test_user_manifest_with_paths_verifies(tmp_path):
     manifest = load_manifest(write_manifest(tmp_path))
     model_set = manifest.model_set(None)

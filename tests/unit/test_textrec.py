@@ -13,6 +13,7 @@ from engine.textrec import (
     lost_steps,
     padded_batches,
     parse_dictionary,
+    recognize_with_fallback,
     resize_line,
     width_batches,
 )
@@ -168,3 +169,33 @@ def test_inserted_characters_go_between_their_neighbours_and_replaced_ones_where
 
 def test_a_reading_without_positions_carries_none_over():
     assert carried_positions(Recognition("成部", 0.9, (), np.zeros((1, 1), np.float32)), "成都") == ()
+
+
+def _recognizer_reading(indices: list[int], probability: float, runs: list[int]) -> TextRecognizer:
+    """A recognizer that reads every crop as `indices` at `probability`, counting the crops it is given."""
+
+    def run(tensor: np.ndarray) -> np.ndarray:
+        runs.append(tensor.shape[0])
+        return np.tile(one_hot_steps(indices, probability), (tensor.shape[0], 1, 1))
+
+    return TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=8))
+
+
+def test_the_fallback_recognizer_reads_again_only_the_lines_the_first_is_unsure_of():
+    first_runs: list[int] = []
+    fallback_runs: list[int] = []
+    crops = [np.full((48, width, 3), 255, dtype=np.uint8) for width in (100, 400)]  # two batches of one
+    sure = _recognizer_reading([1, 0, 2], 0.97, first_runs)
+    fallback = _recognizer_reading([5, 0, 4], 0.9, fallback_runs)
+    assert [r.text for r in recognize_with_fallback(sure, fallback, crops, 0.95)] == ["01", "01"]
+    assert fallback_runs == []
+    unsure = _recognizer_reading([1, 0, 2], 0.9, first_runs)
+    assert [r.text for r in recognize_with_fallback(unsure, fallback, crops, 0.95)] == ["张C", "张C"]
+    assert fallback_runs == [1, 1]
+
+
+def test_a_line_the_first_recognizer_reads_as_nothing_is_read_again():
+    crops = [np.full((48, 100, 3), 255, dtype=np.uint8)]
+    blank = _recognizer_reading([0, 0, 0], 0.99, [])
+    fallback = _recognizer_reading([4], 0.9, [])
+    assert [r.text for r in recognize_with_fallback(blank, fallback, crops, 0.95)] == ["C"]
