@@ -51,3 +51,14 @@ def test_upside_down_lines_are_turned_by_the_classifier(engine):
 
 def test_a_blank_page_has_no_lines(engine):
     assert engine.read_text(np.full((300, 400, 3), 255, dtype=np.uint8)) == []
+
+
+def test_a_screenshot_s_lines_read_as_the_main_recognizer_reads_them():
+    # The default set reads screenshots with its tiny recognizer first; 曌 is not in the tiny model's alphabet, so its
+    # name is read again by the small one.
+    engine = Engine()
+    assert engine.screen_recognizer is not None
+    strings = [*LICENSE_STRINGS, "丁兴曌"]
+    assert "曌" not in engine.screen_recognizer.alphabet
+    lines = engine.read_text(render_lines(strings), screen=True)
+    assert [line.text for line in lines] == strings
