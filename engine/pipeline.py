@@ -42,6 +42,10 @@ SCREEN_LINE_WIDTH = 96
 # reads them as look-alikes at 0.4-0.8. On the 96 screenshots of seeds 2026/4242/9090/5555 every line it read at
 # this or above read as the main model reads it (but a UI glyph, く as <), and 19% of lines were read again.
 SCREEN_RECHECK_SCORE = 0.95
+# An image's lines all end up turned the majority's way, so only this many of the longest are given to the 0/180
+# classifier (~0.8 ms a line): a screenshot has ~35 lines. On seeds 2026/4242/9090/5555 every field and card quad
+# came out as with every line classified; screenshots read ~7% faster.
+ORIENTATION_VOTERS = 12
 
 
 class Engine:
@@ -117,11 +121,14 @@ class Engine:
         crops = [crop for crop, _ in cropped]
         quads = [quad for _, quad in cropped]
         if self.classifier is not None and crops:
-            upside_down = self.classifier.upside_down(crops)
-            turned = [score >= self.config.classifier.thresh for score in upside_down]
+            # Every line is turned to the majority's way (against_majority), and long lines the classifier is sure
+            # of outvote short, ambiguous ones: the longest lines alone settle the vote (ORIENTATION_VOTERS).
+            voters = sorted(range(len(crops)), key=lambda index: -crops[index].shape[1])[:ORIENTATION_VOTERS]
+            turned, weights = [False] * len(crops), [0.0] * len(crops)
+            for index, score in zip(voters, self.classifier.upside_down([crops[i] for i in voters]), strict=True):
+                turned[index] = score >= self.config.classifier.thresh
+                weights[index] = crops[index].shape[1] * abs(2 * score - 1)
             quads = [turn_half(quad) if flip else quad for quad, flip in zip(quads, turned, strict=True)]
-            # Long lines the classifier is sure of outvote short, ambiguous ones.
-            weights = [crop.shape[1] * abs(2 * score - 1) for crop, score in zip(crops, upside_down, strict=True)]
             realign = against_majority(quads, weights)
             quads = [turn_half(quad) if flip else quad for quad, flip in zip(quads, realign, strict=True)]
             crops = [

@@ -8,6 +8,7 @@ import pytest
 
 from engine import Engine, EngineConfig
 from engine.manifest import load_manifest
+from engine.pipeline import ORIENTATION_VOTERS
 from tests.rendering import render_lines
 
 LICENSE_STRINGS = [
@@ -62,3 +63,11 @@ def test_a_screenshot_s_lines_read_as_the_main_recognizer_reads_them():
     assert "曌" not in engine.screen_recognizer.alphabet
     lines = engine.read_text(render_lines(strings), screen=True)
     assert [line.text for line in lines] == strings
+
+
+def test_lines_past_the_orientation_voters_are_turned_with_the_majority(engine):
+    # Only the longest lines are classified (pipeline.ORIENTATION_VOTERS); the short ones follow their way.
+    strings = [*LICENSE_STRINGS, "男", "中国", "C1", "2016-08-25", "谢乐桃", "1501", "张三"]
+    assert len(strings) > ORIENTATION_VOTERS
+    lines = engine.read_text(cv2.rotate(render_lines(strings), cv2.ROTATE_180))
+    assert sorted(line.text for line in lines) == sorted(strings)
