@@ -42,6 +42,12 @@ SCREEN_LINE_WIDTH = 96
 # reads them as look-alikes at 0.4-0.8. On the 96 screenshots of seeds 2026/4242/9090/5555 every line it read at
 # this or above read as the main model reads it (but a UI glyph, く as <), and 19% of lines were read again.
 SCREEN_RECHECK_SCORE = 0.95
+# ... but only where the screenshot's lines are this tall (median crop, px): shrunk and re-encoded (forwarded), the tiny
+# model misreads labels surely (住址 as 址 at 0.99), and the fields they name are lost. Those 96 screenshots, shrunk to
+# 0.45 and saved at JPEG quality 40 (lines ~16 px), lost 22 fields read tiny-first against 18 read by the small model
+# alone; at 0.5 and quality 50 (~18 px) 5 against 4; at 0.55 and quality 50 (~20 px), 0.6 and 60, or full size
+# (~35 px) as many.
+SCREEN_TINY_MIN_LINE_HEIGHT = 20
 # An image's lines all end up turned the majority's way, so only this many of the longest are given to the 0/180
 # classifier (~0.8 ms a line): a screenshot has ~35 lines. On seeds 2026/4242/9090/5555 every field and card quad
 # came out as with every line classified; screenshots read ~7% faster.
@@ -135,7 +141,7 @@ class Engine:
                 np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
                 for crop, first, second in zip(crops, turned, realign, strict=True)
             ]
-        if screen and self.screen_recognizer is not None:
+        if screen and self.screen_recognizer is not None and drawn_large(crops):
             recognitions = recognize_with_fallback(
                 self.screen_recognizer, self.recognizer, crops, SCREEN_RECHECK_SCORE, SCREEN_LINE_WIDTH
             )
@@ -170,6 +176,11 @@ class Engine:
         Raises NoLicenseFound when no page is there, WrongSide when options.side names a page that is not.
         """
         return read_license(self, image, options or ReadOptions(), locate=find_cards)
+
+
+def drawn_large(crops: list[npt.NDArray[np.uint8]]) -> bool:
+    """A screenshot's lines are as tall as an app draws them (SCREEN_TINY_MIN_LINE_HEIGHT), not shrunk."""
+    return bool(crops) and float(np.median([crop.shape[0] for crop in crops])) >= SCREEN_TINY_MIN_LINE_HEIGHT
 
 
 def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, shape: tuple[int, int, int, int]) -> None:
