@@ -141,12 +141,12 @@ class Engine:
                 np.ascontiguousarray(crop[::-1, ::-1]) if first != second else crop
                 for crop, first, second in zip(crops, turned, realign, strict=True)
             ]
+        line_width = SCREEN_LINE_WIDTH if screen else self.config.recognition.tight_line_width
         if screen and self.screen_recognizer is not None and drawn_large(crops):
             recognitions = recognize_with_fallback(
-                self.screen_recognizer, self.recognizer, crops, SCREEN_RECHECK_SCORE, SCREEN_LINE_WIDTH
+                self.screen_recognizer, self.recognizer, crops, SCREEN_RECHECK_SCORE, line_width
             )
         else:
-            line_width = SCREEN_LINE_WIDTH if screen else self.config.recognition.tight_line_width
             recognitions = self.recognizer.recognize(crops, line_width)
         return [
             TextLine(
