@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from engine import __version__
 from engine.config import EngineConfig
 from engine.errors import EngineError, InvalidInput
-from engine.manifest import load_manifest
+from engine.manifest import ModelFile, load_manifest
 
 if TYPE_CHECKING:
     from engine.image import BGRImage
@@ -156,9 +156,11 @@ def _run_models_list(args: argparse.Namespace) -> int:
     for name, model_set in manifest.sets.items():
         default = " (default)" if name == manifest.default_set else ""
         print(f"{name}{default}")
-        for model in model_set.files():
+        listed: list[tuple[str, ModelFile]] = [(model.role, model) for model in model_set.main_files()]
+        listed += [(f"screen {model.role}", model) for model in model_set.screen_files()]
+        for role, model in listed:
             source = model.wheel or str(model.path)
-            print(f"  {model.role:4} {model.file}  {model.sha256[:12]}  from {source}")
+            print(f"  {role:11} {model.file}  {model.sha256[:12]}  from {source}")
     return 0
 
 

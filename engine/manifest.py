@@ -55,8 +55,13 @@ class ModelSet:
     screen_dictionary: ModelFile | None = None
 
     def files(self) -> list[ModelFile]:
-        models = (self.det, self.rec, self.cls, self.dictionary, self.screen_rec, self.screen_dictionary)
-        return [f for f in models if f is not None]
+        return self.main_files() + self.screen_files()
+
+    def main_files(self) -> list[ModelFile]:
+        return [f for f in (self.det, self.rec, self.cls, self.dictionary) if f is not None]
+
+    def screen_files(self) -> list[ModelFile]:
+        return [f for f in (self.screen_rec, self.screen_dictionary) if f is not None]
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,12 @@ def test_debug_dir_holds_the_found_page_drawn_and_the_rectified_card(tmp_path):
     assert drawn.shape == cv2.imread(str(image)).shape
     card = cv2.imread(str(tmp_path / "debug" / "front.front.jpg"))
     assert 1.3 < card.shape[1] / card.shape[0] < 1.6  # the 88 x 60 mm card, flat
+
+
+def test_models_list_names_the_default_set_s_screen_recognizer_apart_from_its_main_one():
+    listed = run("models", "list")
+    assert listed.returncode == 0
+    default = listed.stdout[: listed.stdout.index("ppocrv6-tiny")].splitlines()
+    assert default[0] == "ppocrv6-small (default)"
+    roles = [line[2:13].strip() for line in default[1:]]  # the role column, 11 wide
+    assert roles == ["det", "rec", "cls", "screen rec", "screen dict"]
