@@ -26,7 +26,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         default=SCENE_TIERS,
         help=f"comma-separated scene tiers (default {','.join(SCENE_TIERS)})",
     )
-    synth.add_argument("--electronic-share", type=float, default=0.1, help="share of e-license screenshots (0.1)")
+    synth.add_argument(
+        "--electronic-share", type=float, help="share of e-license screenshots (default 0.1; 0 with --card)"
+    )
+    synth.add_argument(
+        "--card",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FLAT",
+        help="photograph this real page instead of drawn ones: a flat, upright picture with a label beside it "
+        "(FLAT.json: side, result, optionally the card's quad); repeat for more pages",
+    )
     synth.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     synth.add_argument("--reuse", action="store_true", help="do nothing when DIR already holds this exact set")
     synth.set_defaults(command=_run_synth)
@@ -55,19 +66,22 @@ def _run_synth(args: argparse.Namespace) -> int:
     from benchmarks.progress import ProgressBar
     from benchmarks.synth.generate import SynthConfig, generate, is_current
 
+    cards = tuple(str(path.resolve()) for path in args.card)
+    share = args.electronic_share if args.electronic_share is not None else (0.0 if cards else 0.1)
+    bar = None
     try:
-        config = SynthConfig(n=args.n, seed=args.seed, tiers=args.tiers, electronic_share=args.electronic_share)
-    except ValueError as error:
+        config = SynthConfig(n=args.n, seed=args.seed, tiers=args.tiers, electronic_share=share, cards=cards)
+        if args.reuse and is_current(config, args.out):
+            print(f"{args.out} already holds this set (seed {config.seed}, {config.n} images); kept it")
+            return 0
+        bar = ProgressBar("synth")
+        generate(config, args.out, workers=args.workers, progress=bar.update)
+    except ValueError as error:  # a bad setting, or an own card or label that cannot be used (LabelError)
         print(f"dlocr synth: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if args.reuse and is_current(config, args.out):
-        print(f"{args.out} already holds this set (seed {config.seed}, {config.n} images); kept it")
-        return 0
-    bar = ProgressBar("synth")
-    try:
-        generate(config, args.out, workers=args.workers, progress=bar.update)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     print(f"wrote {config.n} images and labels to {args.out}")
     return 0
 

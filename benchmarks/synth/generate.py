@@ -20,6 +20,7 @@ import numpy as np
 from benchmarks.labels import Label, write_label
 from benchmarks.synth import GENERATOR_VERSION
 from benchmarks.synth.identity import License, random_license
+from benchmarks.synth.own_cards import check_tiers, load_cards, photograph_own, read_card_labels
 from benchmarks.synth.render import render_page
 from benchmarks.synth.scene import TIERS, Scene, photograph
 from benchmarks.synth.screen import render_screen
@@ -37,6 +38,8 @@ class SynthConfig:
     seed: int
     tiers: tuple[str, ...] = TIERS
     electronic_share: float = 0.1
+    cards: tuple[str, ...] = ()
+    """Pictures of real pages to photograph instead of drawn ones (own_cards.py); paths, each with its label."""
 
     def __post_init__(self) -> None:
         unknown = set(self.tiers) - set(TIERS)
@@ -46,9 +49,16 @@ class SynthConfig:
             raise ValueError("electronic_share must be within 0..1")
         if self.n < 1:
             raise ValueError("n must be at least 1")
+        if self.cards and self.electronic_share:
+            raise ValueError("screenshots show made-up holders: a set of your own cards takes electronic_share 0")
 
     def stamp(self) -> dict[str, Any]:
-        return {"generator_version": GENERATOR_VERSION, **asdict(self), "tiers": list(self.tiers)}
+        """What the set is, for --reuse: with own cards, their contents' digests, not only their paths."""
+        stamp = {"generator_version": GENERATOR_VERSION, **asdict(self), "tiers": list(self.tiers)}
+        stamp.pop("cards")  # a drawn set's stamp stays as it was
+        if self.cards:
+            stamp["cards"] = [{"path": card.path, "sha256": card.digest} for card in read_card_labels(self.cards)]
+        return stamp
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class ImagePlan:
     index: int
     tier: str
     master_seed: int
+    cards: tuple[str, ...] = ()
 
 
 def plan_images(config: SynthConfig) -> list[ImagePlan]:
@@ -65,7 +76,10 @@ def plan_images(config: SynthConfig) -> list[ImagePlan]:
         config.tiers[i % len(config.tiers)] for i in range(config.n - screenshots)
     ]
     order = np.random.default_rng(np.random.SeedSequence(config.seed)).permutation(config.n)
-    return [ImagePlan(index=i + 1, tier=tiers[int(order[i])], master_seed=config.seed) for i in range(config.n)]
+    return [
+        ImagePlan(index=i + 1, tier=tiers[int(order[i])], master_seed=config.seed, cards=config.cards)
+        for i in range(config.n)
+    ]
 
 
 def image_name(index: int) -> str:
@@ -75,6 +89,8 @@ def image_name(index: int) -> str:
 def make_image(plan: ImagePlan) -> tuple[bytes, Label]:
     """Draw one planned image: JPEG bytes and its label."""
     rng = np.random.default_rng(np.random.SeedSequence(plan.master_seed, spawn_key=(plan.index,)))
+    if plan.cards:
+        return _own_card_image(plan, rng)
     license = random_license(rng)
     if plan.tier == SCREENSHOT_TIER:
         image = render_screen(license, rng)
@@ -93,6 +109,13 @@ def make_image(plan: ImagePlan) -> tuple[bytes, Label]:
         side = "back" if rng.random() < BACK_SHARE else "front"
         scene = photograph([render_page(license, side, rng)], plan.tier, rng)  # type: ignore[arg-type]
         result = front_result(license) if side == "front" else back_result(license)
+    label = Label(side=side, type="normal", tier=plan.tier, result=result, geometry=scene_geometry(scene))
+    return _encode(scene.image, scene.jpeg_quality), label
+
+
+def _own_card_image(plan: ImagePlan, rng: np.random.Generator) -> tuple[bytes, Label]:
+    """One of the plan's real pages photographed in its tier (own_cards.py): JPEG bytes and its label."""
+    scene, side, result = photograph_own(load_cards(plan.cards), plan.tier, rng)
     label = Label(side=side, type="normal", tier=plan.tier, result=result, geometry=scene_geometry(scene))
     return _encode(scene.image, scene.jpeg_quality), label
 
@@ -159,6 +182,7 @@ def generate(
     config: SynthConfig, out: Path, workers: int | None = None, progress: Callable[[int, int], None] | None = None
 ) -> None:
     """Write config.n images and labels into `out`, then the stamp that says which set it holds."""
+    check_tiers(read_card_labels(config.cards), config.tiers)  # labels only: no OpenCV before the fork
     out.mkdir(parents=True, exist_ok=True)
     (out / STAMP_NAME).unlink(missing_ok=True)  # a half-written folder must never look current
     plans = plan_images(config)

@@ -162,7 +162,7 @@ def render_page(license: License, side: Side, rng: np.random.Generator, style: C
         seal = _draw_seal(license.authority, layout.seal, style, rng, (width, height))
         _multiply_ink(card, seal, SEAL_RED, float(rng.uniform(0.85, 1.0)))
     rgb = np.clip(card * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return CardImage(rgb=rgb, alpha=_rounded_corners(width, height), side=side)
+    return CardImage(rgb=rgb, alpha=rounded_corners(width, height), side=side)
 
 
 def front_values(license: License) -> dict[str, str]:
@@ -249,7 +249,8 @@ def _background(style: CardStyle, rng: np.random.Generator) -> FloatImage:
     )
 
 
-def _rounded_corners(width: int, height: int) -> Mask:
+def rounded_corners(width: int, height: int) -> Mask:
+    """The alpha of a card's rounded corners at PX_PER_MM: 255 on the card, 0 outside its corner arcs."""
     radius = round(CORNER_RADIUS_MM * PX_PER_MM)
     alpha = np.zeros((height, width), np.uint8)
     cv2.rectangle(alpha, (radius, 0), (width - 1 - radius, height - 1), 255, -1)
