@@ -22,7 +22,7 @@ from benchmarks.synth import GENERATOR_VERSION
 from benchmarks.synth.identity import License, random_license
 from benchmarks.synth.own_cards import check_tiers, load_cards, photograph_own, read_card_labels
 from benchmarks.synth.render import render_page
-from benchmarks.synth.scene import TIERS, Scene, photograph
+from benchmarks.synth.scene import TIERS, Scene, photograph, photograph_wallet
 from benchmarks.synth.screen import render_screen
 
 SCREENSHOT_TIER = "screenshot"
@@ -99,10 +99,7 @@ def make_image(plan: ImagePlan) -> tuple[bytes, Label]:
                       geometry={"image_size": [image.shape[1], image.shape[0]], "cards": []})  # fmt: skip
         return _encode(image, quality), label
     if plan.tier == "wallet":
-        pages = [render_page(license, "front", rng), render_page(license, "back", rng)]
-        if rng.random() < 0.2:
-            pages.reverse()  # the back page on the left: wallets are filled either way
-        scene = photograph(pages, "wallet", rng)
+        scene = photograph_wallet(render_page(license, "front", rng), render_page(license, "back", rng), rng)
         side = "double_side"
         result: dict[str, Any] = {"front": front_result(license), "back": back_result(license)}
     else:

@@ -26,10 +26,9 @@ import numpy as np
 
 from benchmarks.labels import Label, LabelError, label_path
 from benchmarks.synth.render import CARD_SIZE_PX, CardImage, Side, rounded_corners
-from benchmarks.synth.scene import Scene, photograph
+from benchmarks.synth.scene import Scene, photograph, photograph_wallet
 
 PAGE_SIDES = ("front", "back")
-WALLET_BACK_LEFT_SHARE = 0.2  # as the generator fills wallets: the back page on the left this often
 
 
 @dataclass(frozen=True)
@@ -77,10 +76,8 @@ def photograph_own(cards: Sequence[OwnCard], tier: str, rng: np.random.Generator
     if tier == "wallet":
         front = _pick([card for card in cards if card.card.side == "front"], rng)
         back = _pick([card for card in cards if card.card.side == "back"], rng)
-        pages = [front.card, back.card]
-        if rng.random() < WALLET_BACK_LEFT_SHARE:
-            pages.reverse()
-        return photograph(pages, "wallet", rng), "double_side", {"front": front.result, "back": back.result}
+        scene = photograph_wallet(front.card, back.card, rng)
+        return scene, "double_side", {"front": front.result, "back": back.result}
     chosen = _pick(list(cards), rng)
     return photograph([chosen.card], tier, rng), chosen.card.side, chosen.result  # type: ignore[arg-type]
 

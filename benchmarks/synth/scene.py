@@ -29,6 +29,7 @@ WALLET_MARGIN_MM = 9.0
 WALLET_FOLD_MM = 12.0
 LIGHT_DOWNSCALE = 8
 CLUTTER_SATURATION = 0.45
+WALLET_BACK_LEFT_SHARE = 0.2  # of wallet photos, the share with the back page on the left
 # Glare bands are laid across the whole frame and lit only where the card is, so a band can miss a small card. The
 # label says glare when it lifted the stock at least GLARE_LABEL_LIFT of the way to white (the print beneath loses as
 # much of its contrast) over at least GLARE_LABEL_SHARE of the cards' area (a few characters): glare over the text,
@@ -132,6 +133,15 @@ def photograph(cards: list[CardImage], tier: Tier, rng: np.random.Generator) -> 
 
 
 # --- what is photographed ---------------------------------------------------------------------------------------
+
+
+def photograph_wallet(front: CardImage, back: CardImage, rng: np.random.Generator) -> Scene:
+    """Both pages in an open wallet: the main page on the left, or the back page WALLET_BACK_LEFT_SHARE of the time
+    (wallets are filled either way)."""
+    pages = [front, back]
+    if rng.random() < WALLET_BACK_LEFT_SHARE:
+        pages.reverse()
+    return photograph(pages, "wallet", rng)
 
 
 def _bare(card: CardImage) -> _Object:
