@@ -32,6 +32,7 @@ from engine.field_decode import (
     history_validity,
     is_validity_row,
     issue_date_by_history,
+    issue_date_by_validity,
     name_reading,
     probation_record,
     renewal_validity,
@@ -528,7 +529,8 @@ def _dates_by_history(
     mended by the license's history (layout.fields.RENEWAL_PERIODS) where one is read and the other is not, each at a
     score of at most RENEWAL_SCORE: the history chose its digits. First a first-issue date row that holds no date,
     even read leniently as the layout reads it (`2009:04-20` is one), from the validity row
-    (field_decode.issue_date_by_history); then a validity row its grammar rejects, from the first-issue date
+    (field_decode.issue_date_by_history), or one read on another month and day than the validity's two dates
+    (field_decode.issue_date_by_validity); then a validity row its grammar rejects, from the first-issue date
     (field_decode.renewal_validity, history_validity)."""
     rows = {key: index for index, (key, _) in enumerate(lines)}
     if "issue_date" not in rows or "validity" not in rows:
@@ -536,10 +538,12 @@ def _dates_by_history(
     at_issue, at_validity = rows["issue_date"], rows["validity"]
     mended = list(lines)
     issue, validity = lines[at_issue][1], lines[at_validity][1]
+    rec = recognitions[at_issue]
     if not find_dates(issue.text):
-        rec = recognitions[at_issue]
         if issued := issue_date_by_history(rec.probabilities, alphabet, rec.text, validity.text):
             mended[at_issue] = ("issue_date", _by_history(issue, rec, issued))
+    elif issued := issue_date_by_validity(rec.probabilities, alphabet, issue.text, validity.text):
+        mended[at_issue] = ("issue_date", _by_history(issue, rec, issued))
     issued = mended[at_issue][1].text
     if is_date(issued) and not is_validity_row(validity.text):
         rec = recognitions[at_validity]

@@ -92,6 +92,9 @@ HISTORY_MIN_DIGITS = 4
 # ... and, where the history allows a single row (a first issue under 6 years ago), which nothing ranks against
 # another, on a whole date's worth of digits.
 LONE_ROW_MIN_DIGITS = 8
+# A first-issue date read on another month and day than its validity row's two dates is mended to the history's when
+# the row's probabilities put that at most this many nats below the reading (issue_date_by_validity).
+AGREEING_MAX_LOG_RATIO = 5.0
 # A place head taken from the row's probabilities must be this many nats likelier than any head of another place.
 PLACE_MARGIN = 2.0
 # Flats are numbered floor + two digits (804, 2204): after 号楼 and a unit, a room of five digits or more is a misread
@@ -752,6 +755,24 @@ def issue_date_by_history(
         allowed = [index for index, years in enumerate(RENEWAL_PERIODS.values()) if years == period[1]]
     first = _first_by_margin(probabilities, alphabet, [[day] for day in dates])
     return dates[first] if first is not None and first in allowed else None
+
+
+def issue_date_by_validity(
+    probabilities: Probabilities, alphabet: Sequence[str], text: str, validity: str
+) -> str | None:
+    """A first-issue date read whole (`2015-06-13`) on another month and day than a validity row that shows them
+    twice, in both its dates (`2015-06-18至2021-06-18`), mended to the first issue the license's history gives
+    (RENEWAL_PERIODS: its period's years before the start), when the issue row's probabilities put that date at
+    most AGREEING_MAX_LOG_RATIO below the reading: a dot-matrix 8 read 3 costs a fraction of a nat; a license
+    reissued on another day (a class added) is many digits away."""
+    period = _validity_period(validity)
+    if period is None or len(find_dates(validity)) < 2 or not is_date(text) or text[5:] == period[0][5:]:
+        return None
+    start, years = period
+    gap = next(gap for gap, renewed in RENEWAL_PERIODS.items() if renewed == years)
+    issued = add_years(start, -gap)
+    read, agreeing = ctc_log_likelihoods(probabilities, alphabet, [text, issued])
+    return issued if agreeing - read >= -AGREEING_MAX_LOG_RATIO else None
 
 
 def _first_by_margin(probabilities: Probabilities, alphabet: Sequence[str], groups: list[list[str]]) -> int | None:

@@ -30,6 +30,7 @@ from engine.field_decode import (
     history_validity,
     is_valid_class,
     issue_date_by_history,
+    issue_date_by_validity,
     name_reading,
     normalize_printed_date,
     per_character_score,
@@ -440,6 +441,31 @@ def test_an_issue_date_row_that_shows_no_year_is_not_mended(noise):
     probabilities = matrix([*year, *spell("-09-28")], PERIOD_ALPHABET)
     read = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
     assert issue_date_by_history(probabilities, PERIOD_ALPHABET, read, "2024-09-28至2034-09-28") is None
+
+
+@pytest.mark.parametrize(
+    ("validity", "expected"),
+    [
+        ("2015-06-18至2021-06-18", "2015-06-18"),  # 6 years: a first license, valid from its first issue
+        ("2021-06-18至2031-06-18", "2015-06-18"),  # 10 years: renewed 6 years after the first issue
+        ("2015-06-18至长期", None),  # the month and day shown once: the rows say as much as each other
+        ("2015-06-18", None),  # no period shown
+        ("2016-03-02至2022-03-02", None),  # another month and day (a class added): too many digits away
+        ("2015-06-13至2021-06-13", None),  # the rows agree
+    ],
+)
+def test_an_issue_date_off_its_validitys_month_and_day_takes_the_historys_when_the_row_allows(validity, expected):
+    """The real print's dot-matrix 8 of the issue day read 3, the 8 close behind."""
+    steps = [*spell("2015-06-1"), {"3": 0.59, "8": 0.39}, {}]
+    probabilities = matrix(steps, PERIOD_ALPHABET)
+    read = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert read == "2015-06-13"
+    assert issue_date_by_validity(probabilities, PERIOD_ALPHABET, read, validity) == expected
+
+
+def test_an_issue_date_read_surely_keeps_its_day_against_the_validity():
+    probabilities = matrix(spell("2015-06-13", confidence=0.999), PERIOD_ALPHABET)
+    assert issue_date_by_validity(probabilities, PERIOD_ALPHABET, "2015-06-13", "2015-06-18至2021-06-18") is None
 
 
 NATION_ALPHABET = build_alphabet(list("中国美日本/CHN"))
