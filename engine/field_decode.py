@@ -702,7 +702,9 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     issue `issued` (RENEWAL_PERIODS: a start on it, or 6 or 16 years after it, on its month and day, and not after
     today, running 6 years, 10, or for good), in either print (`A至B`, `A有效期限N年`): the one the row's
     probabilities rank first by RENEWAL_MARGIN, when its digits hold all the row's digits in order, at least
-    HISTORY_MIN_DIGITS of them (a few digits fit a long row by chance: the ranking chooses, the digits confirm).
+    HISTORY_MIN_DIGITS of them (a few digits fit a long row by chance: the ranking chooses, the digits confirm), or,
+    read with as many digits as it prints, the line puts it at most EXPECTED_TEXT_MAX_LOG_RATIO below the reading
+    (`2015-66-10±2021-66-10`: slashed zeros read 6, the 8s 0).
     Where the history allows one row only, nothing is ranked, and the digits confirm it on LONE_ROW_MIN_DIGITS.
     Returned as `A至B`; None for a row that starts with a whole date that can be a start (renewal_validity's)."""
     read = digits_of(text)
@@ -722,7 +724,11 @@ def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     if first is None:
         return None
     row, prints = list(rows.items())[first]
-    return row if any(in_order(read, digits_of(printed)) for printed in prints) else None
+    if any(in_order(read, digits_of(printed)) for printed in prints):
+        return row
+    # A row read whole whose digits were misread for look-alikes (a slashed zero read 6) is confirmed by the line.
+    whole = [printed for printed in prints if len(digits_of(printed)) == len(read)]
+    return row if whole and expected_reading(probabilities, alphabet, text, whole) is not None else None
 
 
 def _leading_start(text: str) -> str | None:

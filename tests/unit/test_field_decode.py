@@ -413,6 +413,29 @@ def test_a_validity_row_that_kept_only_its_end_takes_the_only_row_a_recent_first
     assert history_validity(short, PERIOD_ALPHABET, ctc_greedy_decode(short, PERIOD_ALPHABET)[0], issued) is None
 
 
+SIGN_ALPHABET = build_alphabet(list("0123456789-至长期有效限年±"))
+
+
+def test_a_validity_row_read_whole_with_look_alike_digits_takes_the_history_row_the_line_supports():
+    """`2015-66-10±2021-66-10`: slashed zeros read 6, the 8s 0, 至 a sign. Its digits are not the history row's in
+    order, but the row is read with all of them and the line supports the history's row whole."""
+    steps = spell("2015-06-18至2021-06-18")
+    for position, step in {5: {"6": 0.5, "0": 0.45}, 9: {"0": 0.6, "8": 0.3}, 10: {"±": 0.4, "至": 0.2}}.items():
+        steps[2 * position] = step
+    for position, step in {16: {"6": 0.7, "0": 0.25}, 20: {"0": 0.6, "8": 0.3}}.items():
+        steps[2 * position] = step
+    probabilities = matrix(steps, SIGN_ALPHABET)
+    read = ctc_greedy_decode(probabilities, SIGN_ALPHABET)[0]
+    assert read == "2015-66-10±2021-66-10"
+    assert history_validity(probabilities, SIGN_ALPHABET, read, "2015-06-18") == "2015-06-18至2021-06-18"
+    # The same reading where the line all but rules the history's digits out: ranked first, but not supported.
+    faint_steps = spell(read, confidence=0.99)
+    for position, printed in {5: "0", 9: "8", 10: "至", 16: "0", 20: "8"}.items():
+        faint_steps[2 * position][printed] = 1e-4
+    unsupported = matrix(faint_steps, SIGN_ALPHABET)
+    assert history_validity(unsupported, SIGN_ALPHABET, read, "2015-06-18") is None
+
+
 @pytest.mark.parametrize(
     ("validity", "expected"),
     [
