@@ -19,6 +19,7 @@ import numpy.typing as npt
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.cut_card import cut_outline
+from engine.digit_mend import REGION_DIGITS, listed_region_number, mended_validity
 from engine.field_decode import (
     ADDRESS_ENDINGS,
     DIGITS,
@@ -109,11 +110,11 @@ REREAD_EVENED = ("address", "class")
 READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 # An ID number whose check digit chose digits the recognizer did not read most surely (its likeliest reading fails the
 # check) lands in a division no list holds only by a misread (5555 hard img_0038: 126193 for a misread 126103, at
-# 0.96). Where one change to the likeliest reading's region digits gives a valid number of a listed division, that
-# is taken; either way the number scores at most this. A number read valid outright is left as read: its region may
-# be a code retired before 2000 (places.is_listed_region lists those since).
+# 0.96). A number in a listed division the line's steps rank first (digit_mend.listed_region_number), or else where
+# one change to the likeliest reading's region digits gives a valid number of a listed division, is taken; either way
+# the number scores at most this. A number read valid outright the line gives no listed division for is left as read:
+# its region may be a code retired before 2000 (places.is_listed_region lists those since).
 CHECKED_NUMBER_SCORE = 0.8
-REGION_DIGITS = 6  # an ID number starts with its division's GB/T 2260 code
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
 # both its dates (they share the row's score): on a row whose end is blank the history alone chose it. So does a
 # first-issue date mended from the validity row (field_decode.issue_date_by_history).
@@ -509,8 +510,10 @@ def _read_keyed(
             line = replace(line, lost=())  # its grammar vouches for every character, none skipped
             if decoded.text != rec.text:
                 # A mended character keeps the greedy reading's score when the lengths match; else the line's applies.
+                # An ID number's characters score no higher than its decoding, which CHECKED_NUMBER_SCORE caps.
                 same_length = len(decoded.text) == len(rec.text)
-                char_scores = rec.char_scores if same_length else ()
+                ceiling = decoded.score if key == "number" else 1.0
+                char_scores = tuple(min(score, ceiling) for score in rec.char_scores) if same_length else ()
                 line = TextLine(
                     decoded.text, decoded.score, line.quad, char_scores, carried_positions(rec, decoded.text)
                 )
@@ -572,13 +575,19 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
     if key not in GRAMMAR_FIELDS or not rec.text.strip():
         return None
     decoded = decode_field(rec.probabilities, alphabet, field_spec(key))
-    return with_listed_region(decoded) if key == "number" else decoded
+    return with_listed_region(decoded, rec, alphabet) if key == "number" else decoded
 
 
-def with_listed_region(decoded: FieldDecoding) -> FieldDecoding:
-    """An ID number the check digit chose (its likeliest candidate fails the check) in an unlisted region: the one
-    valid number of a listed region a single region digit away from that candidate, if exactly one, else as chosen;
-    scored at most CHECKED_NUMBER_SCORE (see there)."""
+def with_listed_region(decoded: FieldDecoding, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding:
+    """An ID number in an unlisted region, or none valid: the number of the listed region the line's steps rank
+    first (digit_mend.listed_region_number), scored at most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
+    likeliest candidate fails the check) in an unlisted region: the one valid number of a listed region a single
+    region digit away from that candidate, if exactly one, else as chosen; scored at most CHECKED_NUMBER_SCORE (see
+    there)."""
+    if decoded.valid and is_listed_region(decoded.text[:REGION_DIGITS]):
+        return decoded
+    if (listed := listed_region_number(rec.probabilities, alphabet, rec.text)) and is_valid_id(listed):
+        return replace(decoded, text=listed, score=min(rec.score, CHECKED_NUMBER_SCORE), valid=True)
     likeliest = decoded.candidates[0].value if decoded.candidates else decoded.text
     if not decoded.valid or decoded.text == likeliest or is_listed_region(decoded.text[:REGION_DIGITS]):
         return decoded
@@ -714,7 +723,9 @@ def _usual_reading(
     if key == "nationality" and rec.text.strip():
         return expected_reading(rec.probabilities, alphabet, rec.text, USUAL_NATIONALITIES)
     if key == "validity":
-        return validity_reading(rec.probabilities, alphabet, rec.text)
+        return validity_reading(rec.probabilities, alphabet, rec.text) or mended_validity(
+            rec.probabilities, alphabet, rec.text
+        )
     return None
 
 

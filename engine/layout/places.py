@@ -199,6 +199,12 @@ def is_listed_region(code: str) -> bool:
     return code in _divisions()
 
 
+@cache
+def listed_region_codes() -> tuple[str, ...]:
+    """Every listed division's code (is_listed_region's), in a fixed order."""
+    return tuple(sorted(_divisions()))
+
+
 def is_listed_city_code(code: str) -> bool:
     """The first four digits are a listed prefecture's code (a city, or a province's directly administered counties),
     as a file number's first four name the city that issued it."""

@@ -596,21 +596,38 @@ def _number_decoding(chosen: str, likeliest: str, score: float = 0.95) -> FieldD
     return FieldDecoding(chosen, score, True, candidates if chosen != likeliest else candidates[:1])
 
 
+def _read_surely(text: str) -> tuple[Recognition, list[str]]:
+    """A line that read `text` with no doubt at any step: it speaks for no other region (listed_region_number)."""
+    return confident_reading(text), ID_ALPHABET
+
+
 def _with_check(first17: str) -> str:
     return first17 + id_check_character(first17)
 
 
 def test_a_number_its_check_digit_moved_into_an_unlisted_region_takes_the_one_listed_region_a_digit_away():
     # Read 126103... (6 for 0); the check digit's likeliest fix changed a second digit, to 126193: no such division.
-    decoded = with_listed_region(_number_decoding("126193197207134641", "126103197207134641"))
+    likeliest = "126103197207134641"
+    decoded = with_listed_region(_number_decoding("126193197207134641", likeliest), *_read_surely(likeliest))
     assert decoded.text == "120103197207134641"
     assert decoded.score == CHECKED_NUMBER_SCORE
+
+
+def test_a_number_read_valid_in_an_unlisted_region_takes_the_listed_one_its_steps_rank_first_but_unsure():
+    """159482 for 150402: two slashed zeros misread, the check sum unchanged; the line leans to 0 at both."""
+    read = "159482199902223122"
+    recognition = confident_reading(read)
+    for position, (digit, chance) in {2: ("0", 0.2), 4: ("0", 0.3)}.items():
+        recognition.probabilities[2 * position, ID_ALPHABET.index(read[position])] = 1.0 - chance
+        recognition.probabilities[2 * position, ID_ALPHABET.index(digit)] = chance
+    decoded = with_listed_region(_number_decoding(read, read), recognition, ID_ALPHABET)
+    assert (decoded.text, decoded.score) == ("150402199902223122", CHECKED_NUMBER_SCORE)
 
 
 def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_as_chosen_but_unsure():
     chosen = _with_check("99999919900101123")
     likeliest = chosen[:-2] + str((int(chosen[-2]) + 1) % 10) + chosen[-1]
-    decoded = with_listed_region(_number_decoding(chosen, likeliest))
+    decoded = with_listed_region(_number_decoding(chosen, likeliest), *_read_surely(likeliest))
     assert (decoded.text, decoded.score) == (chosen, CHECKED_NUMBER_SCORE)
 
 
@@ -625,4 +642,4 @@ def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_
 )
 def test_a_number_read_valid_or_checked_into_a_listed_region_is_left_alone(chosen, likeliest):
     decoded = _number_decoding(chosen, likeliest)
-    assert with_listed_region(decoded) == decoded
+    assert with_listed_region(decoded, *_read_surely(likeliest)) == decoded

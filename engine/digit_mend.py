@@ -1,0 +1,148 @@
+"""Rows read whole but with digits misread for their look-alikes, mended digit by digit.
+
+A dot-matrix print's zero is slashed, and the recognizer reads it 8, 9 or 6 (`2015-86-18至2821-86-18` for
+2015-06-18至2021-06-18; `159482199902223122` for 150402199902223122, whose check character two misreads kept right):
+each character was read at a step of its own, only the digits are wrong. Every value the row's grammar allows is
+scored at the digits' steps (a validity row's linked dates, an ID number's listed regions) and the likeliest taken,
+when it leads every other by a margin and the line supports it as a whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.field_decode import Probabilities, expected_reading, is_validity_row, normalize_validity
+from engine.layout.fields import VALID_YEARS, add_years, id_check_character
+from engine.layout.places import is_listed_region, listed_region_codes
+from engine.textrec import kept_steps
+
+# A start date, then an end date, 至长期, or the old print's label and period (`有效期限6年`), every character read at
+# a step of its own. Between two dates stands 至, which a faint print reads as a sign (±, ￥) or with a space beside.
+DATE_SHAPE = r"\d{4}[-./]\d{2}[-./]\d{2}"
+DATED_ROW = re.compile(
+    rf"{DATE_SHAPE}(?:(?P<middle>\D{{1,3}}?)(?P<end>{DATE_SHAPE})|至长期|有效期限(?:6|10)年|有效期限长期)"
+)
+DATE_DIGITS = 8
+REGION_DIGITS = 6  # an ID number starts with its division's GB/T 2260 code
+CHECK_POSITION = 17
+# No license in this print started its validity before this year.
+FIRST_START_YEAR = 1980
+# The likeliest row must lead every other by this many nats (natural log) at the digits' steps: with fewer, the
+# steps do not tell which digits were printed.
+DIGIT_MARGIN = 5.0
+# Keeps log() finite for a digit the recognizer gave no probability at all.
+FLOOR_PROBABILITY = 1e-12
+
+
+def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """The validity row `text` (rejected by its grammar) with its dates' digits replaced by the likeliest linked dates
+    (the end 6 or 10 years after the start, on its month and day; a 长期 or old-print row has its start only) at the
+    steps they were read at, when they lead every other such dates by DIGIT_MARGIN and the line's probabilities put
+    the mended row, 至 between its dates, at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading
+    (expected_reading). None when the row is not one of DATED_ROW's shapes read a character per step."""
+    shape = DATED_ROW.fullmatch(text)
+    if shape is None:
+        return None
+    if len(kept_steps(probabilities)) != len(text):
+        return None
+    positions = [index for index, character in enumerate(text) if character.isdigit()]
+    two_dates = shape.group("end") is not None
+    positions = positions[: 2 * DATE_DIGITS if two_dates else DATE_DIGITS]
+    rows = _linked_rows(date.today()) if two_dates else _start_rows(date.today())
+    best = _likeliest_row(_digit_log_probabilities(probabilities, alphabet, positions), rows)
+    if best is None:
+        return None
+    characters = list(text)
+    for position, digit in zip(positions, best.tolist(), strict=True):
+        characters[position] = str(digit)
+    if two_dates:
+        characters[shape.start("middle") : shape.end("middle")] = ["至"]
+    mended = "".join(characters)
+    if mended == text or not is_validity_row(normalize_validity(mended)):
+        return None
+    chosen = expected_reading(probabilities, alphabet, text, [mended])
+    return normalize_validity(chosen) if chosen is not None else None
+
+
+def listed_region_number(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """The ID number `text` (read a character per step, valid or not) in a division no list holds, with its region
+    digits and check character replaced by those of the likeliest listed division at the steps they were read at,
+    when that leads every other listed division by DIGIT_MARGIN and the line puts the mended number at most
+    field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading. Its birth date and sequence stay as read."""
+    if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdigit() or is_listed_region(text[:REGION_DIGITS]):
+        return None
+    steps = kept_steps(probabilities)
+    if len(steps) != len(text) or "X" not in alphabet:
+        return None
+    table = _digit_log_probabilities(probabilities, alphabet, range(REGION_DIGITS))
+    scores = table[np.arange(REGION_DIGITS), _region_rows()].sum(axis=1)
+    checks = [id_check_character(code + text[REGION_DIGITS:CHECK_POSITION]) for code in listed_region_codes()]
+    check_step = probabilities[steps[CHECK_POSITION]]
+    columns = {character: alphabet.index(character) for character in set(checks)}
+    scores += np.log(np.maximum([check_step[columns[check]] for check in checks], FLOOR_PROBABILITY))
+    best = _leader(scores)
+    if best is None:
+        return None
+    mended = listed_region_codes()[best] + text[REGION_DIGITS:CHECK_POSITION] + checks[best]
+    return expected_reading(probabilities, alphabet, text, [mended])
+
+
+def _digit_log_probabilities(
+    probabilities: Probabilities, alphabet: Sequence[str], positions: Sequence[int]
+) -> npt.NDArray[np.float64]:
+    """(len(positions), 10): log P(digit) at the step that read each character position of the line's reading."""
+    steps = kept_steps(probabilities)[list(positions)]
+    digit_columns = np.array([alphabet.index(digit) for digit in "0123456789"])
+    return np.log(np.maximum(probabilities[np.ix_(steps, digit_columns)], FLOOR_PROBABILITY))
+
+
+def _likeliest_row(table: npt.NDArray[np.float64], rows: npt.NDArray[np.intp]) -> npt.NDArray[np.intp] | None:
+    """The row of digits (one per position of `table`) likeliest under it, when it leads every other by
+    DIGIT_MARGIN."""
+    best = _leader(table[np.arange(table.shape[0]), rows].sum(axis=1))
+    return None if best is None else rows[best]
+
+
+def _leader(scores: npt.NDArray[np.float64]) -> int | None:
+    """The index of the highest score, when it leads the next by DIGIT_MARGIN."""
+    if len(scores) < 2:
+        return None
+    runner_up, best = np.argpartition(scores, -2)[-2:]
+    return int(best) if scores[best] - scores[runner_up] >= DIGIT_MARGIN else None
+
+
+@functools.lru_cache(maxsize=1)
+def _region_rows() -> npt.NDArray[np.intp]:
+    return _digit_rows(list(listed_region_codes()))
+
+
+@functools.lru_cache(maxsize=1)
+def _start_rows(today: date) -> npt.NDArray[np.intp]:
+    """Every date from FIRST_START_YEAR to `today`, as a row of its eight digits."""
+    days = (today - date(FIRST_START_YEAR, 1, 1)).days + 1
+    starts = [(date(FIRST_START_YEAR, 1, 1) + timedelta(days=offset)).strftime("%Y%m%d") for offset in range(days)]
+    return _digit_rows(starts)
+
+
+@functools.lru_cache(maxsize=1)
+def _linked_rows(today: date) -> npt.NDArray[np.intp]:
+    """Every (start, end) a validity row can hold, its start from FIRST_START_YEAR to `today` and its end 6 or 10
+    years on (VALID_YEARS), as a row of sixteen digits."""
+    starts = _start_rows(today)
+    start_texts = ["".join(map(str, row)) for row in starts.tolist()]
+    ends = [
+        add_years(f"{start[:4]}-{start[4:6]}-{start[6:]}", years).replace("-", "")
+        for years in VALID_YEARS
+        for start in start_texts
+    ]
+    return np.hstack([np.vstack([starts] * len(VALID_YEARS)), _digit_rows(ends)])
+
+
+def _digit_rows(texts: list[str]) -> npt.NDArray[np.intp]:
+    return np.array([[int(digit) for digit in text] for text in texts], dtype=np.intp)

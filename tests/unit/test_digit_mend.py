@@ -1,0 +1,122 @@
+"""Validity rows whose digits were read as look-alikes (a slashed zero as 8), mended digit by digit."""
+
+import numpy as np
+import pytest
+
+from engine.digit_mend import listed_region_number, mended_validity
+from engine.layout.fields import is_valid_id
+from engine.layout.places import is_listed_region
+from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
+
+ALPHABET = build_alphabet(list("0123456789-至长期有效限年"))
+INDEX = {character: index for index, character in enumerate(ALPHABET)}
+
+
+def row(text: str, misread: dict[int, dict[str, float]]) -> np.ndarray:
+    """(T, C) probabilities: each character of `text` sure at a step of its own, blanks between; at the characters
+    `misread` names, those probabilities instead."""
+    probabilities = np.zeros((2 * len(text), len(ALPHABET)))
+    probabilities[1::2, BLANK] = 1.0
+    for position, character in enumerate(text):
+        for read, probability in misread.get(position, {character: 0.99}).items():
+            probabilities[2 * position, INDEX[read]] = probability
+        probabilities[2 * position, BLANK] = 1.0 - probabilities[2 * position].sum()
+    return probabilities
+
+
+def slashed(read_as: float, zero: float) -> dict[str, float]:
+    return {"8": read_as, "0": zero}
+
+
+def test_a_row_with_its_zeros_read_8_takes_the_linked_dates_the_digits_allow():
+    """The real print's row: three slashed zeros read 8, the 8s of the day read right."""
+    printed = "2015-06-18至2021-06-18"
+    probabilities = row(printed, {5: slashed(0.99, 0.006), 12: slashed(0.72, 0.03), 16: slashed(0.55, 0.28)})
+    read = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert read == "2015-86-18至2821-86-18"
+    assert mended_validity(probabilities, ALPHABET, read) == printed
+
+
+def test_a_long_term_row_mends_its_start_alone():
+    printed = "2009-03-02至长期"
+    probabilities = row(printed, {1: slashed(0.9, 0.09), 5: slashed(0.9, 0.09)})
+    read = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert read == "2809-83-02至长期"
+    assert mended_validity(probabilities, ALPHABET, read) == printed
+
+
+def test_a_digit_the_steps_give_no_other_reading_is_not_mended():
+    """Month 86 where the 8 shows no trace of a 0 (nor of a 1): the line does not say which month was printed."""
+    probabilities = row("2015-86-18至2021-86-18", {})
+    assert mended_validity(probabilities, ALPHABET, "2015-86-18至2021-86-18") is None
+
+
+def test_two_mends_alike_likely_leave_the_row_as_read():
+    """Day 39 read twice: 09 and 19 need one change each, the steps lean to neither."""
+    either = {"3": 0.8, "0": 0.09, "1": 0.09}
+    probabilities = row("2015-06-09至2021-06-09", {8: either, 19: either})
+    read = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert read == "2015-06-39至2021-06-39"
+    assert mended_validity(probabilities, ALPHABET, read) is None
+
+
+@pytest.mark.parametrize("read", ["2015-86-18", "2015-86-18至2821-86", "2015-86-18有效期6年"])
+def test_rows_of_other_shapes_are_left_to_other_mends(read):
+    assert mended_validity(row(read, {}), ALPHABET, read) is None
+
+
+def test_a_text_that_is_not_the_lines_reading_is_not_mended():
+    """The steps hold one character fewer than the text: which step read which digit is not known."""
+    probabilities = row("2015-86-18至2821-86-1", {5: slashed(0.9, 0.09)})
+    assert mended_validity(probabilities, ALPHABET, "2015-86-18至2821-86-18") is None
+
+
+ID_ALPHABET = build_alphabet(list("0123456789X"))
+ID_INDEX = {character: index for index, character in enumerate(ID_ALPHABET)}
+
+
+def id_row(read: str, misread: dict[int, dict[str, float]]) -> np.ndarray:
+    """An ID number's (T, C) probabilities: each character of `read` sure at a step of its own, blanks between; at
+    the characters `misread` names, those probabilities instead."""
+    probabilities = np.zeros((2 * len(read), len(ID_ALPHABET)))
+    probabilities[1::2, BLANK] = 1.0
+    for position, character in enumerate(read):
+        for digit, probability in misread.get(position, {character: 0.99}).items():
+            probabilities[2 * position, ID_INDEX[digit]] = probability
+        probabilities[2 * position, BLANK] = 1.0 - probabilities[2 * position].sum()
+    return probabilities
+
+
+def test_a_number_whose_slashed_zeros_kept_its_check_right_takes_its_listed_region():
+    """Region 150402 read 159482: valid (the two misreads cancel in the check sum), but no division has the code."""
+    read = "159482199902223122"
+    assert is_valid_id(read) and not is_listed_region(read[:6])
+    probabilities = id_row(read, {2: {"9": 0.8, "0": 0.15}, 4: {"8": 0.55, "0": 0.3}})
+    assert ctc_greedy_decode(probabilities, ID_ALPHABET)[0] == read
+    assert listed_region_number(probabilities, ID_ALPHABET, read) == "150402199902223122"
+
+
+def test_a_region_mend_changes_the_check_character_with_it():
+    """150404 read 150484, its check character 5 read as the 2 150484 would need: both change."""
+    read = "150484199902223122"
+    probabilities = id_row(read, {4: {"8": 0.6, "0": 0.35}, 17: {"2": 0.6, "5": 0.35}})
+    assert listed_region_number(probabilities, ID_ALPHABET, read) == "150404199902223125"
+
+
+def test_a_number_read_surely_in_an_unlisted_region_is_left_as_read():
+    """A code retired before 2000 (342601) is no list's, and the line speaks for no other."""
+    read = "342601198001011234"
+    assert listed_region_number(id_row(read, {}), ID_ALPHABET, read) is None
+
+
+def test_a_number_between_two_listed_regions_alike_likely_is_left_as_read():
+    """150409 (unlisted, check 7) read where 150403 (check 9) and 150404 (check 5) are as likely as each other."""
+    read = "150409199902223127"
+    misread = {5: {"9": 0.5, "3": 0.24, "4": 0.24}, 17: {"7": 0.5, "9": 0.24, "5": 0.24}}
+    assert listed_region_number(id_row(read, misread), ID_ALPHABET, read) is None
+
+
+def test_a_number_of_a_listed_region_is_left_as_read():
+    read = "150402199902223122"
+    probabilities = id_row(read, {2: {"0": 0.5, "9": 0.45}})
+    assert listed_region_number(probabilities, ID_ALPHABET, read) is None
