@@ -23,10 +23,12 @@ from engine.layout.places import is_listed_region, listed_region_codes
 from engine.textrec import kept_steps
 
 # A start date, then an end date, 至长期, or the old print's label and period (`有效期限6年`), every character read at
-# a step of its own. Between two dates stands 至, which a faint print reads as a sign (±, ￥) or with a space beside.
+# a step of its own. Between two dates stands 至, which a faint print reads as a sign (±, ￥), with a space beside, or
+# not at all; before the start, a character or two of the label's end (：).
 DATE_SHAPE = r"\d{4}[-./]\d{2}[-./]\d{2}"
 DATED_ROW = re.compile(
-    rf"{DATE_SHAPE}(?:(?P<middle>\D{{1,3}}?)(?P<end>{DATE_SHAPE})|至长期|有效期限(?:6|10)年|有效期限长期)"
+    rf"(?P<lead>\D{{0,2}}?){DATE_SHAPE}"
+    rf"(?:(?P<middle>\D{{0,3}}?)(?P<end>{DATE_SHAPE})|至长期|有效期限(?:6|10)年|有效期限长期)"
 )
 DATE_DIGITS = 8
 REGION_DIGITS = 6  # an ID number starts with its division's GB/T 2260 code
@@ -45,7 +47,8 @@ def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text:
     (the end 6 or 10 years after the start, on its month and day; a 长期 or old-print row has its start only) at the
     steps they were read at, when they lead every other such dates by DIGIT_MARGIN and the line's probabilities put
     the mended row, 至 between its dates, at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading
-    (expected_reading). None when the row is not one of DATED_ROW's shapes read a character per step."""
+    (expected_reading); returned without the label's end before it. None when the row is not one of DATED_ROW's
+    shapes read a character per step."""
     shape = DATED_ROW.fullmatch(text)
     if shape is None:
         return None
@@ -64,10 +67,10 @@ def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text:
     if two_dates:
         characters[shape.start("middle") : shape.end("middle")] = ["至"]
     mended = "".join(characters)
-    if mended == text or not is_validity_row(normalize_validity(mended)):
+    row = normalize_validity(mended[shape.end("lead") :])
+    if mended == text or not is_validity_row(row):
         return None
-    chosen = expected_reading(probabilities, alphabet, text, [mended])
-    return normalize_validity(chosen) if chosen is not None else None
+    return row if expected_reading(probabilities, alphabet, text, [mended]) is not None else None
 
 
 def listed_region_number(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:

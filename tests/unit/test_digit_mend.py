@@ -8,7 +8,7 @@ from engine.layout.fields import is_valid_id
 from engine.layout.places import is_listed_region
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
 
-ALPHABET = build_alphabet(list("0123456789-至长期有效限年"))
+ALPHABET = build_alphabet(list("0123456789-至长期有效限年："))
 INDEX = {character: index for index, character in enumerate(ALPHABET)}
 
 
@@ -35,6 +35,15 @@ def test_a_row_with_its_zeros_read_8_takes_the_linked_dates_the_digits_allow():
     read = ctc_greedy_decode(probabilities, ALPHABET)[0]
     assert read == "2015-86-18至2821-86-18"
     assert mended_validity(probabilities, ALPHABET, read) == printed
+
+
+def test_a_row_read_after_the_labels_colon_with_its_至_faint_is_mended_without_the_colon():
+    """`：2015-06-182821-66-18`: the label's colon read first, 至 below the blank between the dates."""
+    printed = "：2015-06-18至2021-06-18"
+    probabilities = row(printed, {11: {"至": 0.3}, 13: slashed(0.7, 0.2), 17: {"6": 0.6, "0": 0.35}})
+    read = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert read == "：2015-06-182821-66-18"
+    assert mended_validity(probabilities, ALPHABET, read) == printed[1:]
 
 
 def test_a_long_term_row_mends_its_start_alone():
