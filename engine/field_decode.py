@@ -835,9 +835,16 @@ def normalize_validity(text: str) -> str:
 
 def is_validity_row(value: str) -> bool:
     """`A至B` or `A至长期` (new print), `A有效期限N年` or `A有效期限长期` (old print, its label in the row; a label
-    character or two may fall outside the strip), every date real and N 6 or 10."""
+    character or two may fall outside the strip), every date real, N 6 or 10, and the start no later than today."""
     match = VALIDITY_ROW.fullmatch(value)
-    return match is not None and all(is_date(date) for date in ISO_DATE.findall(value))
+    dates = ISO_DATE.findall(value)
+    return match is not None and all(is_date(date) for date in dates) and not after_today(dates[0])
+
+
+def is_past_date(value: str) -> bool:
+    """A real date no later than today, as a birth, a first issue and a validity start are: a slashed zero read 8
+    (2028-10-31 for 2020-10-31) gives a real date, but one to come."""
+    return is_date(value) and not after_today(value)
 
 
 def is_valid_class(value: str) -> bool:
@@ -866,7 +873,7 @@ def keep_text(text: str) -> str:
 
 
 ID_NUMBER_SPEC = FieldSpec("number", DIGITS + "Xx", str.upper, is_valid_id)
-DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_date)
+DATE_SPEC = FieldSpec("date", DIGITS + DATE_SEPARATORS, normalize_printed_date, is_past_date)
 VALIDITY_END_SPEC = FieldSpec("valid_to", DIGITS + DATE_SEPARATORS + LONG_TERM, normalize_printed_date, is_validity_end)
 VALIDITY_ROW_SPEC = FieldSpec(
     "validity", DIGITS + DATE_SEPARATORS + "至年" + LONG_TERM + OLD_PERIOD_LABEL, normalize_validity, is_validity_row

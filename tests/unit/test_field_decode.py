@@ -16,6 +16,7 @@ from engine.field_decode import (
     SEX_SPEC,
     USUAL_NATIONALITIES,
     VALIDITY_END_SPEC,
+    VALIDITY_ROW_SPEC,
     address_head_reading,
     address_room_reading,
     best_candidate,
@@ -190,6 +191,24 @@ def test_date_separators_pool_into_one_value():
     decoding = decode_field(matrix(steps), ALPHABET, DATE_SPEC)
     assert (decoding.text, decoding.valid) == ("2015-06-18", True)
     assert decoding.candidates[0].probability == pytest.approx(0.98**9 * 0.95, rel=1e-6)
+
+
+def test_a_date_to_come_is_no_birth_first_issue_or_validity_start():
+    """A tens digit misread (a slashed zero read 8 does this): a real date, but no license was issued on it yet; the
+    digit the step also saw gives the date."""
+    past, future = date.today().year - 5, date.today().year + 5  # ten years apart: only the tens digit differs
+    steps = spell(f"{past}-10-31")
+    steps[2 * 2] = {str(future)[2]: 0.6, str(past)[2]: 0.35}
+    decoding = decode_field(matrix(steps), ALPHABET, DATE_SPEC)
+    assert decoding.candidates[0].value == f"{future}-10-31" and not decoding.candidates[0].valid
+    assert (decoding.text, decoding.valid) == (f"{past}-10-31", True)
+
+
+def test_a_validity_row_that_starts_after_today_breaks_its_grammar():
+    future = date.today().year + 2
+    assert VALIDITY_ROW_SPEC.validate("2020-10-31至2030-10-31")
+    assert not VALIDITY_ROW_SPEC.validate(f"{future}-10-31至{future + 10}-10-31")
+    assert not VALIDITY_ROW_SPEC.validate(f"{future}-10-31有效期限6年")
 
 
 @pytest.mark.parametrize(
