@@ -19,7 +19,7 @@ import numpy.typing as npt
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.cut_card import cut_outline
-from engine.digit_mend import REGION_DIGITS, listed_region_number, mended_validity
+from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity
 from engine.field_decode import (
     ADDRESS_ENDINGS,
     DIGITS,
@@ -110,10 +110,10 @@ REREAD_EVENED = ("address", "class")
 READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 # An ID number whose check digit chose digits the recognizer did not read most surely (its likeliest reading fails the
 # check) lands in a division no list holds only by a misread (5555 hard img_0038: 126193 for a misread 126103, at
-# 0.96). A number in a listed division the line's steps rank first (digit_mend.listed_region_number), or else where
-# one change to the likeliest reading's region digits gives a valid number of a listed division, is taken; either way
-# the number scores at most this. A number read valid outright the line gives no listed division for is left as read:
-# its region may be a code retired before 2000 (places.is_listed_region lists those since).
+# 0.96). The valid number of a listed division the line's steps rank first (digit_mend.likeliest_listed_number), or
+# else where one change to the likeliest reading's region digits gives a valid number of a listed division, is taken;
+# either way the number scores at most this. A number read valid outright the line gives no listed division for is
+# left as read: its region may be a code retired before 2000 (places.is_listed_region lists those since).
 CHECKED_NUMBER_SCORE = 0.8
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
 # both its dates (they share the row's score): on a row whose end is blank the history alone chose it. So does a
@@ -579,14 +579,14 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
 
 
 def with_listed_region(decoded: FieldDecoding, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding:
-    """An ID number in an unlisted region, or none valid: the number of the listed region the line's steps rank
-    first (digit_mend.listed_region_number), scored at most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
+    """An ID number in an unlisted region, or none valid: the valid number of a listed region the line's steps rank
+    first (digit_mend.likeliest_listed_number), scored at most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
     likeliest candidate fails the check) in an unlisted region: the one valid number of a listed region a single
     region digit away from that candidate, if exactly one, else as chosen; scored at most CHECKED_NUMBER_SCORE (see
     there)."""
     if decoded.valid and is_listed_region(decoded.text[:REGION_DIGITS]):
         return decoded
-    if (listed := listed_region_number(rec.probabilities, alphabet, rec.text)) and is_valid_id(listed):
+    if (listed := likeliest_listed_number(rec.probabilities, alphabet, rec.text)) and is_valid_id(listed):
         return replace(decoded, text=listed, score=min(rec.score, CHECKED_NUMBER_SCORE), valid=True)
     likeliest = decoded.candidates[0].value if decoded.candidates else decoded.text
     if not decoded.valid or decoded.text == likeliest or is_listed_region(decoded.text[:REGION_DIGITS]):

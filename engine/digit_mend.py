@@ -18,7 +18,15 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.field_decode import Probabilities, expected_reading, is_validity_row, normalize_validity
-from engine.layout.fields import VALID_YEARS, add_years, id_check_character
+from engine.layout.fields import (
+    ID_CHECK_CHARACTERS,
+    ID_WEIGHTS,
+    VALID_YEARS,
+    add_years,
+    after_today,
+    format_date,
+    is_valid_id,
+)
 from engine.layout.places import is_listed_region, listed_region_codes
 from engine.textrec import kept_steps
 
@@ -38,6 +46,15 @@ FIRST_START_YEAR = 1980
 # The likeliest row must lead every other by this many nats (natural log) at the digits' steps: with fewer, the
 # steps do not tell which digits were printed.
 DIGIT_MARGIN = 5.0
+# An ID number read invalid or in no listed division is wrong as read, so its mend needs only lead the next valid
+# listed number by this many nats (a margin over a million candidates, where DIGIT_MARGIN's 5 held back right mends
+# 1.9 and 3.6 nats clear: real print hard img_0001, 9090 hard img_0107 with slashed zeros); it scores at most
+# card_reader.CHECKED_NUMBER_SCORE.
+NUMBER_MARGIN = 1.5
+# An ID number's middle digit other than the read one is tried at a step where it is at most this many nats less
+# likely; at most this many steps are tried (2**8 middles against every listed region).
+LOOKALIKE_MAX_LOSS = 5.0
+UNSURE_MIDDLE_STEPS = 8
 # Keeps log() finite for a digit the recognizer gave no probability at all.
 FLOOR_PROBABILITY = 1e-12
 
@@ -73,27 +90,65 @@ def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text:
     return row if expected_reading(probabilities, alphabet, text, [mended]) is not None else None
 
 
-def listed_region_number(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
-    """The ID number `text` (read a character per step, valid or not) in a division no list holds, with its region
-    digits and check character replaced by those of the likeliest listed division at the steps they were read at,
-    when that leads every other listed division by DIGIT_MARGIN and the line puts the mended number at most
-    field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading. Its birth date and sequence stay as read."""
-    if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdigit() or is_listed_region(text[:REGION_DIGITS]):
+def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """The ID number `text` (read a character per step; failing its check, or in a division no list holds) mended to
+    the valid number of a listed division that the steps rank first: any listed region, with the middle digits
+    (birth date and sequence) as read or, at up to UNSURE_MIDDLE_STEPS of their least sure steps, the digit the step
+    gives next, and the check character that follows. Taken when it leads every other such number by DIGIT_MARGIN
+    and the line puts it at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading."""
+    if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdigit():
+        return None
+    if is_valid_id(text) and is_listed_region(text[:REGION_DIGITS]):
         return None
     steps = kept_steps(probabilities)
     if len(steps) != len(text) or "X" not in alphabet:
         return None
-    table = _digit_log_probabilities(probabilities, alphabet, range(REGION_DIGITS))
-    scores = table[np.arange(REGION_DIGITS), _region_rows()].sum(axis=1)
-    checks = [id_check_character(code + text[REGION_DIGITS:CHECK_POSITION]) for code in listed_region_codes()]
+    table = _digit_log_probabilities(probabilities, alphabet, range(CHECK_POSITION))
+    regions = _region_rows()
+    weights = np.array(ID_WEIGHTS)
+    region_scores = table[np.arange(REGION_DIGITS), regions].sum(axis=1)
+    region_sums = regions @ weights[:REGION_DIGITS]
+    middles = _middle_choices(table[REGION_DIGITS:], text[REGION_DIGITS:CHECK_POSITION])
+    middle_scores = table[np.arange(REGION_DIGITS, CHECK_POSITION), middles].sum(axis=1)
+    middle_sums = middles @ weights[REGION_DIGITS:]
     check_step = probabilities[steps[CHECK_POSITION]]
-    columns = {character: alphabet.index(character) for character in set(checks)}
-    scores += np.log(np.maximum([check_step[columns[check]] for check in checks], FLOOR_PROBABILITY))
-    best = _leader(scores)
+    check_logs = np.log(np.maximum([check_step[alphabet.index(c)] for c in ID_CHECK_CHARACTERS], FLOOR_PROBABILITY))
+    totals = (region_sums[:, None] + middle_sums[None, :]) % len(ID_CHECK_CHARACTERS)
+    scores = region_scores[:, None] + middle_scores[None, :] + check_logs[totals]
+    born = np.array([_is_birth("".join(map(str, middle[:DATE_DIGITS]))) for middle in middles.tolist()])
+    scores[:, ~born] = -np.inf
+    best = _leader(scores.ravel(), NUMBER_MARGIN)
     if best is None:
         return None
-    mended = listed_region_codes()[best] + text[REGION_DIGITS:CHECK_POSITION] + checks[best]
+    region, middle = divmod(best, len(middles))
+    mended = (
+        listed_region_codes()[region]
+        + "".join(map(str, middles[middle].tolist()))
+        + ID_CHECK_CHARACTERS[totals[region, middle]]
+    )
     return expected_reading(probabilities, alphabet, text, [mended])
+
+
+def _middle_choices(table: npt.NDArray[np.float64], read: str) -> npt.NDArray[np.intp]:
+    """Every choice of an ID number's middle digits (rows of len(read)): the digits as read, and at the
+    UNSURE_MIDDLE_STEPS steps whose next digit is likeliest next to the read one (within LOOKALIKE_MAX_LOSS), either."""
+    digits = np.array([int(digit) for digit in read])
+    ranked = np.argsort(table, axis=1)[:, ::-1]
+    others = np.where(ranked[:, 0] == digits, ranked[:, 1], ranked[:, 0])
+    rows = np.arange(len(read))
+    losses = table[rows, digits] - table[rows, others]
+    unsure = [int(step) for step in np.argsort(losses)[:UNSURE_MIDDLE_STEPS] if losses[step] <= LOOKALIKE_MAX_LOSS]
+    choices = np.repeat(digits[None, :], 2 ** len(unsure), axis=0)
+    for bit, step in enumerate(unsure):
+        flipped = (np.arange(len(choices)) >> bit) & 1 == 1
+        choices[flipped, step] = others[step]
+    return choices
+
+
+def _is_birth(digits: str) -> bool:
+    """Eight digits are a date no later than today, as an ID number's birth date is."""
+    born = format_date(digits[:4], digits[4:6], digits[6:])
+    return born is not None and not after_today(born)
 
 
 def _digit_log_probabilities(
@@ -112,12 +167,13 @@ def _likeliest_row(table: npt.NDArray[np.float64], rows: npt.NDArray[np.intp]) -
     return None if best is None else rows[best]
 
 
-def _leader(scores: npt.NDArray[np.float64]) -> int | None:
-    """The index of the highest score, when it leads the next by DIGIT_MARGIN."""
+def _leader(scores: npt.NDArray[np.float64], margin: float = DIGIT_MARGIN) -> int | None:
+    """The index of the highest score, when it is finite and leads the next by `margin`."""
     if len(scores) < 2:
         return None
     runner_up, best = np.argpartition(scores, -2)[-2:]
-    return int(best) if scores[best] - scores[runner_up] >= DIGIT_MARGIN else None
+    leads = np.isfinite(scores[best]) and scores[best] - scores[runner_up] >= margin
+    return int(best) if leads else None
 
 
 @functools.lru_cache(maxsize=1)

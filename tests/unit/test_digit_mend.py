@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.digit_mend import listed_region_number, mended_validity
+from engine.digit_mend import likeliest_listed_number, mended_validity
 from engine.layout.fields import is_valid_id
 from engine.layout.places import is_listed_region
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
@@ -102,30 +102,40 @@ def test_a_number_whose_slashed_zeros_kept_its_check_right_takes_its_listed_regi
     assert is_valid_id(read) and not is_listed_region(read[:6])
     probabilities = id_row(read, {2: {"9": 0.8, "0": 0.15}, 4: {"8": 0.55, "0": 0.3}})
     assert ctc_greedy_decode(probabilities, ID_ALPHABET)[0] == read
-    assert listed_region_number(probabilities, ID_ALPHABET, read) == "150402199902223122"
+    assert likeliest_listed_number(probabilities, ID_ALPHABET, read) == "150402199902223122"
 
 
 def test_a_region_mend_changes_the_check_character_with_it():
     """150404 read 150484, its check character 5 read as the 2 150484 would need: both change."""
     read = "150484199902223122"
     probabilities = id_row(read, {4: {"8": 0.6, "0": 0.35}, 17: {"2": 0.6, "5": 0.35}})
-    assert listed_region_number(probabilities, ID_ALPHABET, read) == "150404199902223125"
+    assert likeliest_listed_number(probabilities, ID_ALPHABET, read) == "150404199902223125"
+
+
+def test_a_number_misread_in_its_region_and_its_birth_takes_the_valid_listed_number_the_steps_rank_first():
+    """9090 hard img_0107 with slashed zeros: 320506197005268770 read 320586197805768770 (two zeros 8, a 2 as 7)."""
+    printed = "320506197005268770"
+    misread = {4: {"8": 0.95, "0": 0.011}, 9: {"8": 0.56, "0": 0.24}, 12: {"7": 0.62, "2": 0.37}}
+    probabilities = id_row(printed, misread)
+    read = ctc_greedy_decode(probabilities, ID_ALPHABET)[0]
+    assert read == "320586197805768770" and not is_valid_id(read) and is_valid_id(printed)
+    assert likeliest_listed_number(probabilities, ID_ALPHABET, read) == printed
 
 
 def test_a_number_read_surely_in_an_unlisted_region_is_left_as_read():
     """A code retired before 2000 (342601) is no list's, and the line speaks for no other."""
     read = "342601198001011234"
-    assert listed_region_number(id_row(read, {}), ID_ALPHABET, read) is None
+    assert likeliest_listed_number(id_row(read, {}), ID_ALPHABET, read) is None
 
 
 def test_a_number_between_two_listed_regions_alike_likely_is_left_as_read():
     """150409 (unlisted, check 7) read where 150403 (check 9) and 150404 (check 5) are as likely as each other."""
     read = "150409199902223127"
     misread = {5: {"9": 0.5, "3": 0.24, "4": 0.24}, 17: {"7": 0.5, "9": 0.24, "5": 0.24}}
-    assert listed_region_number(id_row(read, misread), ID_ALPHABET, read) is None
+    assert likeliest_listed_number(id_row(read, misread), ID_ALPHABET, read) is None
 
 
 def test_a_number_of_a_listed_region_is_left_as_read():
     read = "150402199902223122"
     probabilities = id_row(read, {2: {"0": 0.5, "9": 0.45}})
-    assert listed_region_number(probabilities, ID_ALPHABET, read) is None
+    assert likeliest_listed_number(probabilities, ID_ALPHABET, read) is None
