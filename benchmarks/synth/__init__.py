@@ -3,5 +3,5 @@
 `dlocr synth` writes a folder in the labelled-data format (benchmarks/labels.py); same seed, same bytes.
 """
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 """Bump when any change alters the generated images or labels, so `make bench` regenerates its cached set."""

@@ -14,7 +14,7 @@ from typing import Literal
 import cv2
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.synth import fonts
 from benchmarks.synth.fonts import Face
@@ -60,6 +60,11 @@ MAX_PRINT_TILT_DEG = 1.0
 MAX_VALUE_JITTER_MM = 0.25
 CJK_GLYPH_HEIGHT = 0.88  # a CJK glyph's height as a share of its advance (one em)
 DOT_PITCH_PX = 3  # ~0.25 mm: a 24-pin printer's dot pitch at PX_PER_MM
+# The specimen's printer slashes its zeros (Ø), which the recognizer reads 8, 9 or 6: this share of cards is printed
+# so. The slash runs inside the zero's oval, corner to corner, as thick as the glyph's strokes.
+SLASHED_ZERO_SHARE = 0.5
+SLASH_INSET = (0.2, 0.1)  # of the zero's width and height, at each end of the slash
+SLASH_WIDTH = 0.1  # of the zero's height
 
 Side = Literal["front", "back"]
 
@@ -84,6 +89,7 @@ class CardStyle:
     value_ink: Colour
     value_opacity: float
     dot_matrix: bool
+    slashed_zero: bool
     seal_even_split: bool
     seal_shift_mm: tuple[float, float]
     seal_tilt_deg: float
@@ -104,6 +110,8 @@ def random_style(rng: np.random.Generator) -> CardStyle:
         return faces[int(rng.integers(0, len(faces)))]
 
     ink = float(rng.uniform(0.12, 0.28))
+    # Drawn from a child stream: the cards a seed drew before this draw existed keep every other draw.
+    slashed_zero = bool(rng.spawn(1)[0].random() < SLASHED_ZERO_SHARE)
     return CardStyle(
         title_face=pick(fonts.TITLE_FACES),
         label_face=pick(fonts.LABEL_FACES),
@@ -124,6 +132,7 @@ def random_style(rng: np.random.Generator) -> CardStyle:
         value_ink=(ink, ink, ink + 0.04),
         value_opacity=float(rng.uniform(0.78, 0.95)),
         dot_matrix=bool(rng.random() < 0.7),
+        slashed_zero=slashed_zero,
         seal_even_split=bool(rng.random() < 0.7),
         seal_shift_mm=(float(rng.uniform(-1.2, 1.2)), float(rng.uniform(-1.2, 1.2))),
         seal_tilt_deg=float(rng.uniform(-2.0, 2.0)),
@@ -392,7 +401,7 @@ def _render_value(key: str, text: str, slot: Slot, style: CardStyle) -> Image.Im
     tracking = style.name_tracking if key == "name" else 0.04
     return _render_line(
         text, height, style.value_face, style.digit_face, latin_squeeze=style.digit_squeeze, tracking=tracking,
-        max_width_px=slot.max_width * PX_PER_MM,
+        max_width_px=slot.max_width * PX_PER_MM, slashed_zero=style.slashed_zero,
     )  # fmt: skip
 
 
@@ -421,9 +430,11 @@ def _render_line(
     latin_squeeze: float = 1.0,
     tracking: float = 0.0,
     max_width_px: float | None = None,
+    slashed_zero: bool = False,
 ) -> Image.Image:
     """One line as an L image whose vertical middle is the line's centre: CJK in `cjk_face`, ASCII in `latin_face`
-    squeezed to `latin_squeeze` of its width, `tracking` ems between CJK characters, squeezed to `max_width_px`."""
+    squeezed to `latin_squeeze` of its width, `tracking` ems between CJK characters, squeezed to `max_width_px`;
+    each zero slashed when `slashed_zero`."""
     cjk = fonts.font_for_height(cjk_face, glyph_height_px)
     latin = fonts.font_for_height(latin_face, glyph_height_px)
     line_height = round(glyph_height_px * 1.6)
@@ -444,6 +455,8 @@ def _render_line(
             width = max(round(font.getlength(run)), 1)
             piece = Image.new("L", (width, line_height), 0)
             ImageDraw.Draw(piece).text((0, baseline), run, fill=255, font=font, anchor="ls")
+            if slashed_zero:
+                _slash_zeros(piece, run, font, baseline)
             if latin_squeeze != 1.0:
                 piece = piece.resize((max(round(width * latin_squeeze), 1), line_height), Image.Resampling.BILINEAR)
         else:
@@ -462,6 +475,22 @@ def _render_line(
     if max_width_px is not None and line.width > max_width_px:
         line = line.resize((max(round(max_width_px), 1), line_height), Image.Resampling.BILINEAR)
     return line
+
+
+def _slash_zeros(piece: Image.Image, run: str, font: ImageFont.FreeTypeFont, baseline: float) -> None:
+    """A slash across each zero of `run`, drawn at `baseline` in `piece` from x = 0, from the oval's lower left to its
+    upper right (SLASH_INSET)."""
+    left, top, right, bottom = font.getbbox("0", anchor="ls")
+    width, height = right - left, bottom - top
+    inset_x, inset_y = SLASH_INSET[0] * width, SLASH_INSET[1] * height
+    draw = ImageDraw.Draw(piece)
+    for index, character in enumerate(run):
+        if character != "0":
+            continue
+        x = font.getlength(run[:index]) + left
+        start = (x + inset_x, baseline + bottom - inset_y)
+        end = (x + width - inset_x, baseline + top + inset_y)
+        draw.line([start, end], fill=255, width=max(round(SLASH_WIDTH * height), 1))
 
 
 def _dot_matrix(mask: Mask) -> Mask:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from benchmarks.labels import BACK_KEYS, ELECTRONIC_KEYS, FRONT_KEYS, read_folder
+from benchmarks.synth import fonts
 from benchmarks.synth.generate import (
     ImagePlan,
     SynthConfig,
@@ -22,7 +23,7 @@ from benchmarks.synth.generate import (
 )
 from benchmarks.synth.identity import CLASS_VOCABULARY, add_years, id_check_digit, random_license
 from benchmarks.synth.regions import REGIONS_BY_CODE
-from benchmarks.synth.render import seal_lines
+from benchmarks.synth.render import SLASHED_ZERO_SHARE, _render_line, random_style, seal_lines
 from benchmarks.synth.scene import GLARE_LABEL_LIFT, GLARE_LABEL_SHARE, _glare
 
 IDENTITIES = 300
@@ -200,3 +201,23 @@ def test_screenshot_keeps_long_values_and_the_clock_on_screen(licenses):
     bottom = image[-140:].astype(int)
     blue = np.all(np.abs(bottom - np.array(BLUE)) < 40, axis=2)
     assert blue.sum() > 200
+
+
+def test_a_slashed_zero_gets_a_stroke_across_its_oval_and_no_other_digit_changes():
+    """The specimen's printer slashes its zeros: a stroke across the zero's oval, the line as wide and the other
+    digits as they were."""
+    face = fonts.DIGIT_FACES[0]
+    plain = np.array(_render_line("1023", 40.0, fonts.VALUE_FACES[0], face))
+    slashed = np.array(_render_line("1023", 40.0, fonts.VALUE_FACES[0], face, slashed_zero=True))
+    assert plain.shape == slashed.shape
+    changed = np.flatnonzero((slashed.astype(int) - plain.astype(int)).max(axis=0) > 0)
+    advance = plain.shape[1] / 4  # a monospaced face: one quarter per digit
+    assert changed.size and advance <= changed.min() and changed.max() < 2 * advance  # the zero's cell only
+    cell = slice(round(advance), round(2 * advance))
+    added = (slashed[:, cell] > 128).sum() - (plain[:, cell] > 128).sum()
+    assert added > 0.1 * (plain[:, cell] > 128).sum()  # a stroke, not an edge pixel or two
+
+
+def test_about_the_slashed_share_of_cards_is_printed_so():
+    styles = [random_style(np.random.default_rng(seed)) for seed in range(400)]
+    assert abs(np.mean([style.slashed_zero for style in styles]) - SLASHED_ZERO_SHARE) < 0.08
