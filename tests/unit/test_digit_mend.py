@@ -9,17 +9,17 @@ from engine.layout.places import is_listed_region
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
 
 ALPHABET = build_alphabet(list("0123456789-至长期有效限年："))
-INDEX = {character: index for index, character in enumerate(ALPHABET)}
+ID_ALPHABET = build_alphabet(list("0123456789X"))
 
 
-def row(text: str, misread: dict[int, dict[str, float]]) -> np.ndarray:
+def row(text: str, misread: dict[int, dict[str, float]], alphabet: list[str] = ALPHABET) -> np.ndarray:
     """(T, C) probabilities: each character of `text` sure at a step of its own, blanks between; at the characters
     `misread` names, those probabilities instead."""
-    probabilities = np.zeros((2 * len(text), len(ALPHABET)))
+    probabilities = np.zeros((2 * len(text), len(alphabet)))
     probabilities[1::2, BLANK] = 1.0
     for position, character in enumerate(text):
         for read, probability in misread.get(position, {character: 0.99}).items():
-            probabilities[2 * position, INDEX[read]] = probability
+            probabilities[2 * position, alphabet.index(read)] = probability
         probabilities[2 * position, BLANK] = 1.0 - probabilities[2 * position].sum()
     return probabilities
 
@@ -80,20 +80,8 @@ def test_a_text_that_is_not_the_lines_reading_is_not_mended():
     assert mended_validity(probabilities, ALPHABET, "2015-86-18至2821-86-18") is None
 
 
-ID_ALPHABET = build_alphabet(list("0123456789X"))
-ID_INDEX = {character: index for index, character in enumerate(ID_ALPHABET)}
-
-
 def id_row(read: str, misread: dict[int, dict[str, float]]) -> np.ndarray:
-    """An ID number's (T, C) probabilities: each character of `read` sure at a step of its own, blanks between; at
-    the characters `misread` names, those probabilities instead."""
-    probabilities = np.zeros((2 * len(read), len(ID_ALPHABET)))
-    probabilities[1::2, BLANK] = 1.0
-    for position, character in enumerate(read):
-        for digit, probability in misread.get(position, {character: 0.99}).items():
-            probabilities[2 * position, ID_INDEX[digit]] = probability
-        probabilities[2 * position, BLANK] = 1.0 - probabilities[2 * position].sum()
-    return probabilities
+    return row(read, misread, ID_ALPHABET)
 
 
 def test_a_number_whose_slashed_zeros_kept_its_check_right_takes_its_listed_region():
