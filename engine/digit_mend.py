@@ -104,10 +104,8 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     if len(steps) != len(text) or "X" not in alphabet:
         return None
     table = _digit_log_probabilities(probabilities, alphabet, range(CHECK_POSITION))
-    regions = _region_rows()
     weights = np.array(ID_WEIGHTS)
-    region_scores = table[np.arange(REGION_DIGITS), regions].sum(axis=1)
-    region_sums = regions @ weights[:REGION_DIGITS]
+    codes, region_scores, region_sums = _region_contenders(table[:REGION_DIGITS], weights[:REGION_DIGITS])
     middles = _middle_choices(table[REGION_DIGITS:], text[REGION_DIGITS:CHECK_POSITION])
     middle_scores = table[np.arange(REGION_DIGITS, CHECK_POSITION), middles].sum(axis=1)
     middle_sums = middles @ weights[REGION_DIGITS:]
@@ -121,12 +119,27 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     if best is None:
         return None
     region, middle = divmod(best, len(middles))
-    mended = (
-        listed_region_codes()[region]
-        + "".join(map(str, middles[middle].tolist()))
-        + ID_CHECK_CHARACTERS[totals[region, middle]]
-    )
+    mended = codes[region] + "".join(map(str, middles[middle].tolist())) + ID_CHECK_CHARACTERS[totals[region, middle]]
     return expected_reading(probabilities, alphabet, text, [mended])
+
+
+def _region_contenders(
+    table: npt.NDArray[np.float64], weights: npt.NDArray[np.intp]
+) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """The listed regions that can lead or come second: the two likeliest (at the region's steps, `table`) of each
+    residue of their check sum (its region part, under `weights`) mod 11. The rest of the number adds the same to
+    every region of one residue, so no other region can take either place. Returns their codes, scores and sums."""
+    regions = _region_rows()
+    scores = table[np.arange(REGION_DIGITS), regions].sum(axis=1)
+    sums = regions @ weights
+    residues = sums % len(ID_CHECK_CHARACTERS)
+    kept = np.concatenate(
+        [
+            np.flatnonzero(residues == residue)[np.argsort(scores[residues == residue])[::-1][:2]]
+            for residue in range(len(ID_CHECK_CHARACTERS))
+        ]
+    )
+    return [listed_region_codes()[index] for index in kept], scores[kept], sums[kept]
 
 
 def _middle_choices(table: npt.NDArray[np.float64], read: str) -> npt.NDArray[np.intp]:
