@@ -30,13 +30,14 @@ from engine.layout.fields import (
 from engine.layout.places import is_listed_region, listed_region_codes
 from engine.textrec import kept_steps
 
-# A start date, then an end date, 至长期, or the old print's label and period (`有效期限6年`), every character read at
-# a step of its own. Between two dates stands 至, which a faint print reads as a sign (±, ￥), with a space beside, or
-# not at all; before the start, a character or two of the label's end (：).
+# A start date, then an end date, 至长期, or the old print's label and period (`有效期限6年`; the label is pre-printed
+# and may fall outside the strip: `10年`), every character read at a step of its own. Between two dates stands 至,
+# which a faint print reads as a sign (±, ￥), with a space beside, or not at all; before the start, a character or
+# two of the label's end (：).
 DATE_SHAPE = r"\d{4}[-./]\d{2}[-./]\d{2}"
 DATED_ROW = re.compile(
     rf"(?P<lead>\D{{0,2}}?){DATE_SHAPE}"
-    rf"(?:(?P<middle>\D{{0,3}}?)(?P<end>{DATE_SHAPE})|至长期|有效期限(?:6|10)年|有效期限长期)"
+    rf"(?:(?P<middle>\D{{0,3}}?)(?P<end>{DATE_SHAPE})|至长期|(?:有效期限)?(?:6|10)年|有效期限长期)"
 )
 DATE_DIGITS = 8
 REGION_DIGITS = 6  # an ID number starts with its division's GB/T 2260 code

@@ -54,6 +54,15 @@ def test_a_long_term_row_mends_its_start_alone():
     assert mended_validity(probabilities, ALPHABET, read) == printed
 
 
+def test_an_old_print_row_whose_label_fell_outside_the_strip_mends_its_start():
+    """9090 wallet img_0191 with slashed zeros: `2013-87-2510年`, the label 有效期限 between date and period unread."""
+    printed = "2013-07-2510年"
+    probabilities = row(printed, {5: slashed(0.9, 0.09)})
+    read = ctc_greedy_decode(probabilities, ALPHABET)[0]
+    assert read == "2013-87-2510年"
+    assert mended_validity(probabilities, ALPHABET, read) == printed
+
+
 def test_a_digit_the_steps_give_no_other_reading_is_not_mended():
     """Month 86 where the 8 shows no trace of a 0 (nor of a 1): the line does not say which month was printed."""
     probabilities = row("2015-86-18至2021-86-18", {})
