@@ -586,7 +586,7 @@ def with_listed_region(decoded: FieldDecoding, rec: Recognition, alphabet: Seque
     there)."""
     if decoded.valid and is_listed_region(decoded.text[:REGION_DIGITS]):
         return decoded
-    if (listed := likeliest_listed_number(rec.probabilities, alphabet, rec.text)) and is_valid_id(listed):
+    if listed := likeliest_listed_number(rec.probabilities, alphabet, rec.text):
         return replace(decoded, text=listed, score=min(rec.score, CHECKED_NUMBER_SCORE), valid=True)
     likeliest = decoded.candidates[0].value if decoded.candidates else decoded.text
     if not decoded.valid or decoded.text == likeliest or is_listed_region(decoded.text[:REGION_DIGITS]):

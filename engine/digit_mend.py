@@ -17,7 +17,13 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from engine.field_decode import Probabilities, expected_reading, is_validity_row, normalize_validity
+from engine.field_decode import (
+    Probabilities,
+    alphabet_index,
+    expected_reading,
+    is_validity_row,
+    normalize_validity,
+)
 from engine.layout.fields import (
     ID_CHECK_CHARACTERS,
     ID_WEIGHTS,
@@ -70,13 +76,14 @@ def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text:
     shape = DATED_ROW.fullmatch(text)
     if shape is None:
         return None
-    if len(kept_steps(probabilities)) != len(text):
+    steps = kept_steps(probabilities)
+    if len(steps) != len(text):
         return None
     positions = [index for index, character in enumerate(text) if character.isdigit()]
     two_dates = shape.group("end") is not None
     positions = positions[: 2 * DATE_DIGITS if two_dates else DATE_DIGITS]
     rows = _linked_rows(date.today()) if two_dates else _start_rows(date.today())
-    best = _likeliest_row(_digit_log_probabilities(probabilities, alphabet, positions), rows)
+    best = _likeliest_row(_digit_log_probabilities(probabilities, alphabet, steps[positions]), rows)
     if best is None:
         return None
     characters = list(text)
@@ -95,23 +102,24 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     """The ID number `text` (read a character per step; failing its check, or in a division no list holds) mended to
     the valid number of a listed division that the steps rank first: any listed region, with the middle digits
     (birth date and sequence) as read or, at up to UNSURE_MIDDLE_STEPS of their least sure steps, the digit the step
-    gives next, and the check character that follows. Taken when it leads every other such number by DIGIT_MARGIN
+    gives next, and the check character that follows. Taken when it leads every other such number by NUMBER_MARGIN
     and the line puts it at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading."""
     if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdigit():
         return None
     if is_valid_id(text) and is_listed_region(text[:REGION_DIGITS]):
         return None
     steps = kept_steps(probabilities)
-    if len(steps) != len(text) or "X" not in alphabet:
+    columns = alphabet_index(alphabet)
+    if len(steps) != len(text) or "X" not in columns:
         return None
-    table = _digit_log_probabilities(probabilities, alphabet, range(CHECK_POSITION))
+    table = _digit_log_probabilities(probabilities, alphabet, steps[:CHECK_POSITION])
     weights = np.array(ID_WEIGHTS)
     codes, region_scores, region_sums = _region_contenders(table[:REGION_DIGITS], weights[:REGION_DIGITS])
     middles = _middle_choices(table[REGION_DIGITS:], text[REGION_DIGITS:CHECK_POSITION])
     middle_scores = table[np.arange(REGION_DIGITS, CHECK_POSITION), middles].sum(axis=1)
     middle_sums = middles @ weights[REGION_DIGITS:]
     check_step = probabilities[steps[CHECK_POSITION]]
-    check_logs = np.log(np.maximum([check_step[alphabet.index(c)] for c in ID_CHECK_CHARACTERS], FLOOR_PROBABILITY))
+    check_logs = np.log(np.maximum([check_step[columns[c]] for c in ID_CHECK_CHARACTERS], FLOOR_PROBABILITY))
     totals = (region_sums[:, None] + middle_sums[None, :]) % len(ID_CHECK_CHARACTERS)
     scores = region_scores[:, None] + middle_scores[None, :] + check_logs[totals]
     born = np.array([_is_birth("".join(map(str, middle[:DATE_DIGITS]))) for middle in middles.tolist()])
@@ -166,11 +174,11 @@ def _is_birth(digits: str) -> bool:
 
 
 def _digit_log_probabilities(
-    probabilities: Probabilities, alphabet: Sequence[str], positions: Sequence[int]
+    probabilities: Probabilities, alphabet: Sequence[str], steps: npt.NDArray[np.intp]
 ) -> npt.NDArray[np.float64]:
-    """(len(positions), 10): log P(digit) at the step that read each character position of the line's reading."""
-    steps = kept_steps(probabilities)[list(positions)]
-    digit_columns = np.array([alphabet.index(digit) for digit in "0123456789"])
+    """(len(steps), 10): log P(digit) at each of the line's `steps` (those that read the digits in question)."""
+    columns = alphabet_index(alphabet)
+    digit_columns = np.array([columns[digit] for digit in "0123456789"])
     return np.log(np.maximum(probabilities[np.ix_(steps, digit_columns)], FLOOR_PROBABILITY))
 
 
@@ -195,26 +203,25 @@ def _region_rows() -> npt.NDArray[np.intp]:
     return _digit_rows(list(listed_region_codes()))
 
 
+def _start_dates(today: date) -> list[str]:
+    """Every date from FIRST_START_YEAR to `today`, as YYYY-MM-DD."""
+    first = date(FIRST_START_YEAR, 1, 1)
+    return [(first + timedelta(days=offset)).isoformat() for offset in range((today - first).days + 1)]
+
+
 @functools.lru_cache(maxsize=1)
 def _start_rows(today: date) -> npt.NDArray[np.intp]:
-    """Every date from FIRST_START_YEAR to `today`, as a row of its eight digits."""
-    days = (today - date(FIRST_START_YEAR, 1, 1)).days + 1
-    starts = [(date(FIRST_START_YEAR, 1, 1) + timedelta(days=offset)).strftime("%Y%m%d") for offset in range(days)]
-    return _digit_rows(starts)
+    """_start_dates, each as a row of its eight digits."""
+    return _digit_rows([start.replace("-", "") for start in _start_dates(today)])
 
 
 @functools.lru_cache(maxsize=1)
 def _linked_rows(today: date) -> npt.NDArray[np.intp]:
     """Every (start, end) a validity row can hold, its start from FIRST_START_YEAR to `today` and its end 6 or 10
     years on (VALID_YEARS), as a row of sixteen digits."""
-    starts = _start_rows(today)
-    start_texts = ["".join(map(str, row)) for row in starts.tolist()]
-    ends = [
-        add_years(f"{start[:4]}-{start[4:6]}-{start[6:]}", years).replace("-", "")
-        for years in VALID_YEARS
-        for start in start_texts
-    ]
-    return np.hstack([np.vstack([starts] * len(VALID_YEARS)), _digit_rows(ends)])
+    starts = _start_dates(today)
+    ends = [add_years(start, years).replace("-", "") for years in VALID_YEARS for start in starts]
+    return np.hstack([np.vstack([_start_rows(today)] * len(VALID_YEARS)), _digit_rows(ends)])
 
 
 def _digit_rows(texts: list[str]) -> npt.NDArray[np.intp]:

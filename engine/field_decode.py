@@ -394,7 +394,7 @@ def ctc_log_likelihoods(
     """log P(text) of each text: the sum over every path that collapses to it, by the forward algorithm in log
     space, run for all texts at once (their label sequences padded to one length). -inf for a text with a character
     outside the alphabet or too long for the line."""
-    index = _alphabet_index(alphabet)
+    index = alphabet_index(alphabet)
     scores = np.full(len(texts), -np.inf)
     known = [i for i, text in enumerate(texts) if all(character in index for character in text)]
     if not known:
@@ -424,7 +424,7 @@ def ctc_log_likelihoods(
     return scores
 
 
-def _alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
+def alphabet_index(alphabet: Sequence[str]) -> dict[str, int]:
     """Column of each character (the first, if listed twice); cached per alphabet object."""
 
     def build() -> dict[str, int]:
