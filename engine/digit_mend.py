@@ -21,6 +21,7 @@ from engine.field_decode import (
     Probabilities,
     alphabet_index,
     expected_reading,
+    is_past_date,
     is_validity_row,
     normalize_validity,
 )
@@ -29,8 +30,6 @@ from engine.layout.fields import (
     ID_WEIGHTS,
     VALID_YEARS,
     add_years,
-    after_today,
-    format_date,
     is_valid_id,
 )
 from engine.layout.places import is_listed_region, listed_region_codes
@@ -122,7 +121,9 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     check_logs = np.log(np.maximum([check_step[columns[c]] for c in ID_CHECK_CHARACTERS], FLOOR_PROBABILITY))
     totals = (region_sums[:, None] + middle_sums[None, :]) % len(ID_CHECK_CHARACTERS)
     scores = region_scores[:, None] + middle_scores[None, :] + check_logs[totals]
-    born = np.array([_is_birth("".join(map(str, middle[:DATE_DIGITS]))) for middle in middles.tolist()])
+    # An ID number's birth date is a date no later than today, as field_decode.DATE_SPEC's are.
+    births = ("{}{}{}{}-{}{}-{}{}".format(*middle[:DATE_DIGITS]) for middle in middles.tolist())
+    born = np.array([is_past_date(birth) for birth in births])
     scores[:, ~born] = -np.inf
     best = _leader(scores.ravel(), NUMBER_MARGIN)
     if best is None:
@@ -165,12 +166,6 @@ def _middle_choices(table: npt.NDArray[np.float64], read: str) -> npt.NDArray[np
         flipped = (np.arange(len(choices)) >> bit) & 1 == 1
         choices[flipped, step] = others[step]
     return choices
-
-
-def _is_birth(digits: str) -> bool:
-    """Eight digits are a date no later than today, as an ID number's birth date is."""
-    born = format_date(digits[:4], digits[4:6], digits[6:])
-    return born is not None and not after_today(born)
 
 
 def _digit_log_probabilities(
