@@ -43,7 +43,7 @@ from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_dates, find_id_number, is_date, is_valid_id
 from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset, fit_row_offset
-from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_title_start
+from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_country, shows_title_start
 from engine.layout.zones import (
     BACK_SLOTS,
     BACK_ZONES,
@@ -147,6 +147,10 @@ PLAIN_PHOTO_BOX_STD = 20.0
 # other way. Read this far inside each place (mm), clear of a frame a little off.
 NUMBER_BOX_MIN_REDDER = 2.0
 NUMBER_BOX_INSET_MM = 0.6
+# Purple is also bluer (Lab b*) than the stock, where a red ID card emblem or seal is yellower: the told page's box
+# place is this much bluer than the other page's on purple boxes (same pages: 5.1 yellower on one glared back page,
+# otherwise bluer by 2.5 or more, by 14 at the median).
+NUMBER_BOX_MIN_BLUER = 2.0
 NUMBER_BOX_CONFIDENCE = 0.8
 
 # A guessed page is read only when this share of it is pale, unsaturated card stock (HSV, 8-bit).
@@ -208,13 +212,17 @@ def read_card(
         # The title's 副页 was lost (glare, blur) on a page without the main page's photo, seal and dates.
         kind = replace(kind, side="back")
     titled = kind.confidence >= TITLED_CONFIDENCE
-    if not titled and (boxed := number_box_side(card)) is not None:
+    boxed = None if titled else number_box_side(card)
+    if boxed is not None:
         kind = replace(kind, side=boxed, confidence=NUMBER_BOX_CONFIDENCE)
     if not titled:
         # Glare or blur took the title's right end: its start still shows a license (the page stays told by its
-        # number box or its layout).
+        # number box or its layout), and so do its first words beside the purple 证号 box, however blurred 机动车 is.
         title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
-        titled = shows_title_start(title[-1].text)
+        start = title[-1].text
+        titled = shows_title_start(start) or (
+            boxed is not None and shows_country(start) and shows_purple_box(card, boxed)
+        )
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     offset = fit_row_offset(found, slots)
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, offset, found, slots)) is not None]
@@ -254,15 +262,29 @@ def read_card(
 def number_box_side(card: npt.NDArray[np.uint8]) -> Side | None:
     """The page whose purple 证号 box place reads redder by NUMBER_BOX_MIN_REDDER; None when neither does (glare
     washed both out)."""
-    redness = {}
-    for side, (x0, y0, x1, y1) in NUMBER_BOXES_MM.items():
-        inset = NUMBER_BOX_INSET_MM
-        left, top, right, bottom = (round(mm * PX_PER_MM) for mm in (x0 + inset, y0 + inset, x1 - inset, y1 - inset))
-        redness[side] = float(cv2.cvtColor(card[top:bottom, left:right], cv2.COLOR_BGR2Lab)[:, :, 1].mean())
-    difference = redness["front"] - redness["back"]
+    colour = _number_box_colours(card)
+    difference = colour["front"][1] - colour["back"][1]
     if abs(difference) < NUMBER_BOX_MIN_REDDER:
         return None
     return "front" if difference > 0 else "back"
+
+
+def shows_purple_box(card: npt.NDArray[np.uint8], side: Side) -> bool:
+    """`side`'s 证号 box place reads redder and bluer than the other page's: purple, not a red emblem or seal."""
+    colour = _number_box_colours(card)
+    own, other = colour[side], colour["back" if side == "front" else "front"]
+    return own[1] - other[1] >= NUMBER_BOX_MIN_REDDER and other[2] - own[2] >= NUMBER_BOX_MIN_BLUER
+
+
+def _number_box_colours(card: npt.NDArray[np.uint8]) -> dict[str, npt.NDArray[np.float64]]:
+    """Mean Lab colour (8-bit L, a*, b*) inside each page's 证号 box place (NUMBER_BOXES_MM, NUMBER_BOX_INSET_MM)."""
+    colours = {}
+    for side, (x0, y0, x1, y1) in NUMBER_BOXES_MM.items():
+        inset = NUMBER_BOX_INSET_MM
+        left, top, right, bottom = (round(mm * PX_PER_MM) for mm in (x0 + inset, y0 + inset, x1 - inset, y1 - inset))
+        box = cv2.cvtColor(card[top:bottom, left:right], cv2.COLOR_BGR2Lab)
+        colours[side] = box.reshape(-1, 3).mean(axis=0, dtype=np.float64)
+    return colours
 
 
 def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:

@@ -62,6 +62,10 @@ TITLED_CONFIDENCE = 0.95
 TITLE_START = "中华人民共和国机动车"
 TITLE_START_MIN_CHARS = 6
 TITLE_START_VEHICLE = "机动车"
+# The title's first words alone, as an ID card or a passport prints them too: with the page's purple 证号 box beside
+# them (card_reader.shows_purple_box) they still show a license where blur left this many of them, in order.
+COUNTRY = "中华人民共和国"
+COUNTRY_MIN_CHARS = 4
 # Where the main page prints text that the back page leaves blank (card millimetres): the seal and the date rows.
 FRONT_ONLY_AREA = (2.0, 32.0, 64.5, 50.8)
 
@@ -101,3 +105,8 @@ def shows_title_start(text: str) -> bool:
         LCSseq.similarity(text, TITLE_START) >= TITLE_START_MIN_CHARS
         and LCSseq.similarity(text, TITLE_START_VEHICLE) >= 2
     )
+
+
+def shows_country(text: str) -> bool:
+    """At least COUNTRY_MIN_CHARS of the title's first words (COUNTRY) read in order."""
+    return LCSseq.similarity(text, COUNTRY) >= COUNTRY_MIN_CHARS

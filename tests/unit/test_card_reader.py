@@ -453,6 +453,31 @@ def test_a_page_whose_title_end_was_lost_takes_the_side_its_number_box_shows():
     assert reading.side_confidence == NUMBER_BOX_CONFIDENCE < TITLED_CONFIDENCE
 
 
+RED_BGR = (60, 50, 200)  # an ID card's emblem, a seal: as red as purple but yellower
+
+
+@pytest.mark.parametrize(
+    ("title_start", "box", "titled"),
+    [
+        ("中华人民共和国概志", PURPLE_BGR, True),  # 机动车 blurred past reading (a hard-tier back page)
+        ("中央人民共知公礼", PURPLE_BGR, True),  # four of the country's characters in order
+        ("华人民共", PURPLE_BGR, True),
+        ("中央人民", PURPLE_BGR, False),  # three are too few
+        ("中华人民共和国概志", RED_BGR, False),  # an ID card's emblem side
+        ("中华人民共和国概志", None, False),
+    ],
+)
+def test_the_title_s_first_words_beside_the_purple_number_box_show_a_license(title_start, box, titled):
+    card = card_with_number_box(None)
+    if box is not None:
+        x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in NUMBER_BOXES_MM["back"])
+        card[y0:y1, x0:x1] = box
+    frame = CardFrame(np.array([[0, 0], [88 * 12, 0], [88 * 12, 60 * 12], [0, 60 * 12]], np.float32))
+    reading = read_card(NumberRowDetector(), None, WidthRecordingRecognizer("44", title_start), card, frame)
+    assert reading.titled == titled
+    assert reading.side == ("back" if titled else None)
+
+
 class UnsureClassifier:
     """Gives every line the same upside-down score: 0.5 leaves the card's vote tied, 0.0 makes it sure."""
 
