@@ -19,7 +19,7 @@ import numpy.typing as npt
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
 from engine.cut_card import cut_outline
-from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity
+from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity, number_with_lost
 from engine.field_decode import (
     ADDRESS_ENDINGS,
     DIGITS,
@@ -602,13 +602,17 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
 
 def with_listed_region(decoded: FieldDecoding, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding:
     """An ID number in an unlisted region, or none valid: the valid number of a listed region the line's steps rank
-    first (digit_mend.likeliest_listed_number), scored at most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
+    first (digit_mend.likeliest_listed_number; with a character or two lost, digit_mend.number_with_lost), scored at
+    most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
     likeliest candidate fails the check) in an unlisted region: the one valid number of a listed region a single
     region digit away from that candidate, if exactly one, else as chosen; scored at most CHECKED_NUMBER_SCORE (see
     there)."""
     if decoded.valid and is_listed_region(decoded.text[:REGION_DIGITS]):
         return decoded
-    if listed := likeliest_listed_number(rec.probabilities, alphabet, rec.text):
+    listed = likeliest_listed_number(rec.probabilities, alphabet, rec.text) or number_with_lost(
+        rec.probabilities, alphabet, rec.text
+    )
+    if listed:
         return replace(decoded, text=listed, score=min(rec.score, CHECKED_NUMBER_SCORE), valid=True)
     likeliest = decoded.candidates[0].value if decoded.candidates else decoded.text
     if not decoded.valid or decoded.text == likeliest or is_listed_region(decoded.text[:REGION_DIGITS]):

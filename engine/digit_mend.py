@@ -4,7 +4,8 @@ A dot-matrix print's zero is slashed, and the recognizer reads it 8, 9 or 6 (`20
 2015-06-18至2021-06-18; `159482199902223122` for 150402199902223122, whose check character two misreads kept right):
 each character was read at a step of its own, only the digits are wrong. Every value the row's grammar allows is
 scored at the digits' steps (a validity row's linked dates, an ID number's listed regions) and the likeliest taken,
-when it leads every other by a margin and the line supports it as a whole.
+when it leads every other by a margin and the line supports it as a whole. An ID number read a character or two short
+is scored over every path of the line instead (number_with_lost): which steps read which digit is not known there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy.typing as npt
 from engine.field_decode import (
     Probabilities,
     alphabet_index,
+    ctc_log_likelihoods,
     expected_reading,
     is_past_date,
     is_validity_row,
@@ -30,6 +32,7 @@ from engine.layout.fields import (
     ID_WEIGHTS,
     VALID_YEARS,
     add_years,
+    birth_from_id,
     is_valid_id,
 )
 from engine.layout.places import is_listed_region, listed_region_codes
@@ -61,6 +64,9 @@ NUMBER_MARGIN = 1.5
 # likely; at most this many steps are tried (2**8 middles against every listed region).
 LOOKALIKE_MAX_LOSS = 5.0
 UNSURE_MIDDLE_STEPS = 8
+# An ID number read with this many of its characters or fewer lost (glare or blur folded their steps into blank:
+# `2201021709246573` for 220102198709246573) is mended to the valid numbers that hold its reading (number_with_lost).
+MAX_LOST_CHARACTERS = 2
 # Keeps log() finite for a digit the recognizer gave no probability at all.
 FLOOR_PROBABILITY = 1e-12
 
@@ -131,6 +137,57 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     region, middle = divmod(best, len(middles))
     mended = codes[region] + "".join(map(str, middles[middle].tolist())) + ID_CHECK_CHARACTERS[totals[region, middle]]
     return expected_reading(probabilities, alphabet, text, [mended])
+
+
+def number_with_lost(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """The ID number `text`, read with 1 to MAX_LOST_CHARACTERS of its 18 characters lost, mended to the valid number
+    of a listed division, born no later than today, that holds the reading in order and that the line's
+    probabilities (every CTC path) rank first of all such numbers by NUMBER_MARGIN (a lone one needs no margin), when
+    the line puts it at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading."""
+    lost = CHECK_POSITION + 1 - len(text)
+    if not 1 <= lost <= MAX_LOST_CHARACTERS or not (text.isdigit() or (text[:-1].isdigit() and text[-1] == "X")):
+        return None
+    longer = _with_inserted_digits(text, lost)
+    if text.isdigit():  # the check character X lost
+        longer |= {digits + "X" for digits in _with_inserted_digits(text, lost - 1)}
+    numbers = sorted(
+        number
+        for number in _checked(sorted(longer))
+        if is_valid_id(number)
+        and is_listed_region(number[:REGION_DIGITS])
+        and is_past_date(birth_from_id(number) or "")
+    )
+    if not numbers:
+        return None
+    scores = ctc_log_likelihoods(probabilities, alphabet, numbers)
+    best = int(np.argmax(scores)) if len(numbers) == 1 else _leader(scores, NUMBER_MARGIN)
+    if best is None or not np.isfinite(scores[best]):
+        return None
+    return expected_reading(probabilities, alphabet, text, [numbers[best]])
+
+
+def _with_inserted_digits(text: str, count: int) -> set[str]:
+    """Every text `count` digits longer that holds `text` in order."""
+    texts = {text}
+    for _ in range(count):
+        texts = {
+            longer[:position] + digit + longer[position:]
+            for longer in texts
+            for position in range(len(longer) + 1)
+            for digit in "0123456789"
+        }
+    return texts
+
+
+def _checked(numbers: list[str]) -> list[str]:
+    """The 18-character `numbers` whose check character is right, found at once over all of them (thousands: two
+    lost digits can go in ~150 places, ten digits each)."""
+    codes = np.frombuffer("".join(numbers).encode("ascii"), dtype=np.uint8).reshape(len(numbers), -1).astype(np.intp)
+    digits, checks = codes[:, :CHECK_POSITION] - ord("0"), codes[:, CHECK_POSITION]
+    expected = np.frombuffer(ID_CHECK_CHARACTERS.encode("ascii"), dtype=np.uint8)
+    right = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    right &= expected[(digits @ np.array(ID_WEIGHTS)) % len(ID_CHECK_CHARACTERS)] == checks
+    return [number for number, keep in zip(numbers, right.tolist(), strict=True) if keep]
 
 
 def _region_contenders(

@@ -1,5 +1,7 @@
 """Where value strips are read on a rectified card (card millimetres)."""
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 import pytest
@@ -647,6 +649,21 @@ def test_a_number_read_valid_in_an_unlisted_region_takes_the_listed_one_its_step
         recognition.probabilities[2 * position, ID_ALPHABET.index(digit)] = chance
     decoded = with_listed_region(_number_decoding(read, read), recognition, ID_ALPHABET)
     assert (decoded.text, decoded.score) == ("150402199902223122", CHECKED_NUMBER_SCORE)
+
+
+def test_a_number_read_a_digit_short_takes_the_valid_number_with_it_put_back_but_unsure():
+    """1987's 8 faint under blank: 17 digits read, no valid number decoded from them."""
+    printed = "220102198709246573"
+    recognition = confident_reading(printed)
+    lost_step = 2 * 8
+    recognition.probabilities[lost_step, ID_ALPHABET.index("8")] = 0.1
+    recognition.probabilities[lost_step, 0] = 0.9
+    read = printed[:8] + printed[9:]
+    recognition = replace(recognition, text=read)
+    decoded = with_listed_region(
+        FieldDecoding(read, 0.9, False, (FieldCandidate(read, 0.9, False),)), recognition, ID_ALPHABET
+    )
+    assert (decoded.text, decoded.score, decoded.valid) == (printed, CHECKED_NUMBER_SCORE, True)
 
 
 def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_as_chosen_but_unsure():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.digit_mend import likeliest_listed_number, mended_validity
+from engine.digit_mend import likeliest_listed_number, mended_validity, number_with_lost
 from engine.layout.fields import is_valid_id
 from engine.layout.places import is_listed_region
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
@@ -136,3 +136,50 @@ def test_a_number_of_a_listed_region_is_left_as_read():
     read = "150402199902223122"
     probabilities = id_row(read, {2: {"0": 0.5, "9": 0.45}})
     assert likeliest_listed_number(probabilities, ID_ALPHABET, read) is None
+
+
+PRINTED_NUMBER = "220102198709246573"
+
+
+def test_a_number_that_lost_two_digits_to_glare_takes_the_valid_number_the_line_ranks_first():
+    """4242 photo img_0238: 1987's 9 and 8 faint under blank (the birth row read 187-09-24 beside it)."""
+    probabilities = id_row(PRINTED_NUMBER, {7: {"9": 0.22, "0": 0.1}, 8: {"8": 0.03}})
+    read = ctc_greedy_decode(probabilities, ID_ALPHABET)[0]
+    assert read == "2201021709246573"
+    assert number_with_lost(probabilities, ID_ALPHABET, read) == PRINTED_NUMBER
+
+
+def test_a_number_that_lost_its_check_character_x_gets_it_back():
+    printed = "11010519491231002X"
+    assert is_valid_id(printed)
+    probabilities = id_row(printed, {17: {"X": 0.2}})
+    read = ctc_greedy_decode(probabilities, ID_ALPHABET)[0]
+    assert read == printed[:-1]
+    assert number_with_lost(probabilities, ID_ALPHABET, read) == printed
+
+
+def test_a_lost_digit_the_line_all_but_rules_out_is_not_put_back():
+    """The step shows the lost 8 at a millionth: the line speaks against the mend (EXPECTED_TEXT_MAX_LOG_RATIO)."""
+    probabilities = id_row(PRINTED_NUMBER, {7: {"9": 0.6}, 8: {"8": 1e-6}})
+    read = ctc_greedy_decode(probabilities, ID_ALPHABET)[0]
+    assert read == "22010219709246573"
+    assert number_with_lost(probabilities, ID_ALPHABET, read) is None
+
+
+def test_two_lost_digits_alike_likely_in_either_order_leave_the_number_as_read():
+    """Digits 2 and 11 weigh alike in the check sum, so 1 and 2 lost there make a valid number either way round
+    (both regions listed); the steps lean to neither."""
+    printed, swapped = "110105194902031000", "120105194901031000"
+    assert is_valid_id(printed) and is_valid_id(swapped)
+    either = {"1": 0.2, "2": 0.2}
+    probabilities = id_row(printed, {1: either, 11: either})
+    read = ctc_greedy_decode(probabilities, ID_ALPHABET)[0]
+    assert read == "1010519490031000"
+    assert number_with_lost(probabilities, ID_ALPHABET, read) is None
+    leaning = id_row(printed, {1: {"1": 0.3, "2": 0.1}, 11: {"2": 0.3, "1": 0.1}})
+    assert number_with_lost(leaning, ID_ALPHABET, read) == printed
+
+
+@pytest.mark.parametrize("read", ["220102198709246573", "2201021987092465", "22010219870924X573"])
+def test_a_whole_number_or_one_three_short_or_with_a_letter_inside_is_not_a_lost_digit_mend(read):
+    assert number_with_lost(id_row(read, {}), ID_ALPHABET, read) is None
