@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from engine.card import CardFrame
 from engine.card_locate import fit_to_edges
-from engine.card_reader import CardReading, looks_like_card_stock
+from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading, looks_like_card_stock
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
@@ -64,6 +64,18 @@ IMPLAUSIBLE_AREA_RATIO = 1.5
 # lie on it (a wallet's page grouped with the other page's lines holds values of both).
 READ_ON_MIN_FIELDS = 2
 READ_ON_SHARE = 0.5
+# Of two readings of one side, the one whose valid ID number was read surely (scored above
+# card_reader.CHECKED_NUMBER_SCORE, which caps mended and rebuilt numbers; a capped score is a mean of capped character
+# scores, which can land a hair above it) is taken. Else the one with more fields read at CONFIDENT_FIELD_SCORE or
+# more, a valid number counting VALID_NUMBER_WEIGHT fields more: a mended number does not outweigh nine fields read at
+# 0.68-1.0 where the card was found (real print hard img_0044, whose text frame 8% off read it and five more), and an
+# unsure valid number (0.77) outweighs two fields more on a page whose number is invalid (4242 hard img_0206). The
+# record does not count: its score says how surely its characters were read, not that they are the record (a strip
+# off the card reads a label or the file number's row at 0.96-0.97). On a tie the earlier reading stays: the card
+# finder's frames come before the text's.
+SURE_NUMBER_MIN_SCORE = CHECKED_NUMBER_SCORE + 0.01
+CONFIDENT_FIELD_SCORE = 0.5
+VALID_NUMBER_WEIGHT = 1.5
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
@@ -203,13 +215,21 @@ def has_valid_number(fields: dict[str, FieldValue]) -> bool:
 
 
 def best_per_side(pages: list[PageResult]) -> list[PageResult]:
-    """One page per side: the one that reads well, else the one with more fields."""
+    """One page per side: the one whose valid ID number was read surely (SURE_NUMBER_MIN_SCORE), else the one with
+    more confident fields (CONFIDENT_FIELD_SCORE, the record aside), a valid number counting VALID_NUMBER_WEIGHT."""
     best: dict[str, PageResult] = {}
     for page in pages:
         current = best.get(page.side)
-        if current is None or (reads_well(page), len(page.fields)) > (reads_well(current), len(current.fields)):
+        if current is None or _page_rank(page) > _page_rank(current):
             best[page.side] = page
     return list(best.values())
+
+
+def _page_rank(page: PageResult) -> tuple[bool, float]:
+    number = page.fields.get("number")
+    surely = reads_well(page) and number is not None and number.score > SURE_NUMBER_MIN_SCORE
+    confident = sum(1 for key, value in page.fields.items() if key != "record" and value.score >= CONFIDENT_FIELD_SCORE)
+    return surely, confident + (VALID_NUMBER_WEIGHT if reads_well(page) else 0.0)
 
 
 def with_found_edges(chosen: list[PageResult], found: list[PageResult]) -> list[PageResult]:

@@ -6,7 +6,7 @@ import numpy as np
 from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.geometry import to_quad
-from engine.license import read_card_page, read_license, same_holder_on_both, with_found_edges
+from engine.license import best_per_side, read_card_page, read_license, same_holder_on_both, with_found_edges
 from engine.results import FieldValue, PageResult, Quad, ReadOptions, Side
 
 
@@ -24,6 +24,54 @@ def at(x: float, y: float) -> FieldValue:
 
 EDGES: Quad = ((100.0, 100.0), (980.0, 100.0), (980.0, 700.0), (100.0, 700.0))
 TEXT: Quad = ((120.0, 90.0), (1000.0, 110.0), (990.0, 720.0), (90.0, 690.0))  # the same card, ~2% off
+
+
+VALID_NUMBER = "11010519491231002X"
+
+
+def fields_read(count: int, score: float = 0.95) -> dict[str, FieldValue]:
+    return {f"field{index}": FieldValue("v", score) for index in range(count)}
+
+
+def test_of_two_readings_of_a_side_a_surely_read_number_outranks_more_fields():
+    with_number = page("front", TEXT, number=VALID_NUMBER, fields=fields_read(5))
+    without = page("front", EDGES, fields=fields_read(10))
+    assert best_per_side([without, with_number]) == [with_number]
+
+
+def test_a_mended_number_does_not_outweigh_fields_read_surely_where_the_card_was_found():
+    """Real print hard img_0044: nine fields read at 0.68-1.0 where the card was found, against a mended number (its
+    score capped at 0.8, a hair above by float sums) and five fields where the text placed the card."""
+    weak = {"name": FieldValue("射乐桃", 0.4), "class": FieldValue("F", 0.4), "address": FieldValue("内蒙古", 0.3)}
+    mended = page(
+        "front", TEXT, fields={**fields_read(5, 0.9), **weak, "number": FieldValue(VALID_NUMBER, 0.8000000000000002)}
+    )
+    found = page("front", EDGES, fields={**fields_read(9, 0.9), "address": FieldValue("内蒙古", 0.3)})
+    assert best_per_side([mended, found]) == [found]
+    assert best_per_side([mended, page("front", EDGES, fields=fields_read(7, 0.9))]) == [mended]
+
+
+def test_a_record_read_surely_off_the_card_does_not_make_a_page_the_better():
+    """5555 photo img_0203: a strip off the card read a scramble of the record's row at 0.97."""
+    found = page("back", EDGES, fields={"record": FieldValue("然档案编号520345735905录", 0.3)})
+    off = page("back", TEXT, fields={"record": FieldValue("8月0夏佑然3年002期至2实习记录", 0.97)})
+    assert best_per_side([found, off]) == [found]
+
+
+def test_an_unsure_valid_number_outweighs_an_invalid_one_with_a_few_weak_fields_more():
+    """4242 hard img_0206: the valid number at 0.77 and a name at 0.43, against an invalid number, a name and a
+    file number at 0.3-0.7."""
+    valid = page("back", TEXT, fields={"number": FieldValue(VALID_NUMBER, 0.77), "name": FieldValue("曹热线", 0.43)})
+    invalid = page(
+        "back",
+        EDGES,
+        fields={
+            "number": FieldValue("230184199689248354", 0.3),
+            "name": FieldValue("曹丝", 0.6),
+            "file_number": FieldValue("230192685718", 0.72),
+        },
+    )
+    assert best_per_side([invalid, valid]) == [valid]
 
 
 def test_a_page_placed_by_its_text_takes_the_quad_the_finder_found_for_the_same_card():
