@@ -603,10 +603,9 @@ def _grammar_decoding(key: str, rec: Recognition, alphabet: Sequence[str]) -> Fi
 def with_listed_region(decoded: FieldDecoding, rec: Recognition, alphabet: Sequence[str]) -> FieldDecoding:
     """An ID number in an unlisted region, or none valid: the valid number of a listed region the line's steps rank
     first (digit_mend.likeliest_listed_number; with a character or two lost, digit_mend.number_with_lost), scored at
-    most CHECKED_NUMBER_SCORE. Else one the check digit chose (its
-    likeliest candidate fails the check) in an unlisted region: the one valid number of a listed region a single
-    region digit away from that candidate, if exactly one, else as chosen; scored at most CHECKED_NUMBER_SCORE (see
-    there)."""
+    most CHECKED_NUMBER_SCORE. Else one the check digit chose (its likeliest candidate fails the check) in an unlisted
+    region: the one valid number of a listed region a single region digit away from that candidate, if exactly one,
+    else as chosen; scored at most CHECKED_NUMBER_SCORE (see there)."""
     if decoded.valid and is_listed_region(decoded.text[:REGION_DIGITS]):
         return decoded
     listed = likeliest_listed_number(rec.probabilities, alphabet, rec.text) or number_with_lost(

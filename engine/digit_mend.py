@@ -150,13 +150,12 @@ def number_with_lost(probabilities: Probabilities, alphabet: Sequence[str], text
     longer = _with_inserted_digits(text, lost)
     if text.isdigit():  # the check character X lost
         longer |= {digits + "X" for digits in _with_inserted_digits(text, lost - 1)}
-    numbers = sorted(
+    # _checked keeps the order (sorted, so ties resolve alike on every run); a past birth date is a real one too.
+    numbers = [
         number
         for number in _checked(sorted(longer))
-        if is_valid_id(number)
-        and is_listed_region(number[:REGION_DIGITS])
-        and is_past_date(birth_from_id(number) or "")
-    )
+        if is_listed_region(number[:REGION_DIGITS]) and is_past_date(birth_from_id(number) or "")
+    ]
     if not numbers:
         return None
     scores = ctc_log_likelihoods(probabilities, alphabet, numbers)

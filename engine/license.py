@@ -226,10 +226,10 @@ def best_per_side(pages: list[PageResult]) -> list[PageResult]:
 
 
 def _page_rank(page: PageResult) -> tuple[bool, float]:
-    number = page.fields.get("number")
-    surely = reads_well(page) and number is not None and number.score > SURE_NUMBER_MIN_SCORE
+    valid = reads_well(page)
+    surely = valid and page.fields["number"].score > SURE_NUMBER_MIN_SCORE
     confident = sum(1 for key, value in page.fields.items() if key != "record" and value.score >= CONFIDENT_FIELD_SCORE)
-    return surely, confident + (VALID_NUMBER_WEIGHT if reads_well(page) else 0.0)
+    return surely, confident + (VALID_NUMBER_WEIGHT if valid else 0.0)
 
 
 def with_found_edges(chosen: list[PageResult], found: list[PageResult]) -> list[PageResult]:

@@ -431,12 +431,12 @@ STOCK_BGR = (212, 230, 176)  # pale green-cyan card stock
 PURPLE_BGR = (135, 97, 107)  # the 证号 box
 
 
-def card_with_number_box(side: str | None) -> np.ndarray:
+def card_with_number_box(side: str | None, colour: tuple[int, int, int] = PURPLE_BGR) -> np.ndarray:
     card = np.zeros((60 * 12, 88 * 12, 3), np.uint8)
     card[:] = STOCK_BGR
     if side is not None:
         x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in NUMBER_BOXES_MM[side])
-        card[y0:y1, x0:x1] = PURPLE_BGR
+        card[y0:y1, x0:x1] = colour
     return card
 
 
@@ -470,10 +470,7 @@ RED_BGR = (60, 50, 200)  # an ID card's emblem, a seal: as red as purple but yel
     ],
 )
 def test_the_title_s_first_words_beside_the_purple_number_box_show_a_license(title_start, box, titled):
-    card = card_with_number_box(None)
-    if box is not None:
-        x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in NUMBER_BOXES_MM["back"])
-        card[y0:y1, x0:x1] = box
+    card = card_with_number_box(None) if box is None else card_with_number_box("back", box)
     frame = CardFrame(np.array([[0, 0], [88 * 12, 0], [88 * 12, 60 * 12], [0, 60 * 12]], np.float32))
     reading = read_card(NumberRowDetector(), None, WidthRecordingRecognizer("44", title_start), card, frame)
     assert reading.titled == titled
