@@ -23,6 +23,7 @@ from engine.layout.fields import (
     probation_note,
     sex_from_id,
 )
+from engine.layout.names import starts_as_names_do
 from engine.layout.places import (
     correct_address_head,
     correct_authority,
@@ -301,7 +302,10 @@ def _better_name(first: FieldValue, second: FieldValue) -> FieldValue | None:
 
 
 def _holds_in_order(longer: str, shorter: str) -> bool:
-    return len(longer) > len(shorter) and in_order(shorter, longer)
+    """`longer` holds `shorter`'s characters in order, and what it adds before them is no surname: a page found a
+    little off lets the label's 名 in ahead of the name, misread (铭徐子雨 for 徐子雨)."""
+    stray_start = longer.endswith(shorter) and starts_as_names_do(shorter) and not starts_as_names_do(longer)
+    return len(longer) > len(shorter) and in_order(shorter, longer) and not stray_start
 
 
 def correct_validity(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

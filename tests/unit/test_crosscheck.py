@@ -70,6 +70,7 @@ def test_is_date(text, valid):
         ("肖", "肖蓉轩", "肖蓉轩"),  # faint characters lost on one page
         ("许娜霞", "许娜", "许娜霞"),
         ("闫伟", "闫伟", "闫伟"),
+        ("徐子雨", "铭徐子雨", "徐子雨"),  # the label's 名 misread ahead of the name on a page found off
     ],
 )
 def test_both_pages_of_a_license_get_the_same_name(front_name, back_name, both):
