@@ -177,21 +177,35 @@ class HeadReading:
 def address_head_candidates(address: str) -> list[HeadReading]:
     """Readings of an address whose place head is on the list, for the row's own probabilities to choose from
     (field_decode.address_head_reading): heads within CANDIDATE_EDIT_SHARE edits of the text's start, and for a city
-    so matched each of its counties in place of the next 0 to CANDIDATE_COUNTY_CHARS characters. Empty when the
-    address already starts with a listed county."""
+    so matched each of its counties in place of the next 0 to CANDIDATE_COUNTY_CHARS characters. The city followed
+    by the rest as read is one reading too (a district named since the list was made), unless the rest starts with
+    the end of one of its counties' names (杭州市区, 佛山市城区): glare took that county's first characters. Empty
+    when the address already starts with a listed county."""
     if starts_with_county(address):
         return []
     matches = _head_matches(address, _address_index(), CANDIDATE_EDIT_SHARE, VOUCHED_PREFIX_SLACK)
     readings = {}
     for _, place, length in matches:
-        readings[place.name + address[length:]] = HeadReading(place, length)
-        for county in _city_counties().get(place.code, ()) if len(place.code) == 4 else ():
-            if county.name.startswith(place.name):
-                for read in range(CANDIDATE_COUNTY_CHARS + 1):
-                    readings.setdefault(county.name + address[length + read :], HeadReading(county, length + read))
+        counties = [
+            county
+            for county in (_city_counties().get(place.code, ()) if len(place.code) == 4 else ())
+            if county.name.startswith(place.name)
+        ]
+        if not _starts_with_county_end(address[length:], place, counties):
+            readings[place.name + address[length:]] = HeadReading(place, length)
+        for county in counties:
+            for read in range(CANDIDATE_COUNTY_CHARS + 1):
+                readings.setdefault(county.name + address[length + read :], HeadReading(county, length + read))
     kept = readings.values()
     edits = {reading: Levenshtein.distance(reading.head.name, address[: reading.replaced]) for reading in kept}
     return sorted(edits, key=edits.__getitem__)[:CANDIDATES_KEPT]
+
+
+def _starts_with_county_end(rest: str, city: Place, counties: list[Place]) -> bool:
+    """`rest` starts with a proper end of one of `counties`' own names (those names less `city`'s): 区 or 城区 of
+    禅城区. That is a county whose first characters were lost (glare), not a district the list lacks."""
+    own_names = (county.name[len(city.name) :] for county in counties)
+    return any(rest.startswith(own[start:]) for own in own_names for start in range(1, len(own)))
 
 
 def is_listed_region(code: str) -> bool:

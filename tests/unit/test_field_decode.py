@@ -694,12 +694,25 @@ def test_a_misread_province_comes_back_when_the_row_favours_the_listed_name():
 
 
 def test_a_county_is_not_put_in_where_the_row_reads_none():
-    """A listed county in place of what the row reads must beat the city followed by that reading: a district the
-    list lacks (named since it was made) or one lost to glare is left as read."""
+    """A county lost whole to glare (杭州市区: only its 区 left) is left as read when the row holds no trace of one."""
     steps = spell("浙江省杭州市区永安镇1号")
     steps[2 * 6 - 1] = {"萧": 0.3}
     probabilities = matrix(steps, PLACE_ALPHABET)
     assert address_head_reading(probabilities, PLACE_ALPHABET, "浙江省杭州市区永安镇1号") is None
+
+
+def test_a_county_whose_start_glare_took_comes_back_where_the_row_holds_a_trace_of_it():
+    """The city followed by a lone 区 names no district: the county the row's faint steps favour goes in."""
+    steps = [*spell("浙江省杭州市"), {"萧": 0.3}, {"山": 0.3}, *spell("区永安镇1号")]
+    mended = address_head_reading(matrix(steps, PLACE_ALPHABET), PLACE_ALPHABET, "浙江省杭州市区永安镇1号")
+    assert mended == "浙江省杭州市萧山区永安镇1号"
+
+
+def test_a_district_the_list_lacks_is_left_as_read():
+    """A city followed by a district name that is no listed county's end (named since the list was made) stays."""
+    steps = [*spell("浙江省杭州市"), {"萧": 0.3}, {"山": 0.3}, *spell("和平区永安镇1号")]
+    probabilities = matrix(steps, PLACE_ALPHABET)
+    assert address_head_reading(probabilities, PLACE_ALPHABET, "浙江省杭州市和平区永安镇1号") is None
 
 
 def test_an_address_head_is_left_alone_when_it_is_listed_or_the_row_cannot_tell():
