@@ -179,7 +179,7 @@ def address_head_candidates(address: str) -> list[HeadReading]:
     (field_decode.address_head_reading): heads within CANDIDATE_EDIT_SHARE edits of the text's start, and for a city
     so matched each of its counties in place of the next 0 to CANDIDATE_COUNTY_CHARS characters. The city followed
     by the rest as read is one reading too (a district named since the list was made), unless the rest starts with
-    the end of one of its counties' names (杭州市区, 佛山市城区): glare took that county's first characters. Empty
+    the end of one of its counties' names (青岛市区 for 崂山区): glare took that county's first characters. Empty
     when the address already starts with a listed county."""
     if starts_with_county(address):
         return []
@@ -202,8 +202,8 @@ def address_head_candidates(address: str) -> list[HeadReading]:
 
 
 def _starts_with_county_end(rest: str, city: Place, counties: list[Place]) -> bool:
-    """`rest` starts with a proper end of one of `counties`' own names (those names less `city`'s): 区 or 城区 of
-    禅城区. That is a county whose first characters were lost (glare), not a district the list lacks."""
+    """`rest` starts with a proper end of one of `counties`' own names (those names less `city`'s): 区 or 山区 of
+    崂山区. That is a county whose first characters were lost (glare), not a district the list lacks."""
     own_names = (county.name[len(city.name) :] for county in counties)
     return any(rest.startswith(own[start:]) for own in own_names for start in range(1, len(own)))
 
