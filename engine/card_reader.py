@@ -158,6 +158,12 @@ STOCK_PX_PER_MM = 2.0
 STOCK_MIN_VALUE = 140
 STOCK_MAX_SATURATION = 90
 STOCK_MIN_SHARE = 0.5
+# ... or when it is the stock of a page found beside it in less light: a shadow (a hand, the wallet's flap) darkens a
+# page to 0.6-0.7 of the lit one's median value (6262 wallet img_0084's back page, 111 against its main page's 115,
+# fails the pale test as its main page would) and leaves its saturation within a few steps. Leather and a desk
+# beside a found page are darker still or differently saturated.
+SHADOWED_MIN_VALUE_SHARE = 0.55
+SAME_STOCK_MAX_SATURATION_STEP = 25
 
 
 @dataclass(frozen=True)
@@ -303,9 +309,35 @@ def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> boo
     centre = frame.quad.mean(axis=0)
     if not (0 <= centre[0] < width and 0 <= centre[1] < height):
         return False
-    small = cv2.cvtColor(frame.rectify(image, STOCK_PX_PER_MM), cv2.COLOR_BGR2HSV)
+    small = _stock_hsv(image, frame)
     pale = (small[:, :, 2] >= STOCK_MIN_VALUE) & (small[:, :, 1] <= STOCK_MAX_SATURATION)
     return float(pale.mean()) >= STOCK_MIN_SHARE
+
+
+def looks_like_stock_of(image: npt.NDArray[np.uint8], frame: CardFrame, page: CardFrame) -> bool:
+    """A guessed page beside a found `page` that looks like that page's own stock, maybe in shadow: its median
+    saturation is a card's and near the page's, and its median value at least SHADOWED_MIN_VALUE_SHARE of the
+    page's."""
+    height, width = image.shape[:2]
+    centre = frame.quad.mean(axis=0)
+    if not (0 <= centre[0] < width and 0 <= centre[1] < height):
+        return False
+    value, saturation = _median_value_saturation(_stock_hsv(image, frame))
+    page_value, page_saturation = _median_value_saturation(_stock_hsv(image, page))
+    return (
+        saturation <= STOCK_MAX_SATURATION
+        and abs(saturation - page_saturation) <= SAME_STOCK_MAX_SATURATION_STEP
+        and value >= SHADOWED_MIN_VALUE_SHARE * page_value
+    )
+
+
+def _stock_hsv(image: npt.NDArray[np.uint8], frame: CardFrame) -> npt.NDArray[np.uint8]:
+    """The framed page in HSV on a 2 px/mm rectified copy: enough to judge its stock, cheap to make."""
+    return np.asarray(cv2.cvtColor(frame.rectify(image, STOCK_PX_PER_MM), cv2.COLOR_BGR2HSV), dtype=np.uint8)
+
+
+def _median_value_saturation(hsv: npt.NDArray[np.uint8]) -> tuple[float, float]:
+    return float(np.median(hsv[:, :, 2])), float(np.median(hsv[:, :, 1]))
 
 
 def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from engine.card import CardFrame
 from engine.card_locate import fit_to_edges
-from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading, looks_like_card_stock
+from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading, looks_like_card_stock, looks_like_stock_of
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
@@ -181,13 +181,15 @@ def second_page(
     reader: TextReader, image: npt.NDArray[np.uint8], first: PageResult, options: ReadOptions
 ) -> list[PageResult]:
     """The other page of an open wallet when the card finder found only one: tried left and right of it at the
-    wallet's fold, kept only when it is the other side and reads well, or, when glare took its title and ID number,
-    shows that side's own values (other_side_values)."""
+    wallet's fold where card stock lies (pale, or the found page's own in shadow), kept only when it is the other
+    side and reads well, or, when glare took its title and ID number, shows that side's own values
+    (other_side_values)."""
     if first.card_quad is None:
         return []
     other: Side = "back" if first.side == "front" else "front"
-    for frame in CardFrame(np.array(first.card_quad, dtype=np.float32)).beside(WALLET_GAP_MM):
-        if not looks_like_card_stock(image, frame):
+    found = CardFrame(np.array(first.card_quad, dtype=np.float32))
+    for frame in found.beside(WALLET_GAP_MM):
+        if not (looks_like_card_stock(image, frame) or looks_like_stock_of(image, frame, found)):
             continue
         page = read_card_page(reader, image, frame, options, expected_side=other)
         if page is not None and page.side == other and (reads_well(page) or other_side_values(page)):

@@ -18,6 +18,8 @@ from engine.card_reader import (
     even_ink,
     fit_strip,
     flatten_glare,
+    looks_like_card_stock,
+    looks_like_stock_of,
     missed_seal_rows,
     number_box_side,
     plain_main_page_areas,
@@ -682,3 +684,29 @@ def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_
 def test_a_number_read_valid_or_checked_into_a_listed_region_is_left_alone(chosen, likeliest):
     decoded = _number_decoding(chosen, likeliest)
     assert with_listed_region(decoded, *_read_surely(likeliest)) == decoded
+
+
+def _hsv_patch(hue: int, saturation: int, value: int) -> tuple[int, int, int]:
+    pixel = cv2.cvtColor(np.array([[[hue, saturation, value]]], dtype=np.uint8), cv2.COLOR_HSV2BGR)[0, 0]
+    return int(pixel[0]), int(pixel[1]), int(pixel[2])
+
+
+@pytest.mark.parametrize(
+    ("beside_hsv", "stock"),
+    [
+        ((75, 45, 200), True),  # the found page's own stock in the same light
+        ((75, 45, 120), True),  # ... in a shadow: too dark for the pale test
+        ((75, 45, 60), False),  # leather: darker than any shadow on a card
+        ((140, 150, 200), False),  # a bright, saturated desk
+        ((75, 80, 200), False),  # pale but much more saturated than the page
+    ],
+)
+def test_a_guessed_page_beside_a_found_one_is_read_where_it_shows_that_pages_stock(beside_hsv, stock):
+    image = np.zeros((400, 900, 3), dtype=np.uint8)
+    image[:, :450] = _hsv_patch(75, 45, 200)
+    image[:, 450:] = _hsv_patch(*beside_hsv)
+    found = CardFrame(np.array([[40, 60], [400, 60], [400, 305], [40, 305]], dtype=np.float32))
+    beside = found.beside(12.0)[1]
+    assert looks_like_stock_of(image, beside, found) is stock
+    if beside_hsv[2] == 120:
+        assert not looks_like_card_stock(image, beside)  # why the found page's stock is asked for
