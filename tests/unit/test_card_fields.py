@@ -251,6 +251,25 @@ def test_a_date_padded_from_a_one_digit_month_or_day_is_returned_unsure():
     assert parse_front_card(NEW_FRONT)["birth"].score > 0.9
 
 
+@pytest.mark.parametrize(
+    ("row", "start"),
+    [
+        ("2015-062021-06-18", "2015-06-18"),  # 2015-06 and 6 years before the end: its day is the end's
+        ("2011-062021-06-18", "2011-06-18"),  # a 10-year period
+        ("2016-062021-06-18", None),  # no period puts the start in the month the row shows
+    ],
+)
+def test_a_validity_start_that_lost_its_day_into_the_end_is_taken_from_the_end_unsure(row, start):
+    others = [tl for tl in NEW_FRONT if "至" not in tl.text]
+    # Read from the start, the row would give 2015-06-20: the end's year taken for the start's day.
+    fields = parse_front_card([*others, line(row, 18, 64, 53.8)])
+    assert fields["valid_to"].value == "2021-06-18" and fields["valid_to"].score > 0.9
+    if start is None:
+        assert "valid_from" not in fields
+    else:
+        assert fields["valid_from"].value == start and fields["valid_from"].score <= 0.3
+
+
 def test_an_id_number_that_lost_birth_digits_under_glare_is_rebuilt_from_the_birth_row():
     """Glare took 0222 of 150402199902223122: the birth row prints those digits. The rebuilt number is flagged for a
     person; it is not rebuilt from a padded birth date, nor against the printed sex."""
