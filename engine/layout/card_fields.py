@@ -36,6 +36,7 @@ from engine.layout.fields import (
     read_in_full,
     sex_from_id,
 )
+from engine.layout.labels import LABELS
 from engine.layout.names import NAME_PART_SEPARATOR, starts_as_names_do
 from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import NO_OFFSET, RowOffset
@@ -384,9 +385,13 @@ def _first_of(chars: list[PlacedChar], choices: tuple[str, ...]) -> FieldValue |
 
 
 def _nationality(chars: list[PlacedChar]) -> FieldValue | None:
-    """As printed (`中国`, recent prints `中国/CHN`); Latin letters count only after the slash."""
+    """As printed (`中国`, recent prints `中国/CHN`); Latin letters count only after the slash. Its label, read
+    with it where the frame sits a label's width off (3131 photo img_0233: `国籍中国`), is no part of it."""
     text = _text(chars)
     chinese = "".join(character for character in text if _is_cjk(character))
+    chinese = next(
+        (chinese.removeprefix(label) for label in LABELS["nationality"] if chinese.startswith(label)), chinese
+    )
     if not chinese:
         return None
     code = re.search(r"/\s*([A-Z]{3})", text)

@@ -101,6 +101,14 @@ def test_dotted_underline_and_english_label_words_never_reach_values():
     assert (fields["nationality"].value, fields["address"].value) == ("中国", "内蒙古自治区赤峰市33号")
 
 
+def test_the_nationality_label_read_with_its_value_is_no_part_of_it():
+    # A frame a label's width off puts 国籍 into the nationality zone with the value.
+    shifted = [tl for tl in NEW_FRONT if tl.text != "中国"] + [line("国籍中国", 66.5, 80.0, 17.9)]
+    assert parse_front_card(shifted)["nationality"].value == "中国"
+    label_only = [tl for tl in NEW_FRONT if tl.text != "中国"] + [line("国籍", 66.5, 71.5, 17.9)]
+    assert "nationality" not in parse_front_card(label_only)
+
+
 BACK = [
     line("驾驶证副页", 56.0, 80.0, 5.3),
     line("150402199902223122", 16.0, 52.0, 11.9),
