@@ -158,10 +158,10 @@ STOCK_PX_PER_MM = 2.0
 STOCK_MIN_VALUE = 140
 STOCK_MAX_SATURATION = 90
 STOCK_MIN_SHARE = 0.5
-# ... or when it is the stock of a page found beside it in less light: a shadow (a hand, the wallet's flap) darkens a
-# page to 0.6-0.7 of the lit one's median value (6262 wallet img_0084's back page, 111 against its main page's 115,
-# fails the pale test as its main page would) and leaves its saturation within a few steps. Leather and a desk
-# beside a found page are darker still or differently saturated.
+# ... or when it is the stock of a page found beside it, in less light: dim light fails the pale test whatever the
+# page (6262 wallet img_0084: its back page's median value 111, its main page's 115), and a shadow (a hand, the
+# wallet's flap) darkens one page to as little as 0.57 of the other's median value on the v6 wallets, leaving its
+# saturation within a few steps. Leather and a desk beside a found page are darker still or differently saturated.
 SHADOWED_MIN_VALUE_SHARE = 0.55
 SAME_STOCK_MAX_SATURATION_STEP = 25
 
@@ -305,9 +305,7 @@ def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -
 def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
     """A cheap look before reading a guessed page: most of it lies in the photo and is pale, unsaturated stock (a
     wallet's leather or a desk is dark or coloured). Judged on a 2 px/mm rectified copy."""
-    height, width = image.shape[:2]
-    centre = frame.quad.mean(axis=0)
-    if not (0 <= centre[0] < width and 0 <= centre[1] < height):
+    if not _centred_inside(image, frame):
         return False
     small = _stock_hsv(image, frame)
     pale = (small[:, :, 2] >= STOCK_MIN_VALUE) & (small[:, :, 1] <= STOCK_MAX_SATURATION)
@@ -318,9 +316,7 @@ def looks_like_stock_of(image: npt.NDArray[np.uint8], frame: CardFrame, page: Ca
     """A guessed page beside a found `page` that looks like that page's own stock, maybe in shadow: its median
     saturation is a card's and near the page's, and its median value at least SHADOWED_MIN_VALUE_SHARE of the
     page's."""
-    height, width = image.shape[:2]
-    centre = frame.quad.mean(axis=0)
-    if not (0 <= centre[0] < width and 0 <= centre[1] < height):
+    if not _centred_inside(image, frame):
         return False
     value, saturation = _median_value_saturation(_stock_hsv(image, frame))
     page_value, page_saturation = _median_value_saturation(_stock_hsv(image, page))
@@ -329,6 +325,13 @@ def looks_like_stock_of(image: npt.NDArray[np.uint8], frame: CardFrame, page: Ca
         and abs(saturation - page_saturation) <= SAME_STOCK_MAX_SATURATION_STEP
         and value >= SHADOWED_MIN_VALUE_SHARE * page_value
     )
+
+
+def _centred_inside(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
+    """The frame's centre lies in the image: most of a page guessed there is in the photo."""
+    height, width = image.shape[:2]
+    centre = frame.quad.mean(axis=0)
+    return bool(0 <= centre[0] < width and 0 <= centre[1] < height)
 
 
 def _stock_hsv(image: npt.NDArray[np.uint8], frame: CardFrame) -> npt.NDArray[np.uint8]:
