@@ -306,7 +306,7 @@ def _name(chars: list[PlacedChar], neighbours: tuple[str, str], start_mm: float)
     starts with no listed surname, at most UNLISTED_SURNAME_SCORE."""
     kept = [char for char in chars if _is_name_character(char.text)]
     before, after = neighbours
-    leading = next((size for size in range(len(before), 0, -1) if _text(kept[:size]) == before[-size:]), 0)
+    leading = _label_end_length(kept, before)
     trailing = next((size for size in range(len(after), 0, -1) if _text(kept[-size:]) == after[:size]), 0)
     if len(kept) - leading - trailing >= 1:
         kept = kept[leading : len(kept) - trailing]
@@ -318,6 +318,12 @@ def _name(chars: list[PlacedChar], neighbours: tuple[str, str], start_mm: float)
     if not starts_as_names_do(str(name.value)):
         return replace(name, score=min(name.score, UNLISTED_SURNAME_SCORE))
     return name
+
+
+def _label_end_length(chars: list[PlacedChar], label: str) -> int:
+    """How many of `chars`' first characters are the end of `label` (名 or 姓名 of 姓名): the label read with the
+    value after it, all or its end."""
+    return next((size for size in range(len(label), 0, -1) if _text(chars[:size]) == label[-size:]), 0)
 
 
 def _left_edge(zones: tuple[Zone, ...], key: str) -> float:
@@ -386,12 +392,13 @@ def _first_of(chars: list[PlacedChar], choices: tuple[str, ...]) -> FieldValue |
 
 def _nationality(chars: list[PlacedChar]) -> FieldValue | None:
     """As printed (`中国`, recent prints `中国/CHN`); Latin letters count only after the slash. Its label, read
-    with it where the frame sits a label's width off (3131 photo img_0233: `国籍中国`), is no part of it."""
+    with it where the frame sits a label's width off (3131 photo img_0233: `国籍中国`), is no part of its text, score
+    or box."""
+    cjk = [char for char in chars if _is_cjk(char.text)]
+    if label_end := max(_label_end_length(cjk, label) for label in LABELS["nationality"]):
+        chars = chars[chars.index(cjk[label_end - 1]) + 1 :]
     text = _text(chars)
     chinese = "".join(character for character in text if _is_cjk(character))
-    chinese = next(
-        (chinese.removeprefix(label) for label in LABELS["nationality"] if chinese.startswith(label)), chinese
-    )
     if not chinese:
         return None
     code = re.search(r"/\s*([A-Z]{3})", text)

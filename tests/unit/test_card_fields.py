@@ -104,7 +104,11 @@ def test_dotted_underline_and_english_label_words_never_reach_values():
 def test_the_nationality_label_read_with_its_value_is_no_part_of_it():
     # A frame a label's width off puts 国籍 into the nationality zone with the value.
     shifted = [tl for tl in NEW_FRONT if tl.text != "中国"] + [line("国籍中国", 66.5, 80.0, 17.9)]
-    assert parse_front_card(shifted)["nationality"].value == "中国"
+    nationality = parse_front_card(shifted)["nationality"]
+    assert nationality.value == "中国"
+    assert nationality.quad is not None and nationality.quad[0][0] > 73.0  # its box starts past the label's 籍
+    label_end = [tl for tl in NEW_FRONT if tl.text != "中国"] + [line("籍中国", 66.5, 76.0, 17.9)]
+    assert parse_front_card(label_end)["nationality"].value == "中国"
     label_only = [tl for tl in NEW_FRONT if tl.text != "中国"] + [line("国籍", 66.5, 71.5, 17.9)]
     assert "nationality" not in parse_front_card(label_only)
 
