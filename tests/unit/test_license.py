@@ -107,6 +107,15 @@ def test_values_mostly_elsewhere_leave_a_far_off_frame_alone():
     assert with_found_edges([page("back", HUGE, fields=one)], [page("back", EDGES)])[0].card_quad == HUGE
 
 
+def test_a_found_card_cut_short_does_not_replace_the_text_frame_its_values_lie_on():
+    """6262 photo img_0105: an edge inside the card cut off its seal column; the text frame, 1.6 times the found
+    one's area, framed the card to 1%."""
+    cut: Quad = ((400.0, 100.0), (980.0, 100.0), (980.0, 700.0), (400.0, 700.0))
+    values = {"number": at(600.0, 200.0), "address": at(500.0, 300.0), "birth": at(700.0, 400.0)}
+    by_text = page("front", EDGES, fields=values)
+    assert with_found_edges([by_text], [page("front", cut)])[0].card_quad == EDGES
+
+
 def test_a_found_card_of_the_same_size_further_than_text_misses_does_not_replace_the_text_frame():
     """7% apart, either frame may be the one that is off; the page placed by its text read better."""
     shifted: Quad = ((160.0, 140.0), (1040.0, 140.0), (1040.0, 740.0), (160.0, 740.0))
