@@ -19,22 +19,19 @@ import numpy as np
 
 from engine.layout.fields import (
     AUTHORITY_WORDS,
-    DATE_PATTERN,
-    DIGIT_LOOKALIKES,
     FILE_NUMBER,
     LONG_TERM,
+    PADDED_DATE_SCORE,
     SEXES,
-    VALID_YEARS,
     add_years,
-    digits_of,
     find_dates,
     find_id_number,
-    format_date,
     id_number_with_birth,
     normalize_class,
     period_years,
     read_in_full,
     sex_from_id,
+    start_run_into_end,
 )
 from engine.layout.labels import LABELS
 from engine.layout.names import NAME_PART_SEPARATOR, starts_as_names_do
@@ -65,14 +62,6 @@ LOST_CHARACTERS_GAP = 1.0
 # digit lost a character there: 48 addresses read so were wrong, 34 of them at 0.5-0.98 (长江路29号 for 292号).
 LOST_AFTER_DIGIT_GAP = 0.75
 LOST_CHARACTERS_SCORE = 0.3
-# A date with a one-digit month or day (a digit lost, 0 supplied) is a guess: 2 of the 4 on seed 2026 were wrong (at
-# 0.96 and 0.999).
-PADDED_DATE_SCORE = 0.3
-# A validity row whose start lost its day and 至 (glare) runs into its end: `2018-122024-12-02`. A date read from the
-# row's start takes its day from the end's year (2018-12-20, at 0.97 on seed 3131 wallet img_0064). The end, whole at
-# the row's end, stands; the start is the one date a license's period (6 or 10 years) puts before it whose year and
-# month the row's start shows, at PADDED_DATE_SCORE: its day is the end's, not read.
-ROW_END_DATE = re.compile(r"(\d{4})\D{0,2}(\d{2})\D{0,2}(\d{2})$")
 # An ID number rebuilt from the printed birth date (_id_number_by_birth) scores at most this: a person should see it.
 REBUILT_NUMBER_SCORE = 0.8
 # Confidence that blank record rows are blank: nothing legible was read there.
@@ -423,9 +412,9 @@ def _class(chars: list[PlacedChar]) -> FieldValue | None:
 
 def _validity(chars: list[PlacedChar]) -> dict[str, FieldValue]:
     """valid_from and valid_to from either print: two dates, a date and `长期`, or a date and `N年` (old print); or
-    a start that lost its day into the end (_start_run_into_end)."""
+    a start that lost its day into the end (fields.start_run_into_end)."""
     text = _text(chars)
-    if (run_together := _start_run_into_end(text)) is not None:
+    if (run_together := start_run_into_end(text)) is not None:
         start, end = run_together
         fields = {}
         if start is not None:
@@ -443,22 +432,6 @@ def _validity(chars: list[PlacedChar]) -> dict[str, FieldValue]:
     elif years := period_years(text):
         fields["valid_to"] = _date(dates[0], text, _value(add_years(dates[0], years), chars, derived=True))
     return fields
-
-
-def _start_run_into_end(text: str) -> tuple[str | None, str] | None:
-    """(start, end) of a validity row whose start lost its day and ran into a whole end date (ROW_END_DATE): the
-    start None when no period fits what the row shows of it. None for a row whose first date ends before its last
-    starts."""
-    cleaned = text.translate(DIGIT_LOOKALIKES)
-    first, last = DATE_PATTERN.search(cleaned), ROW_END_DATE.search(cleaned)
-    if first is None or last is None or not first.start() < last.start() < first.end():
-        return None
-    end = format_date(*last.groups())
-    if end is None:
-        return None
-    shown = digits_of(cleaned[: last.start()])
-    starts = [start for years in VALID_YEARS if digits_of(start := add_years(end, -years))[:6] == shown]
-    return (starts[0] if starts else None), end
 
 
 def _seal(chars: list[PlacedChar]) -> FieldValue | None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from engine.layout.fields import (
     AUTHORITY_WORDS,
     LONG_TERM,
+    PADDED_DATE_SCORE,
     SEXES,
     add_years,
     find_dates,
     find_id_number,
     normalize_class,
     period_years,
+    start_run_into_end,
 )
 from engine.layout.frame import PlacedLine
 from engine.layout.labels import Found, find_label, is_label_only, right_of, strip_noise, value_of
@@ -98,6 +102,12 @@ def parse_validity(lines: list[PlacedLine]) -> dict[str, FieldValue]:
     if period is None:
         return fields
     text = period.text + "".join(line.text for line in right_of(lines, period.line, stop_at_labels=False))
+    if (run_together := start_run_into_end(text)) is not None:
+        start, end = run_together
+        if start is not None:
+            fields["valid_from"] = replace(field(start, period), score=min(period.line.line.score, PADDED_DATE_SCORE))
+        fields["valid_to"] = field(end, period)
+        return fields
     dates = find_dates(text)
     if dates:
         fields["valid_from"] = field(dates[0], period)

@@ -143,6 +143,19 @@ def test_new_layout_long_term():
     assert page["valid_from"] == "2015-06-18" and page["valid_to"] == "长期"
 
 
+def test_a_validity_start_that_lost_its_day_into_the_end_is_taken_from_the_end_unsure():
+    """The whole-image parser agrees with the card-space one (test_card_fields): `2015-062021-06-18` is no
+    2015-06-20."""
+    lines = [tl for tl in NEW_FRONT if not tl.text.startswith("2015-06-18至")] + [
+        line("2015-062021-06-18", 256, 604, 400)
+    ]
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    (page,) = read_license(TextOnlyReader(lines), image, ReadOptions(), locate=lambda _: []).pages
+    start, end = page.fields["valid_from"], page.fields["valid_to"]
+    assert (start.value, end.value) == ("2015-06-18", "2021-06-18")
+    assert start.score <= 0.3 < end.score  # the start's day is the end's, not read
+
+
 BACK = [
     line("中华人民共和国机动车驾驶证副页", 200, 40, 700),
     line("证号", 120, 120, 60),
