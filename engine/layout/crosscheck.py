@@ -75,6 +75,10 @@ PROBATION_RECORD = re.compile(r"实习期至\d{4}年\d{2}月\d{2}日。?")
 # (seeds 2026, 4242, 9090 and 5555: 5 wallet records read 2-5 edits off it). That is more edits than a back page alone
 # may have (field_decode.PROBATION_MAX_EDITS): here the main page vouches for the date.
 PROBATION_YEARS = 1
+# A card whose validity starts on the first issue date is the first card, whose back page carries that note: its
+# record read blank lost the note (glare), so the blank scores this. On the synthetic sets the note is printed exactly
+# on first cards; 3131 wallet img_0178 read it blank at 0.9.
+FIRST_CARD_BLANK_RECORD_SCORE = 0.3
 PROBATION_EXTRA_DIGITS = 2
 VOUCHED_PROBATION_MAX_EDITS = 6
 # A blank record is told by nothing being read on its rows, which is as true of a page read badly: on a back page whose
@@ -265,11 +269,13 @@ def same_holder(
 def probation_after_first_issue(front: dict[str, FieldValue], back: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """The back page's fields, its record mended to the probation note when it reads nearly so and its digits hold
     the date the main page's first issue date gives (PROBATION_YEARS later). A note of another date stands, and so
-    does a record that reads otherwise."""
+    does a record that reads otherwise. A first card's blank record scores at most FIRST_CARD_BLANK_RECORD_SCORE."""
     issued, record = _text(front.get("issue_date")), back.get("record")
     if issued is None or record is None or not is_date(issued):
         return back
     text, end = str(record.value), add_years(issued, PROBATION_YEARS)
+    if text == "" and _text(front.get("valid_from")) == issued:
+        return {**back, "record": replace(record, score=min(record.score, FIRST_CARD_BLANK_RECORD_SCORE))}
     note = probation_note(end)
     if text == note:
         return back

@@ -5,6 +5,7 @@ import pytest
 from engine.layout.crosscheck import (
     AWAY_AUTHORITY_SCORE,
     CORRECTED_SCORE,
+    FIRST_CARD_BLANK_RECORD_SCORE,
     IMPOSSIBLE_SCORE,
     UNREAD_PAGE_BLANK_RECORD_SCORE,
     correct_fields,
@@ -114,6 +115,14 @@ def test_a_back_page_record_near_the_probation_note_of_its_first_issue_date_is_t
     mended = probation_after_first_issue(front, back)["record"]
     assert (mended.value, mended.score) == (("实习期至2022年06月01日。", CORRECTED_SCORE) if fixed else (record, 0.99))
     assert probation_after_first_issue({}, back)["record"] is back["record"]  # no first issue date: nothing to go by
+
+
+def test_a_first_cards_blank_record_lost_its_probation_note():
+    back = {"record": FieldValue("", 0.9)}
+    first = probation_after_first_issue(page(issue_date="2021-06-01", valid_from="2021-06-01"), back)["record"]
+    assert (first.value, first.score) == ("", FIRST_CARD_BLANK_RECORD_SCORE)
+    renewed = probation_after_first_issue(page(issue_date="2015-06-01", valid_from="2021-06-01"), back)["record"]
+    assert renewed is back["record"]  # a renewed card's back page is blank
 
 
 @pytest.mark.parametrize("end", [None, "2011-01-04", "2023-11-14"])
