@@ -208,6 +208,8 @@ def test_values_no_license_prints_are_returned_unsure():
         ("address", "北京市昌平区长江路114411幢202室", False),  # 号 read as 4: two numbers run together
         ("address", "内蒙古自治区包头市昆都仑区府前街38号181202号", False),  # 幢 lost
         ("address", "河南省郑州市中原区红旗街339号16幢25040室", True),  # five digits: a long room number
+        ("address", "上海市黄浦区柳林镇前进村10组342", False),  # the last 号 lost
+        ("address", "上海市黄浦区柳林镇前进村10组", True),
         ("file_number", "450139669862", True),  # 4501: 南宁
         ("file_number", "456139669662", False),  # 4561: no city of 广西
         ("file_number", "110039669862", False),  # 1100: the province's own code, no city
