@@ -60,7 +60,7 @@ SAME_CARD_SHARE = 0.05
 # A text frame this many times larger or smaller in area than the found card its values lie on is no frame of that
 # card: labels of the other page were matched (areas 0.32 and 9.0 on seed 9090; same-card frames 0.9-1.3). Between,
 # the found frame is as likely off: an edge inside the card cut off its seal column (6262 photo img_0105: the text
-# frame 1.6 times the found one, which missed the card by 31% against the text frame's 1%).
+# frame 1.6 times the found one, which missed the card by 16% against the text frame's 0.7%).
 IMPLAUSIBLE_AREA_RATIO = 2.5
 # A page placed by its text was read on a found card when this many of its located values, and this share of them,
 # lie on it (a wallet's page grouped with the other page's lines holds values of both).

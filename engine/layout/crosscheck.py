@@ -75,12 +75,12 @@ PROBATION_RECORD = re.compile(r"实习期至\d{4}年\d{2}月\d{2}日。?")
 # (seeds 2026, 4242, 9090 and 5555: 5 wallet records read 2-5 edits off it). That is more edits than a back page alone
 # may have (field_decode.PROBATION_MAX_EDITS): here the main page vouches for the date.
 PROBATION_YEARS = 1
-# A card whose validity starts on the first issue date is the first card, whose back page carries that note: its
+PROBATION_EXTRA_DIGITS = 2
+VOUCHED_PROBATION_MAX_EDITS = 6
+# A card whose validity starts on the first issue date is the first card, whose back page carries the note: its
 # record read blank lost the note (glare), so the blank scores this. On the synthetic sets the note is printed exactly
 # on first cards; 3131 wallet img_0178 read it blank at 0.9.
 FIRST_CARD_BLANK_RECORD_SCORE = 0.3
-PROBATION_EXTRA_DIGITS = 2
-VOUCHED_PROBATION_MAX_EDITS = 6
 # A blank record is told by nothing being read on its rows, which is as true of a page read badly: on a back page whose
 # ID number (the largest, darkest value every page prints) did not come out valid, 16 of the 22 blank records on
 # seeds 2026/4242/9090/5555 were right (hard photos; the rest held a note blurred or shaded past reading), against
@@ -119,9 +119,7 @@ def unsure_where_impossible(fields: dict[str, FieldValue]) -> dict[str, FieldVal
     possible = {
         "number": is_valid_id,
         "name": lambda text: len(text) >= MIN_NAME_LENGTH,
-        "address": lambda text: (
-            starts_with_place(text) and not RUN_TOGETHER_NUMBERS.search(text) and not text[-1:].isdigit()
-        ),
+        "address": _possible_address,
         # A file number (档案编号) is its issuing city's four-digit code and an eight-digit serial: 5 of the 15 read
         # wrong on seeds 2026/4242/9090/5555 named no listed city (one at 0.93), none of the 584 printed ones. A
         # license first issued in a city abolished before 2000 is sent to a person.
