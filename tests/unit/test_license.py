@@ -109,7 +109,7 @@ def test_values_mostly_elsewhere_leave_a_far_off_frame_alone():
 
 def test_a_found_card_cut_short_does_not_replace_the_text_frame_its_values_lie_on():
     """6262 photo img_0105: an edge inside the card cut off its seal column; the text frame, 1.6 times the found
-    one's area, framed the card to 1%."""
+    one's area, framed the card to 0.7%."""
     cut: Quad = ((400.0, 100.0), (980.0, 100.0), (980.0, 700.0), (400.0, 700.0))
     values = {"number": at(600.0, 200.0), "address": at(500.0, 300.0), "birth": at(700.0, 400.0)}
     by_text = page("front", EDGES, fields=values)
