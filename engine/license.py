@@ -40,7 +40,7 @@ from engine.layout.frame import PlacedLine, place_lines, reading_angle
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
-from engine.layout.side import TITLED_CONFIDENCE, PageKind, classify_page
+from engine.layout.side import TITLE_ONLY_CONFIDENCE, TITLED_CONFIDENCE, PageKind, classify_page
 from engine.quality import page_quality
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot
@@ -126,7 +126,7 @@ def read_license(
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
         start = time.perf_counter()
         try:
-            whole = read_whole_image(reader, image, options, screen)
+            whole = read_whole_image(reader, image, options, screen, title_only=not pages)
         except NoLicenseFound:
             if not pages:
                 raise
@@ -317,17 +317,22 @@ def _in_photo(value: FieldValue, frame: CardFrame) -> FieldValue:
 
 
 def read_whole_image(
-    reader: TextReader, image: npt.NDArray[np.uint8], options: ReadOptions, screen: bool = False
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    options: ReadOptions,
+    screen: bool = False,
+    title_only: bool = False,
 ) -> list[PageResult]:
     """No card found: read the whole image, split it into pages, and read each card page again in card space from
     its text geometry (electronic screenshots are parsed from the whole-image lines). `screen`: the image is an
-    app's screenshot (Engine.read_text)."""
+    app's screenshot (Engine.read_text). `title_only`: no page was found otherwise, so a group that shows only the
+    license's title is a page too (layout.side.classify_page), kept when a value was read on it."""
     lines = reader.read_text(image, screen)
     if not lines:
         raise NoLicenseFound("no text was found in the image")
-    angle, groups = license_groups(lines)
+    angle, groups = license_groups(lines, title_only)
     if not screen and (closer := read_closer(reader, image, angle, groups)):
-        angle, groups = license_groups(closer)
+        angle, groups = license_groups(closer, title_only)
     pages = []
     for group, kind in groups:
         if kind.license_type == "electronic":
@@ -344,17 +349,22 @@ def read_whole_image(
             fields = parse_back(group) if kind.side == "back" else parse_front(group)
             fields = asked_fields(correct_fields(fields, front=kind.side == "front"), options)
             page = PageResult(kind.side, "normal", fields, kind.confidence, card_quad=to_quad(frame.quad))
+        if not page.fields and kind.confidence <= TITLE_ONLY_CONFIDENCE:
+            continue  # a title alone, and nothing read: no page to answer with
         pages.append(on_card_edges(image, page))
     return pages
 
 
-def license_groups(lines: list[TextLine]) -> tuple[float, list[tuple[list[PlacedLine], PageKind]]]:
-    """The lines' reading angle, and their groups that show a license page (layout.pages), each with its kind."""
+def license_groups(
+    lines: list[TextLine], title_only: bool = False
+) -> tuple[float, list[tuple[list[PlacedLine], PageKind]]]:
+    """The lines' reading angle, and their groups that show a license page (layout.pages), each with its kind;
+    `title_only`: see classify_page."""
     angle = reading_angle(lines)
     groups = [
         (group, kind)
         for group in split_pages(split_at_labels(place_lines(lines, angle)))
-        if (kind := classify_page(group)) is not None
+        if (kind := classify_page(group, title_only)) is not None
     ]
     return angle, groups
 

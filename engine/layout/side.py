@@ -34,8 +34,9 @@ class PageKind:
     confidence: float
 
 
-def classify_page(lines: list[PlacedLine]) -> PageKind | None:
-    """Decide from titles and labels; None when the lines show no license at all."""
+def classify_page(lines: list[PlacedLine], title_only: bool = False) -> PageKind | None:
+    """Decide from titles and labels; None when the lines show no license at all. `title_only`: a title with
+    nothing else read is a main page at TITLE_ONLY_CONFIDENCE (a last resort, when nothing else shows a page)."""
     text = "".join(line.text for line in lines)
     electronic = sum(word in text for word in ELECTRONIC_EVIDENCE)
     back = sum(word in text for word in BACK_EVIDENCE)
@@ -52,10 +53,15 @@ def classify_page(lines: list[PlacedLine]) -> PageKind | None:
         return PageKind("back", "normal", min(1.0, 0.5 + 0.2 * back))
     if front >= 3 or (has_title and (front >= 1 or front_values or sealed)):
         return PageKind("front", "normal", min(1.0, 0.4 + 0.1 * front + 0.2 * has_title))
+    if title_only and has_title:
+        return PageKind("front", "normal", TITLE_ONLY_CONFIDENCE)
     return None
 
 
 TITLED_CONFIDENCE = 0.95
+# A title read with no label, date or seal beside it shows a license page but not which: glare took the rest, and a
+# back page's 副页 too, maybe. The main page, which the API reads by default, is the likelier guess.
+TITLE_ONLY_CONFIDENCE = 0.3
 # The title's start, printed left of TITLE_SLOT. When glare or blur takes the right end (驾驶证, 驾驶证副页), this many
 # of its characters read in order, two of 机动车's among them (an ID card's or a passport's 中华人民共和国 has
 # none), still show a license page; which page is then told by where its text sits.

@@ -9,6 +9,7 @@ from engine.card import CardFrame
 from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
+from engine.layout.side import TITLE_ONLY_CONFIDENCE, TITLED_CONFIDENCE
 from engine.license import page_corners, read_license
 from engine.results import ReadOptions, TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
@@ -79,6 +80,21 @@ class TextOnlyReader:
 
     def read_card(self, image, frame, expected_side=None, read_seal=True):
         return CardReading(frame, None, 0.0, False, [])
+
+
+class FoundBackReader(TextOnlyReader):
+    """Reads the found card as a titled back page whose ID number is unreadable, so the whole image is read too;
+    nothing in any other frame."""
+
+    def __init__(self, lines: list[TextLine], found: CardFrame) -> None:
+        super().__init__(lines)
+        self.found = found
+
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
+        if frame is not self.found:
+            return super().read_card(image, frame, expected_side, read_seal)
+        title = TextLine("中华人民共和国机动车驾驶证副页", 0.99, ((200, 10), (800, 10), (800, 60), (200, 60)))
+        return CardReading(frame, "back", TITLED_CONFIDENCE, True, [title])
 
 
 def values(lines: list[TextLine], options: ReadOptions | None = None) -> list[dict]:
@@ -381,6 +397,37 @@ def test_back_page_whose_title_reads_on_past_its_end_is_the_back_page():
 def test_no_license_raises(lines):
     with pytest.raises(NoLicenseFound):
         values(lines)
+
+
+TITLE_AND_NUMBER = [
+    line("中华人民共和国机动车驶证", 240, 55, 615),  # 驾 and every label lost to glare
+    line("证号", 333, 140, 60),
+    line("150402199902223122", 452, 140, 400),
+]
+
+
+def test_a_title_with_nothing_else_read_is_a_main_page_when_nothing_else_shows_one():
+    """3131 hard img_0235: glare left the title and a few values but no label, date or seal. With no page found any
+    other way, the title alone shows a main page (the side the API reads by default), unsure of its side."""
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    (page,) = read_license(TextOnlyReader(TITLE_AND_NUMBER), image, ReadOptions(), locate=lambda _: []).pages
+    assert (page.side, page.fields["number"].value) == ("front", "150402199902223122")
+    assert page.side_confidence == TITLE_ONLY_CONFIDENCE
+
+
+def test_a_title_alone_with_no_value_read_is_no_page():
+    with pytest.raises(NoLicenseFound):
+        values(TITLE_AND_NUMBER[:2])
+
+
+def test_a_title_alone_adds_no_page_beside_one_found():
+    """A found page that reads badly sends the whole image to be read; a title-only group there is no second page
+    (2026 hard img_0013: a back page whose 副页 glare took would come back with a main page too)."""
+    image = np.zeros((4000, 4000, 3), dtype=np.uint8)
+    frame = CardFrame(np.array([(0, 0), (880, 0), (880, 600), (0, 600)], dtype=np.float32))
+    reader = FoundBackReader(TITLE_AND_NUMBER, frame)
+    pages = read_license(reader, image, ReadOptions(), locate=lambda _: [frame]).pages
+    assert [page.side for page in pages] == ["back"]
 
 
 def test_one_misread_id_digit_is_fixed_by_check_digit_and_birth_date():
