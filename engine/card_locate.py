@@ -89,6 +89,12 @@ MARGIN_COLOUR_SCALE = 15.0  # CIE Lab units (lightness halved): colours this far
 MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleeve's 2-5 mm margin
 # A clear sleeve's edge lies 2-5 mm (2.3-5.7% of the card's width) outside the card's own border.
 INNER_DEPTHS = (0.015, 0.075)  # of the long side: where inside a found side the card's own border is searched for
+# An open wallet's leather edge lies ~9 mm (10% of the long side) outside the card, past INNER_DEPTHS: the finder took
+# it for a side of 2026 img_0237's, 5555 img_0087's and 6262 img_0120's back pages. The search goes on that deep only
+# across a band as dark as leather (Lab L): searched that deep everywhere, it moved sides of cut-off and glared cards
+# in to a photo box or a glare band's edge.
+LEATHER_MAX_DEPTH = 0.12
+LEATHER_MAX_LIGHTNESS = 35.0
 INNER_RUN = 8  # side samples averaged into one profile: noise cancels, a straight border stays
 # Of a side's six runs, those on the inner border's line plus those of them with stock just inside their edge must
 # reach this: three runs when two show stock, five without. Glare can wash the stock out of the margin test, and
@@ -798,9 +804,10 @@ def _prefer_inner_borders(image: npt.NDArray[np.uint8], quad: QuadArray) -> Quad
     long_side = _long_side(outer)
     gap = math.ceil(max(INNER_MIN_GAP_PX, INNER_GAP_SHARE * long_side))
     low, high = (share * long_side for share in INNER_DEPTHS)
-    depths = np.arange(-3 * gap, high + 3 * gap, 1.0)
+    deep = LEATHER_MAX_DEPTH * long_side
+    depths = np.arange(-3 * gap, deep + 3 * gap, 1.0)
     profiles, positions, inward, seen = _inward_profiles(image, outer, depths)
-    found, on_stock = _inner_edge_candidates(profiles, _stock_colour(image, outer), depths, low, high, gap)
+    found, on_stock = _inner_edge_candidates(profiles, _stock_colour(image, outer), depths, (low, high, deep), gap)
     run_along = np.linalg.norm(positions - positions[:, :1], axis=2)  # (4, C) each run's distance along its side
     line_tolerance = max(INNER_LINE_MIN_PX, INNER_LINE_SHARE * long_side)
     lines = _side_lines(outer)
@@ -874,19 +881,20 @@ def _colour_distance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def _inner_edge_candidates(
-    profiles: np.ndarray, stock: np.ndarray, depths: np.ndarray, low: float, high: float, gap: int
+    profiles: np.ndarray, stock: np.ndarray, depths: np.ndarray, reach: tuple[float, float, float], gap: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(4, C, D - 2) whether each run's profile (4, C, D, 3) has, at the step spanning depths k to k + 2, a colour
-    edge in [low, high] that could end a sleeve margin: the band between the side and the edge is nearer in colour
-    to the surface just outside the side than to what lies just inside the edge, and no depth of the band looks
-    like card stock. Also which of those edges have stock just inside them."""
+    edge that could end a sleeve margin: the band between the side and the edge is nearer in colour to the surface
+    just outside the side than to what lies just inside the edge, and no depth of the band looks like card stock.
+    `reach` (low, high, deep): the edge lies in [low, high], or up to deep across a band as dark as leather
+    (LEATHER_MAX_LIGHTNESS). Also which of those edges have stock just inside them."""
+    low, high, deep = reach
     count = len(depths)
     zero = int(np.argmin(np.abs(depths)))
     centre = np.arange(1, count - 1)  # step k spans depths k to k + 2
     step = _colour_distance(profiles[..., 2:, :], profiles[..., :-2, :]) * 2  # L at 1, a and b at 2: as the refit
     padded = np.pad(step, [(0, 0), (0, 0), (1, 1)])
     peak = (step >= padded[..., :-2]) & (step > padded[..., 2:]) & (step >= INNER_MIN_STEP)
-    in_range = (depths[centre] >= low) & (depths[centre] <= high)
 
     cumulative = np.concatenate([np.zeros((*profiles.shape[:2], 1, 3)), np.cumsum(profiles, axis=2)], axis=2)
     outside = profiles[..., zero - 3 * gap : zero - gap, :].mean(axis=2)  # (4, C, 3)
@@ -901,6 +909,9 @@ def _inner_edge_candidates(
         inside_end - inside_start, 1
     )[:, None]
     looks_outside = _colour_distance(band, outside[..., None, :]) < INNER_OUTSIDE_RATIO * _colour_distance(band, inside)
+    edge_depth = depths[centre]
+    leather = (edge_depth > high) & (edge_depth <= deep) & (band[..., 0] < LEATHER_MAX_LIGHTNESS)
+    in_range = ((edge_depth >= low) & (edge_depth <= high)) | leather
 
     stock_like = _stock_likeness(profiles[..., band_start:, :], stock)
     band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]

@@ -329,6 +329,47 @@ def test_a_surface_edge_seen_through_a_sleeve_margin_is_passed_over():
     assert error(truth, _prefer_inner_borders(image, sleeve_edge.astype(np.float32))) < TOLERANCE / 4
 
 
+def wallet_page(leather: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An open wallet's page: a band of `leather` 9 mm wide round the card, a pale stitched seam 3 mm in from its
+    edge. Also a quad whose right side lies on the band's outer edge, the top and bottom sides run on out to it."""
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    base = np.full((900, 1200, 3), (120, 125, 130), np.uint8)
+    centre = truth.mean(axis=0)
+    per_mm = np.linalg.norm(truth[1] - truth[0]) / 88
+
+    def grown(millimetres: float) -> np.ndarray:
+        return (truth - centre) * (1 + 2 * millimetres / 88) + centre
+
+    cv2.fillConvexPoly(base, np.round(grown(9)).astype(np.int32), leather)
+    seam = np.round(grown(6)).astype(np.int32)
+    for start, end in zip(seam, np.roll(seam, -1, axis=0), strict=True):
+        for step in np.arange(0, 1, 0.04):
+            a, b = start + step * (end - start), start + (step + 0.02) * (end - start)
+            cv2.line(base, tuple(int(v) for v in a), tuple(int(v) for v in b), (100, 110, 120), 2)
+    along = truth[2] - truth[1]
+    outward = np.array([along[1], -along[0]]) / np.linalg.norm(along)
+    on_edge = truth.copy()
+    for corner, before in ((1, 0), (2, 3)):
+        direction = truth[corner] - truth[before]
+        on_edge[corner] = truth[corner] + direction * 9 * per_mm / np.dot(direction, outward)
+    return truth, place([truth], base), on_edge
+
+
+def test_a_side_on_a_wallets_leather_edge_moves_in_to_the_card():
+    """The finder can take the leather's edge, 9 mm out, for one short side (2026 wallet img_0237): that side moves
+    in past the seam to the card's own border."""
+    truth, image, on_leather = wallet_page((28, 26, 30))
+    assert error(truth, on_leather) > TOLERANCE
+    assert error(truth, _prefer_inner_borders(image, on_leather)) < TOLERANCE / 4
+
+
+def test_a_side_9_mm_out_across_a_light_band_stays():
+    """So deep, only a band as dark as leather is searched across: a light one (a photo box, glare) may be the card
+    itself, and on cut-off or glared cards a side moved in to its edge (5555 hard img_0085)."""
+    _, image, on_band = wallet_page((200, 200, 205))
+    assert np.allclose(_prefer_inner_borders(image, on_band), on_band)
+
+
 def sleeved_card() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A tilted card in a 4.5 mm sleeve on clutter: its quad, the image and the sleeve's edge."""
     truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
