@@ -91,10 +91,10 @@ MARGIN_DEPTHS = (0.008, 0.018)  # of the card's width and height: inside a sleev
 INNER_DEPTHS = (0.015, 0.075)  # of the long side: where inside a found side the card's own border is searched for
 # An open wallet's leather edge lies ~9 mm (10% of the long side) outside the card, past INNER_DEPTHS: the finder took
 # it for a side of 2026 img_0237's, 5555 img_0087's and 6262 img_0120's back pages. The search goes on that deep only
-# across a band as dark as leather (Lab L): searched that deep everywhere, it moved sides of cut-off and glared cards
-# in to a photo box or a glare band's edge.
-LEATHER_MAX_DEPTH = 0.12
-LEATHER_MAX_LIGHTNESS = 35.0
+# across a band as dark as leather: searched that deep everywhere, it moved sides of cut-off and glared cards in to a
+# photo box or a glare band's edge (5555 hard img_0085).
+LEATHER_MAX_DEPTH = 0.12  # of the long side
+LEATHER_MAX_LIGHTNESS = 35.0  # Lab L (0-100) of the band: dark leather; stock, glare and a photo box are far lighter
 INNER_RUN = 8  # side samples averaged into one profile: noise cancels, a straight border stays
 # Of a side's six runs, those on the inner border's line plus those of them with stock just inside their edge must
 # reach this: three runs when two show stock, five without. Glare can wash the stock out of the margin test, and
