@@ -12,6 +12,9 @@ from engine.results import TextLine
 
 # Two lines share a row when their vertical overlap is at least this share of the shorter one's height.
 SAME_ROW_OVERLAP = 0.4
+# Lines that run within this angle of each other read in one direction: a tilted card's perspective turns its own
+# lines up to ~12 degrees apart (a photo of the specimen: 80 to 92), and text beside it runs another way.
+SAME_DIRECTION_DEG = 20.0
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,17 @@ class PlacedLine:
 
 
 def reading_angle(lines: list[TextLine]) -> float:
-    """The page's text direction in radians (0: left to right in the image), a length-weighted circular mean."""
+    """The page's text direction in radians (0: left to right in the image): the length-weighted circular mean of the
+    lines within SAME_DIRECTION_DEG of the direction that most of the text's length runs in, so that text around the
+    card at another angle (a poster's, a form's) does not turn the frame the card is read in."""
     if not lines:
         return 0.0
     vectors = np.array([np.subtract(line.quad[1], line.quad[0]) for line in lines], dtype=np.float64)
-    return float(math.atan2(vectors[:, 1].sum(), vectors[:, 0].sum()))
+    angles = np.arctan2(vectors[:, 1], vectors[:, 0])
+    turn = np.abs(np.angle(np.exp(1j * (angles[:, None] - angles[None, :]))))  # between each pair, in [0, pi]
+    near = turn <= math.radians(SAME_DIRECTION_DEG)
+    dominant = near[int((near @ np.hypot(vectors[:, 0], vectors[:, 1])).argmax())]
+    return float(math.atan2(vectors[dominant, 1].sum(), vectors[dominant, 0].sum()))
 
 
 def place_lines(lines: list[TextLine], angle: float) -> list[PlacedLine]:

@@ -442,6 +442,14 @@ def test_reading_angle_follows_the_text():
     assert placed[0].text == "中华人民共和国机动车驾驶证"
 
 
+def test_text_beside_the_card_at_another_angle_does_not_turn_the_reading_frame():
+    # A poster's lines running across a card photographed sideways: a third of all the text's length.
+    poster = [line("YXXUNHPYFLPBNBYGQDWPKY", 3000, 300 + 40 * row, 900) for row in range(4)]
+    assert reading_angle(rotate(NEW_FRONT, 90) + poster) == pytest.approx(math.pi / 2, abs=1e-6)
+    tilted = rotate(NEW_FRONT[:10], 84) + rotate(NEW_FRONT[10:], 96)  # a card's perspective turns its own lines
+    assert reading_angle(tilted + poster) == pytest.approx(math.pi / 2, abs=math.radians(2))
+
+
 def test_an_ambiguous_misread_is_left_alone():
     # Two single-digit changes both give a valid ID with this birth date and sex: the parser must not guess.
     misread = [tl if tl.text != "150402199902223122" else line("150402199902228122", 452, 140, 400) for tl in NEW_FRONT]
