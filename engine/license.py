@@ -36,7 +36,7 @@ from engine.layout.crosscheck import (
 )
 from engine.layout.electronic import parse_electronic
 from engine.layout.fields import is_date
-from engine.layout.frame import PlacedLine, place_lines, reading_angle
+from engine.layout.frame import PlacedLine, place_lines, reading_directions
 from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
@@ -88,6 +88,9 @@ WALLET_GAP_MM = 12.0
 CLOSER_MIN_GAIN = 1.3
 # Kept around the pages in the crop, as a share of their extent: text places a card up to ~10% off.
 CLOSER_MARGIN = 0.25
+# The whole image's text directions tried for a license page (license_groups): the main one, then others, for a card
+# among lines that outweigh its own (seed 3131 hard img_0113: a poster's 8 lines level, the card's 5 at -31°).
+MAX_READING_DIRECTIONS = 3
 
 LocateCards = Callable[[npt.NDArray[np.uint8]], list[CardFrame]]
 
@@ -359,8 +362,17 @@ def license_groups(
     lines: list[TextLine], title_only: bool = False
 ) -> tuple[float, list[tuple[list[PlacedLine], PageKind]]]:
     """The lines' reading angle, and their groups that show a license page (layout.pages), each with its kind;
-    `title_only`: see classify_page."""
-    angle = reading_angle(lines)
+    `title_only`: see classify_page. The angle is that of the first direction the lines run in (the most text first,
+    up to MAX_READING_DIRECTIONS) whose own lines show a page: a poster beside the card may hold more text."""
+    directions = reading_directions(lines)
+    angle = next(
+        (
+            angle
+            for angle, along in directions[:MAX_READING_DIRECTIONS]
+            if classify_page(place_lines(along, angle), title_only) is not None
+        ),
+        directions[0][0],
+    )
     groups = [
         (group, kind)
         for group in split_pages(split_at_labels(place_lines(lines, angle)))

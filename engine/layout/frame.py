@@ -49,17 +49,29 @@ class PlacedLine:
 
 
 def reading_angle(lines: list[TextLine]) -> float:
-    """The page's text direction in radians (0: left to right in the image): the length-weighted circular mean of the
-    lines within SAME_DIRECTION_DEG of the direction that most of the text's length runs in, so that text around the
-    card at another angle (a poster's, a form's) does not turn the frame the card is read in."""
-    if not lines:
-        return 0.0
-    vectors = np.array([np.subtract(line.quad[1], line.quad[0]) for line in lines], dtype=np.float64)
+    """The text's main direction in radians (0: left to right in the image): the first of reading_directions."""
+    return reading_directions(lines)[0][0]
+
+
+def reading_directions(lines: list[TextLine]) -> list[tuple[float, list[TextLine]]]:
+    """The directions the lines run in, in radians (0: left to right in the image), each with its lines, the most
+    text first (by length): each the length-weighted circular mean of the lines within SAME_DIRECTION_DEG of the
+    direction most of the remaining text runs in. Text around a card at another angle (a poster's, a form's) gets a
+    direction of its own instead of turning the card's frame. [(0.0, [])] when there are no lines."""
+    vectors = np.array([np.subtract(line.quad[1], line.quad[0]) for line in lines], dtype=np.float64).reshape(-1, 2)
     angles = np.arctan2(vectors[:, 1], vectors[:, 0])
+    lengths = np.hypot(vectors[:, 0], vectors[:, 1])
     turn = np.abs(np.angle(np.exp(1j * (angles[:, None] - angles[None, :]))))  # between each pair, in [0, pi]
     near = turn <= math.radians(SAME_DIRECTION_DEG)
-    dominant = near[int((near @ np.hypot(vectors[:, 0], vectors[:, 1])).argmax())]
-    return float(math.atan2(vectors[dominant, 1].sum(), vectors[dominant, 0].sum()))
+    remaining = np.ones(len(lines), dtype=bool)
+    directions = []
+    while remaining.any():
+        support = np.where(remaining, (near & remaining) @ lengths, -1.0)
+        along = near[int(support.argmax())] & remaining
+        angle = math.atan2(vectors[along, 1].sum(), vectors[along, 0].sum())
+        directions.append((angle, [line for line, kept in zip(lines, along, strict=True) if kept]))
+        remaining &= ~along
+    return directions or [(0.0, [])]
 
 
 def place_lines(lines: list[TextLine], angle: float) -> list[PlacedLine]:

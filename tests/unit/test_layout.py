@@ -10,7 +10,7 @@ from engine.card_reader import CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.layout.frame import place_lines, reading_angle
 from engine.layout.side import TITLE_ONLY_CONFIDENCE, TITLED_CONFIDENCE
-from engine.license import page_corners, read_license
+from engine.license import license_groups, page_corners, read_license
 from engine.results import ReadOptions, TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
 
@@ -448,6 +448,16 @@ def test_text_beside_the_card_at_another_angle_does_not_turn_the_reading_frame()
     assert reading_angle(rotate(NEW_FRONT, 90) + poster) == pytest.approx(math.pi / 2, abs=1e-6)
     tilted = rotate(NEW_FRONT[:10], 84) + rotate(NEW_FRONT[10:], 96)  # a card's perspective turns its own lines
     assert reading_angle(tilted + poster) == pytest.approx(math.pi / 2, abs=math.radians(2))
+
+
+def test_a_card_is_framed_along_its_own_text_where_a_poster_beside_it_holds_more():
+    poster = [line("YXXUNHPYFLPBNBYGQDWPKY", 3000, 300 + 40 * row, 900) for row in range(12)]
+    card = rotate(NEW_FRONT, 30)
+    assert sum(math.dist(*tl.quad[:2]) for tl in poster) > sum(math.dist(*tl.quad[:2]) for tl in card)
+    assert reading_angle(card + poster) == pytest.approx(0.0, abs=1e-6)
+    angle, groups = license_groups(card + poster)
+    assert angle == pytest.approx(math.radians(30), abs=1e-6)
+    assert [kind.side for _, kind in groups] == ["front"]
 
 
 def test_an_ambiguous_misread_is_left_alone():
