@@ -121,11 +121,13 @@ def read_license(
     frames = [] if screen else locate(image)
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    pages = [page for frame in frames if (page := read_card_page(reader, image, frame, options)) is not None]
+    read = [read_framed_page(reader, image, frame, options) for frame in frames]
+    pages = [page for page, _ in read if page is not None]
+    misframed = [page for page, off in read if page is not None and off]
     if len(pages) == 1 and reads_well(pages[0]):
         pages += second_page(reader, image, pages[0], options)
     timings["read"] = (time.perf_counter() - start) * 1000
-    if not pages or not all(reads_well(page) for page in pages):
+    if not pages or misframed or not all(reads_well(page) for page in pages):
         # A card edge can mislead (a sleeve, a matching background): the text itself then places the cards.
         start = time.perf_counter()
         try:
@@ -134,7 +136,12 @@ def read_license(
             if not pages:
                 raise
             whole = []  # a page read in card space stands, even when the photo is too small to read as a whole
-        pages = with_found_edges(best_per_side(pages + whole), pages)
+        # A page whose own text says its frame misses the card gives way to the same page framed by its text, and
+        # lends its frame to none.
+        trusted = [page for page in pages if not _is_any(page, misframed)]
+        replaced = {page.side for page in whole}
+        kept = trusted + [page for page in misframed if page.side not in replaced]
+        pages = with_found_edges(best_per_side(kept + whole), trusted)
         timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")
@@ -292,24 +299,41 @@ def read_card_page(
 ) -> PageResult | None:
     """One card read in card space: its lines placed in card millimetres, classified and parsed by zones.
     `expected_side`: see card_reader.read_card; such a page is returned without a title or an ID number."""
+    return read_framed_page(reader, image, frame, options, expected_side)[0]
+
+
+def read_framed_page(
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    frame: CardFrame,
+    options: ReadOptions,
+    expected_side: Side | None = None,
+) -> tuple[PageResult | None, bool]:
+    """read_card_page's page, and whether its own text says the frame misses the card (CardReading.misframed)."""
     reading = reader.read_card(image, frame, expected_side=expected_side, read_seal=options.read_authority)
     if reading.side is None:
-        return None
+        return None, False
     frame, lines, side = reading.frame, reading.lines, reading.side
     parse = parse_back_card if side == "back" else parse_front_card
     fields = parse(lines, reading.row_offset)
     fields = asked_fields(correct_fields(fields, front=side == "front"), options)  # a seal read to mend the address
     fields = {key: _in_photo(value, frame) for key, value in fields.items()}
     if not reading.titled and not has_valid_number(fields) and side != expected_side:
-        return None  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
+        return None, False  # neither the title nor a valid ID number: not a license page (a photo box, a sleeve)
     card = to_quad(frame.quad if reading.outline is None else reading.outline)
-    return PageResult(
+    page = PageResult(
         side=side,
         license_type="normal",
         fields=fields,
         side_confidence=reading.side_confidence,
         card_quad=card,
     )
+    return page, reading.misframed
+
+
+def _is_any(page: PageResult, pages: list[PageResult]) -> bool:
+    """`page` is one of `pages` itself (pages compare by value, and two reads can agree)."""
+    return any(page is other for other in pages)
 
 
 def _in_photo(value: FieldValue, frame: CardFrame) -> FieldValue:

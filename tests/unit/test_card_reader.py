@@ -28,6 +28,7 @@ from engine.card_reader import (
     read_card,
     seal_rows_at,
     stretch_contrast,
+    title_overruns,
     with_listed_region,
     without_stray_wrap,
 )
@@ -710,3 +711,16 @@ def test_a_guessed_page_beside_a_found_one_is_read_where_it_shows_that_pages_sto
     assert looks_like_stock_of(image, beside, found) is stock
     if beside_hsv[2] == 120:
         assert not looks_like_card_stock(image, beside)  # why the found page's stock is asked for
+
+
+def test_a_title_row_running_past_the_printed_title_says_the_frame_misses_the_card():
+    """3131 photo img_0233: a frame whose right side was a shape's edge inside the card stretched the title to
+    19.2..87.8 mm (printed 15.6..72.2); its English line below ran as far."""
+    stretched = [line(19.2, 87.8, 6.5, 5.5), line(19.7, 87.9, 10.4, 3.1)]
+    assert title_overruns(stretched, 5.3, "front")
+    assert not title_overruns([line(15.8, 72.0, 5.4, 4.4), line(17.0, 76.0, 9.6, 2.6)], 5.3, "front")
+    assert not title_overruns(stretched[1:], 5.3, "front")  # only the title's own row tells
+    back_title = [line(13.6, 78.0, 5.3, 4.4)]  # 3.8 mm past the back page's title, 5.8 past the main page's
+    assert title_overruns(back_title, 5.3, "front")
+    assert not title_overruns(back_title, 5.3, "back")
+    assert not title_overruns(back_title, 1.0, "back")  # a line far from the row where the title was found

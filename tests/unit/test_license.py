@@ -183,3 +183,42 @@ def test_an_adjusted_image_is_made_only_when_asked_and_from_the_pages_final_outl
     assert jpeg is not None
     warped = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert warped.shape[:2] == (600, 920)  # the outline's 920 px, not the frame's 880: the cut-off side moved out
+
+
+class MisframedReader:
+    """Reads the main page in any frame; its title overruns the frame the finder found (EDGES) when `misframed`. The
+    whole image shows the page's text, which frames the card elsewhere."""
+
+    def __init__(self, misframed: bool) -> None:
+        self.misframed = misframed
+        self.read_whole = False
+
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
+        from tests.unit.test_card_fields import NEW_FRONT
+
+        found = np.allclose(frame.quad, np.array(EDGES, np.float32))
+        return CardReading(frame, "front", 0.95, True, NEW_FRONT, misframed=self.misframed and found)
+
+    def read_text(self, image, screen=False):
+        from tests.unit.test_layout import NEW_FRONT
+
+        self.read_whole = True
+        return NEW_FRONT
+
+    def detection_scale(self, height, width):
+        return 1.0
+
+
+def test_a_page_whose_own_title_says_the_found_frame_is_off_is_framed_by_its_text():
+    image = np.zeros((900, 1200, 3), np.uint8)
+    found = CardFrame(np.array(EDGES, np.float32))
+    trusted = MisframedReader(misframed=False)
+    (kept,) = read_license(trusted, image, ReadOptions(), locate=lambda _: [found]).pages  # type: ignore[arg-type]
+    assert kept.card_quad == EDGES
+    assert not trusted.read_whole  # a page that reads well in a frame its text agrees with stands
+    doubted = MisframedReader(misframed=True)
+    (framed,) = read_license(doubted, image, ReadOptions(), locate=lambda _: [found]).pages  # type: ignore[arg-type]
+    assert doubted.read_whole
+    assert framed.side == "front"
+    assert framed.card_quad is not None and not np.allclose(framed.card_quad, EDGES, atol=20)
+    assert framed.fields["number"].value == "150402199902223122"
