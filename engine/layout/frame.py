@@ -13,7 +13,7 @@ from engine.results import TextLine
 # Two lines share a row when their vertical overlap is at least this share of the shorter one's height.
 SAME_ROW_OVERLAP = 0.4
 # Lines that run within this angle of each other read in one direction: a tilted card's perspective turns its own
-# lines up to ~12 degrees apart (a photo of the specimen: 80 to 92), and text beside it runs another way.
+# lines up to ~11 degrees apart (a photo of the specimen: 82 to 93), and text beside it runs another way.
 SAME_DIRECTION_DEG = 20.0
 
 
