@@ -136,12 +136,10 @@ def read_license(
             if not pages:
                 raise
             whole = []  # a page read in card space stands, even when the photo is too small to read as a whole
-        # A page whose own text says its frame misses the card gives way to the same page framed by its text, and
-        # lends its frame to none.
+        # A page whose own text says its frame misses the card gives way to the same page framed by its text unless
+        # it reads better (it comes last, so a tie goes to the text's frame), and lends its frame to none.
         trusted = [page for page in pages if not _is_any(page, misframed)]
-        replaced = {page.side for page in whole}
-        kept = trusted + [page for page in misframed if page.side not in replaced]
-        pages = with_found_edges(best_per_side(kept + whole), trusted)
+        pages = with_found_edges(best_per_side(trusted + whole + misframed), trusted)
         timings["whole_image"] = (time.perf_counter() - start) * 1000
     if not pages:
         raise NoLicenseFound("the image shows no driving-license page")

@@ -51,3 +51,16 @@ def test_lines_merged_across_rows_and_no_lines_give_no_offset():
 def test_an_offset_is_bounded():
     assert RowOffset(level=9.0).at(30.0) == MAX_OFFSET_MM
     assert RowOffset(level=0.0, slope=1.0).at(0.0) == -MAX_OFFSET_MM
+
+
+def test_only_a_stretch_at_the_fits_limit_says_the_frame_misses_the_card():
+    """5555 photo img_0086: a frame 10% too short at the bottom stretched the rows past the fit's limit."""
+    from engine.card_reader import stretched_to_limit
+
+    def stretched(stretch: float) -> RowOffset:
+        return fit_row_offset([line_on(key, stretch * (SLOTS[key].y - 30.0)) for key in VALUE_ROWS], FRONT_SLOTS)
+
+    assert stretched_to_limit(stretched(0.08))
+    assert stretched_to_limit(stretched(-0.08))
+    assert not stretched_to_limit(stretched(0.03))  # a sleeve's edge taken for the card's: within what fits allow
+    assert not stretched_to_limit(NO_OFFSET)
