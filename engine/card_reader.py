@@ -189,7 +189,7 @@ class CardReading:
     """The card's corners in the photo where they are not the frame's: a side the photo's edge stood in for, moved
     to where the title puts the hidden side (cut_card.py). Lines stay in the frame's millimetres."""
     misframed: bool = False
-    """The page's own text says the frame misses the card (title_overruns)."""
+    """The page's own print says the frame misses the card (title_overruns, stretched_to_limit)."""
 
 
 def detection_shape() -> tuple[int, int]:
