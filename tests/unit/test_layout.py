@@ -584,3 +584,48 @@ def test_a_page_detection_sees_nearly_at_full_size_is_not_read_again():
     result = read_license(reader, coordinates_photo(900, 1200), ReadOptions(), locate=lambda _: [])
     assert len(reader.shapes) == 1  # read at 0.8 of its size already: a crop would gain at most 1.25
     assert "address" not in result.pages[0].fields
+
+
+class BlurredUpsideDownReader(TextOnlyReader):
+    """A page upside down in a large photo, its lines too blurred for the line classifier: read as they lie they
+    are garbage; read in the photo turned half they show the page at `page_at` (the turned photo's pixels), its
+    address only where detection sees it larger, in a crop around it (as ShrinkingReader)."""
+
+    def __init__(self, photo_shape: tuple[int, int], page_at: tuple[float, float]) -> None:
+        super().__init__([])
+        self.height, self.width = photo_shape
+        self.page_at = page_at
+        self.turned: list[bool] = []
+
+    def read_text(self, image, screen=False):
+        (x0, y0), (x1, _) = origin(image), origin(image[:, 1:])
+        self.turned.append(x1 < x0)
+        if x1 > x0:
+            return [line("2996995E105 aw", 900, 700, 400), line("156192912", 900, 760, 250)]
+        left, top = self.width - 1 - x0, self.height - 1 - y0  # the image's top-left in the turned photo
+        whole = image.shape[:2] == (self.height, self.width)
+        page = [tl for tl in NEW_FRONT if not (whole and tl.text.startswith("内蒙古"))]
+        return shifted(page, self.page_at[0] - left, self.page_at[1] - top)
+
+    def detection_scale(self, height, width):
+        return min(1.0, 960 / max(height, width))
+
+
+def test_a_page_that_reads_as_garbage_is_read_again_in_the_photo_turned_half():
+    height, width = 3000, 4000
+    reader = BlurredUpsideDownReader((height, width), page_at=(1500.0, 1200.0))
+    result = read_license(reader, coordinates_photo(height, width), ReadOptions(), locate=lambda _: [])
+    assert reader.turned == [False, True, True]  # as it is, turned half, and a crop around the page turned half
+    (page,) = result.pages
+    address = page.fields["address"]
+    assert address.value == NEW_FRONT_FIELDS["address"]
+    # In the photo's own pixels, still starting at the text's top-left as it reads: right to left in the photo.
+    assert address.quad[0] == pytest.approx((width - 1 - (1500 + 194), height - 1 - (1200 + 267)), abs=40)
+    assert address.quad[0][0] > address.quad[1][0]
+
+
+def test_a_photo_with_no_license_text_either_way_up_reads_no_page():
+    reader = TextOnlyReader([line("SALE 50%", 100, 100)])
+    with pytest.raises(NoLicenseFound):
+        read_license(reader, coordinates_photo(600, 800), ReadOptions(), locate=lambda _: [])
+    assert reader.screens == [False, False]  # as it is, then turned half
