@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig
-from engine.cut_card import cut_outline
+from engine.cut_card import TITLE_BOX_MM, cut_outline, title_boxes
 from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity, number_with_lost
 from engine.field_decode import (
     ADDRESS_ENDINGS,
@@ -40,7 +40,6 @@ from engine.field_decode import (
     validity_reading,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
-from engine.layout.anchors import BACK_TITLE, FRONT_TITLE
 from engine.layout.fields import find_dates, find_id_number, is_date, is_valid_id
 from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import MAX_SLOPE, NO_OFFSET, RowOffset, fit_row_offset
@@ -166,10 +165,11 @@ STOCK_MIN_SHARE = 0.5
 SHADOWED_MIN_VALUE_SHARE = 0.55
 SAME_STOCK_MAX_SATURATION_STEP = 25
 
-# A frame that misses the card on one side stretches the print toward that side, and the title's row runs on past the
-# title's printed end (layout.anchors: 72.2 mm on the main page, 74.2 mm on the back page). Photo, hard and wallet
-# tiers of six seeds, 1333 pages read with a line on the title's row: of the 1211 framed within 2%, one ran 5.0 mm
-# past it and the rest at most 3.5 mm; 9 of the 122 framed worse ran 5.3-15.6 mm past (3131 photo img_0233: 15.6).
+# A frame that misses the card on one side stretches the print toward that side, and the title's row runs on past
+# where the detector's box around the title ends (cut_card.TITLE_BOX_MM). Photo, hard and wallet tiers of six seeds,
+# 1222 pages read in the card finder's frames with a box on the title's row: of the 1186 framed within 2%, one ran
+# 4.95 mm past it (5555 hard img_0085) and the rest at most 3.4 mm; 3 of the 36 framed worse ran 5.9-15.5 mm past
+# (3131 photo img_0233: 15.5).
 TITLE_OVERRUN_MM = 5.0
 
 
@@ -277,14 +277,10 @@ def read_card(
 
 
 def title_overruns(found: list[QuadArray], title_y: float, side: Side) -> bool:
-    """A line detected on the title's row (`title_y`, card mm) ends more than TITLE_OVERRUN_MM past the end of the
-    page's printed title: the frame misses the card."""
-    title_end = (BACK_TITLE if side == "back" else FRONT_TITLE)[2]
-    return any(
-        abs(float(quad[:, 1].mean()) - title_y) < TITLE_SLOT.size / 2
-        and float(quad[:, 0].max()) > title_end + TITLE_OVERRUN_MM
-        for quad in found
-    )
+    """A box detected on the title's row (`title_y`, card mm; cut_card.title_boxes) ends more than TITLE_OVERRUN_MM
+    past where the detector's box around the printed title ends (cut_card.TITLE_BOX_MM): the frame misses the card."""
+    title_end = TITLE_BOX_MM[side][1]
+    return any(float(box[:, 0].max()) > title_end + TITLE_OVERRUN_MM for box in title_boxes(found, title_y))
 
 
 def stretched_to_limit(offset: RowOffset) -> bool:

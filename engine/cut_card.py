@@ -40,7 +40,7 @@ def cut_outline(
     cut = _short_side_on_photo_edge(frame.quad, image_shape)
     if cut is None:
         return None
-    title = [box for box in found if _on_title_row(box, title_y)]
+    title = title_boxes(found, title_y)
     if not title:
         return None
     boxes = np.concatenate(title)
@@ -79,6 +79,12 @@ def _short_side_on_photo_edge(quad: QuadArray, image_shape: tuple[int, ...]) -> 
     return "left" if left else "right"
 
 
-def _on_title_row(box: QuadArray, title_y: float) -> bool:
-    near = abs(float(box[:, 1].mean()) - title_y) <= TITLE_ROW_REACH_MM
-    return near and float(np.ptp(box[:, 1])) < TITLE_MAX_HEIGHT_MM
+def title_boxes(found: list[QuadArray], title_y: float) -> list[QuadArray]:
+    """The detected boxes (card mm) on the title's row at `title_y`: centred within TITLE_ROW_REACH_MM of it and less
+    tall than TITLE_MAX_HEIGHT_MM."""
+    return [
+        box
+        for box in found
+        if abs(float(box[:, 1].mean()) - title_y) <= TITLE_ROW_REACH_MM
+        and float(np.ptp(box[:, 1])) < TITLE_MAX_HEIGHT_MM
+    ]

@@ -720,7 +720,14 @@ def test_a_title_row_running_past_the_printed_title_says_the_frame_misses_the_ca
     assert title_overruns(stretched, 5.3, "front")
     assert not title_overruns([line(15.8, 72.0, 5.4, 4.4), line(17.0, 76.0, 9.6, 2.6)], 5.3, "front")
     assert not title_overruns(stretched[1:], 5.3, "front")  # only the title's own row tells
-    back_title = [line(13.6, 78.0, 5.3, 4.4)]  # 3.8 mm past the back page's title, 5.8 past the main page's
+    back_title = [line(13.6, 78.0, 5.3, 4.4)]  # 4.0 mm past the back page's title box, 5.7 past the main page's
     assert title_overruns(back_title, 5.3, "front")
     assert not title_overruns(back_title, 5.3, "back")
     assert not title_overruns(back_title, 1.0, "back")  # a line far from the row where the title was found
+
+
+def test_the_title_overrun_sees_the_title_row_the_cut_outline_sees():
+    """Both take the title's row from cut_card.title_boxes: a box centred 2.3 mm below it is on it; one as tall as the
+    title and the English line below it together is not."""
+    assert title_overruns([line(15.8, 80.0, 7.6, 4.4)], 5.3, "front")
+    assert not title_overruns([line(15.8, 80.0, 7.6, 9.0)], 5.3, "front")
