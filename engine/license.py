@@ -411,8 +411,8 @@ def license_groups(
 
 
 def read_text_turned(reader: TextReader, image: npt.NDArray[np.uint8], turned: bool) -> list[TextLine]:
-    """The image's lines, read in it turned half when `turned`, their quads in its own pixels either way (each
-    starting at its text's top-left as it reads)."""
+    """The image's lines, read from the image turned half when `turned`; their quads are in the image's own pixels
+    either way, each starting at its text's top-left as it reads."""
     if not turned:
         return reader.read_text(image)
     height, width = image.shape[:2]
