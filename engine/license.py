@@ -121,7 +121,7 @@ def read_license(
     frames = [] if screen else locate(image)
     timings["card"] = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    read = [read_framed_page(reader, image, frame, options) for frame in frames]
+    read = [read_card_page(reader, image, frame, options) for frame in frames]
     pages = [page for page, _ in read if page is not None]
     misframed = [page for page, off in read if page is not None and off]
     if len(pages) == 1 and reads_well(pages[0]):
@@ -201,7 +201,7 @@ def second_page(
     for frame in found.beside(WALLET_GAP_MM):
         if not (looks_like_card_stock(image, frame) or looks_like_stock_of(image, frame, found)):
             continue
-        page = read_card_page(reader, image, frame, options, expected_side=other)
+        page, _ = read_card_page(reader, image, frame, options, expected_side=other)
         if page is not None and page.side == other and (reads_well(page) or other_side_values(page)):
             return [page]
     return []
@@ -294,20 +294,10 @@ def read_card_page(
     frame: CardFrame,
     options: ReadOptions,
     expected_side: Side | None = None,
-) -> PageResult | None:
-    """One card read in card space: its lines placed in card millimetres, classified and parsed by zones.
-    `expected_side`: see card_reader.read_card; such a page is returned without a title or an ID number."""
-    return read_framed_page(reader, image, frame, options, expected_side)[0]
-
-
-def read_framed_page(
-    reader: TextReader,
-    image: npt.NDArray[np.uint8],
-    frame: CardFrame,
-    options: ReadOptions,
-    expected_side: Side | None = None,
 ) -> tuple[PageResult | None, bool]:
-    """read_card_page's page, and whether its own text says the frame misses the card (CardReading.misframed)."""
+    """One card read in card space: its lines placed in card millimetres, classified and parsed by zones (None when
+    it is no license page), and whether its own text says the frame misses the card (CardReading.misframed).
+    `expected_side`: see card_reader.read_card; such a page is returned without a title or an ID number."""
     reading = reader.read_card(image, frame, expected_side=expected_side, read_seal=options.read_authority)
     if reading.side is None:
         return None, False
@@ -374,7 +364,7 @@ def read_whole_image(
         frame = CardFrame(page_corners(group, kind.side == "back", angle))
         # The whole title read here shows a license page even where the card-space reading loses it to blur.
         titled_side = kind.side if shows_whole_title(group, kind.side == "back") else None
-        page = read_card_page(reader, image, frame, options, expected_side=titled_side)
+        page, _ = read_card_page(reader, image, frame, options, expected_side=titled_side)
         if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:

@@ -139,7 +139,7 @@ class OutlinedReader:
 def test_a_page_reports_the_cards_outline_where_a_side_was_cut_off():
     frame = CardFrame(np.array(EDGES, np.float32))
     image = np.zeros((800, 1100, 3), np.uint8)
-    read = read_card_page(OutlinedReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
+    read, _ = read_card_page(OutlinedReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
     assert read is not None
     assert read.card_quad == to_quad(OutlinedReader.outline)
     assert read.card_quad != EDGES
@@ -166,8 +166,8 @@ class SealReader:
 def test_a_page_has_an_authority_only_when_it_was_asked_for():
     frame = CardFrame(np.array(EDGES, np.float32))
     image = np.zeros((800, 1100, 3), np.uint8)
-    asked = read_card_page(SealReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
-    unasked = read_card_page(SealReader(), image, frame, ReadOptions(read_authority=False))  # type: ignore[arg-type]
+    asked, _ = read_card_page(SealReader(), image, frame, ReadOptions())  # type: ignore[arg-type]
+    unasked, _ = read_card_page(SealReader(), image, frame, ReadOptions(read_authority=False))  # type: ignore[arg-type]
     assert asked is not None and unasked is not None
     assert asked.fields["issuing_authority"].value == "河北省秦皇岛市公安局交通警察支队"
     assert unasked.fields == {key: value for key, value in asked.fields.items() if key != "issuing_authority"}
