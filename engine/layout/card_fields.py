@@ -62,6 +62,12 @@ LOST_CHARACTERS_GAP = 1.0
 # digit lost a character there: 48 addresses read so were wrong, 34 of them at 0.5-0.98 (长江路29号 for 292号).
 LOST_AFTER_DIGIT_GAP = 0.75
 LOST_CHARACTERS_SCORE = 0.3
+# The printer starts an address's second row only once the first is full: in the 334 right two-row addresses of seeds
+# 2026/4242/5555/9090 the first row's last character stood 75.9-83.8 mm in, but on one hard photo's card found 5%
+# off. A first row ending further left lost its end to glare (`西湖路164号401号` for `164号院8号楼4门401号` at 0.999):
+# the value stays, flagged (LOST_CHARACTERS_SCORE). On seeds 3131 and 6262 this flags 6 of 59 wrong two-row
+# addresses, three of them at 0.9-1.0, and none of 166 right ones.
+FULL_ROW_MIN_END_MM = 74.0
 # An ID number rebuilt from the printed birth date (_id_number_by_birth) scores at most this: a person should see it.
 REBUILT_NUMBER_SCORE = 0.8
 # Confidence that blank record rows are blank: nothing legible was read there.
@@ -193,7 +199,7 @@ def parse_front_card(lines: list[TextLine], row_offset: RowOffset = NO_OFFSET) -
         fields["sex"] = sex
     if nationality := _nationality(zones.get("nationality", [])):
         fields["nationality"] = nationality
-    if address := _address(zones.get("address", []) + zones.get("address2", [])):
+    if address := _address(zones.get("address", []), zones.get("address2", [])):
         fields["address"] = address
     fields.update(dates)
     if licence_class := _class(zones.get("class", [])):
@@ -261,19 +267,23 @@ def _kept(chars: list[PlacedChar], keep: Callable[[str], bool]) -> FieldValue | 
     return _value(_text(kept), kept) if kept else None
 
 
-def _address(chars: list[PlacedChar]) -> FieldValue | None:
-    """The address's printed characters, less a trailing 一 after its last unit (号, 室, 组): the dashed rule under
-    the value read as a character. One with a gap in a row wider than LOST_CHARACTERS_GAP (LOST_AFTER_DIGIT_GAP after
-    a digit), past a listed place head, scores at most LOST_CHARACTERS_SCORE."""
-    kept = [char for char in chars if _is_printed(char.text)]
+def _address(first_row: list[PlacedChar], second_row: list[PlacedChar]) -> FieldValue | None:
+    """The address's printed characters (its two rows' zones), less a trailing 一 after its last unit (号, 室, 组):
+    the dashed rule under the value read as a character. One with a gap in a row wider than LOST_CHARACTERS_GAP
+    (LOST_AFTER_DIGIT_GAP after a digit) past a listed place head, or with a second row under a first that ends short
+    of FULL_ROW_MIN_END_MM, scores at most LOST_CHARACTERS_SCORE."""
+    first_row, second_row = ([char for char in row if _is_printed(char.text)] for row in (first_row, second_row))
+    kept = first_row + second_row
     while len(kept) >= 2 and kept[-1].text == RULE_AS_ONE and kept[-2].text in ADDRESS_UNIT_ENDS:
         kept.pop()
     if not kept:
         return None
     text = WRAPPED_ROOM_DOOR.sub(r"\1门\2", _text(kept))
     address = _value(text, kept)
+    first_row, second_row = kept[: len(first_row)], kept[len(first_row) :]  # less the rule dropped off its end
+    ends_short = bool(first_row and second_row) and max(char.x for char in first_row) < FULL_ROW_MIN_END_MM
     # A head with a gap is mended from the place list (crosscheck.correct_places); past a listed head it cannot be.
-    if starts_with_place(text) and _lost_characters(kept):
+    if ends_short or (starts_with_place(text) and _lost_characters(kept)):
         return replace(address, score=min(address.score, LOST_CHARACTERS_SCORE))
     return address
 

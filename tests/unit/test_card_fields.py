@@ -244,6 +244,22 @@ def test_an_address_with_a_digit_skipped_is_returned_unsure(read, flagged):
     assert (address.score <= LOST_CHARACTERS_SCORE) == flagged
 
 
+def test_a_wrapped_address_whose_first_row_ends_short_is_returned_unsure():
+    others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
+    second_row = printed("401号", 4.5, 29.6, height=5.0)
+    whole = [printed("广东省广州市越秀区西湖路164号院8号楼4门", 13.5, 23.7, height=5.0), second_row]
+    # 院8号楼4门 lost to glare: the printer would not have wrapped a first row ending that far short.
+    cut = [printed("广东省广州市越秀区西湖路164号", 13.5, 23.7, height=5.0), second_row]
+    read_whole, read_cut = (parse_front_card([*others, *rows])["address"] for rows in (whole, cut))
+    assert read_whole.value == "广东省广州市越秀区西湖路164号院8号楼4门401号" and read_whole.score > 0.9
+    assert read_cut.value == "广东省广州市越秀区西湖路164号401号" and read_cut.score <= LOST_CHARACTERS_SCORE
+    # Alone, a row that short is a whole address, also with the rule under it read as 一 a little low.
+    rule = line("一", 13.5, 20.0, 27.5)
+    for rows in ([cut[0]], [cut[0], rule]):
+        alone = parse_front_card([*others, *rows])["address"]
+        assert alone.value == "广东省广州市越秀区西湖路164号" and alone.score > 0.9
+
+
 def test_a_gap_in_an_unlisted_place_head_is_left_to_the_place_list():
     others = [tl for tl in NEW_FRONT if not tl.text.startswith("内蒙古")]
     pitch, end = 2.8, 13.5 + 13 * 2.8
