@@ -24,6 +24,7 @@ from engine.layout.fields import (
     PADDED_DATE_SCORE,
     SEXES,
     add_years,
+    date_with_year_head_lost,
     find_dates,
     find_id_number,
     id_number_with_birth,
@@ -405,9 +406,11 @@ def _nationality(chars: list[PlacedChar]) -> FieldValue | None:
 
 
 def _first_date(chars: list[PlacedChar]) -> FieldValue | None:
+    """The row's first date, or one whose year lost its first digit (fields.date_with_year_head_lost): a guess, as a
+    date not read in full is (_date)."""
     text = _text(chars)
-    dates = find_dates(text)
-    return _date(dates[0], text, _value(dates[0], chars)) if dates else None
+    date = next(iter(find_dates(text)), None) or date_with_year_head_lost(text)
+    return _date(date, text, _value(date, chars)) if date else None
 
 
 def _date(date: str, text: str, value: FieldValue) -> FieldValue:

@@ -11,6 +11,10 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 ID_PATTERN = re.compile(r"\d{17}[\dX]")
 DATE_PATTERN = re.compile(r"(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
+# A date read with its year's first digit lost (glare, or a strip that starts a little late: `011-01-03` for
+# 2011-01-03). Three digits left that start with 9 can only be 19xx, and with 0 only 20xx: a license's dates lie in
+# 1900-2099, and a lost second, third or fourth digit leaves 1xx or 2xx.
+YEAR_HEAD_LOST = re.compile(r"^\D{0,2}([09]\d{2})\D{1,2}(\d{2})\D{1,2}(\d{2})(?!\d)")
 
 SINGLE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
 CLASS_TOKEN = re.compile("|".join(sorted(SINGLE_CLASSES, key=len, reverse=True)))
@@ -85,6 +89,17 @@ def find_dates(text: str) -> list[str]:
     cleaned = text.translate(DIGIT_LOOKALIKES)
     found = [format_date(*match.groups()) for match in DATE_PATTERN.finditer(cleaned)]
     return [value for value in found if value is not None]
+
+
+def date_with_year_head_lost(text: str) -> str | None:
+    """The date `text` starts with when its year's first digit was lost (YEAR_HEAD_LOST), that digit put back; None
+    when that date lies after today, as no birth or first issue does (`086-10-17` lost more than a digit)."""
+    match = YEAR_HEAD_LOST.search(text.translate(DIGIT_LOOKALIKES))
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    mended = format_date(("1" if year.startswith("9") else "2") + year, month, day)
+    return None if mended is None or after_today(mended) else mended
 
 
 def read_in_full(date: str, text: str) -> bool:

@@ -14,6 +14,7 @@ from engine.layout.card_fields import (
     parse_back_card,
     parse_front_card,
 )
+from engine.layout.fields import PADDED_DATE_SCORE
 from engine.layout.row_offset import RowOffset
 from engine.results import TextLine
 from tests.rendering import FRONT_PAGE_FIELDS
@@ -277,6 +278,25 @@ def test_a_date_padded_from_a_one_digit_month_or_day_is_returned_unsure():
     assert fields["valid_from"].value == "2015-06-18" and fields["valid_from"].score <= 0.3
     assert fields["valid_to"].value == "2021-06-18" and fields["valid_to"].score > 0.9
     assert parse_front_card(NEW_FRONT)["birth"].score > 0.9
+
+
+@pytest.mark.parametrize(
+    ("row", "read"),
+    [
+        ("2015-06-18", "2015-06-18"),
+        ("015-06-18", "2015-06-18"),  # the year's 2 lost: 0 after it only follows 2
+        ("日975.06.18", "1975-06-18"),  # a 9 first only follows 1
+        ("215-06-18", None),  # a later digit lost (2015 or 2115?): no guess
+        ("100-06-18", None),  # not 2100: 2010 lost its 1
+        ("086-10-17", None),  # 2086 is yet to come: more than a digit was lost
+    ],
+)
+def test_a_first_issue_date_whose_year_lost_its_first_digit_is_mended_unsure(row, read):
+    others = [tl for tl in NEW_FRONT if tl.text != "2015-06-18"]
+    issued = parse_front_card([*others, line(row, 41.0, 62.0, 41.4)]).get("issue_date")
+    assert (issued and issued.value) == read
+    if issued is not None:
+        assert (issued.score <= PADDED_DATE_SCORE) == (row != read)
 
 
 @pytest.mark.parametrize(
