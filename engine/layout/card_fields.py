@@ -64,8 +64,8 @@ LOST_CHARACTERS_GAP = 1.0
 LOST_AFTER_DIGIT_GAP = 0.75
 LOST_CHARACTERS_SCORE = 0.3
 # The printer starts an address's second row only once the first is full: in the 334 right two-row addresses of seeds
-# 2026/4242/5555/9090 the first row's last character stood 75.9-83.8 mm in, but on one hard photo's card found 5%
-# off. A first row ending further left lost its end to glare (`西湖路164号401号` for `164号院8号楼4门401号` at 0.999):
+# 2026/4242/5555/9090 the first row's last character stood 75.9-83.8 mm in (68.4 on a hard photo's card found 5%
+# off). A first row ending further left lost its end to glare (`西湖路164号401号` for `164号院8号楼4门401号` at 0.999):
 # the value stays, flagged (LOST_CHARACTERS_SCORE). On seeds 3131 and 6262 this flags 6 of 59 wrong two-row
 # addresses, three of them at 0.9-1.0, and none of 166 right ones.
 FULL_ROW_MIN_END_MM = 74.0

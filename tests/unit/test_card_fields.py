@@ -286,7 +286,7 @@ def test_a_date_padded_from_a_one_digit_month_or_day_is_returned_unsure():
         ("2015-06-18", "2015-06-18"),
         ("015-06-18", "2015-06-18"),  # the year's 2 lost: 0 after it only follows 2
         ("日975.06.18", "1975-06-18"),  # a 9 first only follows 1
-        ("215-06-18", None),  # a later digit lost (2015 or 2115?): no guess
+        ("215-06-18", None),  # a later digit lost (2015? 2105?): no guess
         ("100-06-18", None),  # not 2100: 2010 lost its 1
         ("086-10-17", None),  # 2086 is yet to come: more than a digit was lost
     ],
