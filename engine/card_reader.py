@@ -9,8 +9,9 @@ millimetres.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -34,6 +35,7 @@ from engine.field_decode import (
     is_validity_row,
     issue_date_by_history,
     issue_date_by_validity,
+    lost_end_validity,
     name_reading,
     probation_record,
     renewal_validity,
@@ -117,7 +119,8 @@ READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 CHECKED_NUMBER_SCORE = 0.8
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
 # both its dates (they share the row's score): on a row whose end is blank the history alone chose it. So does a
-# first-issue date mended from the validity row (field_decode.issue_date_by_history).
+# first-issue date mended from the validity row (field_decode.issue_date_by_history), and a validity row whose end
+# was mended from the part of it read (field_decode.lost_end_validity).
 RENEWAL_SCORE = 0.5
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
@@ -604,7 +607,10 @@ def _read_keyed(
             lost = rec.lost if len(usual) <= len(rec.text) else ()
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual), lost)
         lines.append((key, line))
-    return _dates_by_history(lines, recognitions, recognizer.alphabet)
+    lines = _dates_by_history(lines, recognitions, recognizer.alphabet)
+    return _with_row_mended(
+        lines, recognitions, "validity", partial(_validity_end_in_part, alphabet=recognizer.alphabet)
+    )
 
 
 def _dates_by_history(
@@ -638,6 +644,30 @@ def _dates_by_history(
         if renewed:
             mended[at_validity] = ("validity", _by_history(validity, rec, renewed))
     return mended
+
+
+def _with_row_mended(
+    lines: list[tuple[str, TextLine]],
+    recognitions: list[Recognition],
+    key: str,
+    mend: Callable[[TextLine, Recognition], TextLine | None],
+) -> list[tuple[str, TextLine]]:
+    """The (key, line) pairs, one per strip as read (`recognitions`), with the row `key` replaced by what `mend` makes
+    of it and its reading, where it makes anything."""
+    for index, (row, line) in enumerate(lines):
+        if row == key and (mended := mend(line, recognitions[index])) is not None:
+            return [*lines[:index], (key, mended), *lines[index + 1 :]]
+    return lines
+
+
+def _validity_end_in_part(line: TextLine, rec: Recognition, alphabet: Sequence[str]) -> TextLine | None:
+    """A validity row still rejected by its grammar, its start read whole and its end in part, mended to the end its
+    ink ranks first (field_decode.lost_end_validity) at a score of at most RENEWAL_SCORE, both its dates, as after a
+    mend by the history: the rule chose most of the end's characters."""
+    if is_validity_row(line.text):
+        return None
+    mended = lost_end_validity(rec.probabilities, alphabet, rec.text)
+    return None if mended is None else _by_history(line, rec, mended)
 
 
 def _by_history(line: TextLine, rec: Recognition, text: str) -> TextLine:

@@ -696,6 +696,30 @@ def renewal_validity(probabilities: Probabilities, alphabet: Sequence[str], text
     return f"{start}至{expected}" if first_end == ends.index(expected) else None
 
 
+def lost_end_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str) -> str | None:
+    """A new-print validity row read with its start whole and its end partly lost to glare (`2022-07-112028-`,
+    `2024-11-21 至长`), mended to the end that what was read of it belongs to: of the three ends a start can have (6
+    or 10 years on, or 长期), the one the row's probabilities rank first by RENEWAL_MARGIN, when the characters read
+    after the start (至 aside) are, in order, part of it and hold a digit or 长. Returned as `A至B`; None otherwise.
+    The ink read past the start is what vouches: a row blanked there ranks 长期 first for its shortness alone."""
+    start_match = PRINTED_DATE.match(text)
+    start = format_date(*start_match.groups()) if start_match else None
+    if start_match is None or start is None:
+        return None
+    tail = re.sub(r"[\s至]", "", text[start_match.end() :])
+    ends = [add_years(start, years) for years in VALID_YEARS] + [LONG_TERM]
+    first = _first_by_margin(probabilities, alphabet, [[f"{start}至{end}", f"{start}{end}"] for end in ends])
+    if first is None or not re.search(rf"[\d{LONG_TERM[0]}]", tail) or not _in_order_within(tail, ends[first]):
+        return None
+    return f"{start}至{ends[first]}"
+
+
+def _in_order_within(part: str, whole: str) -> bool:
+    """Whether `part`'s characters all appear in `whole` in the same order (gaps allowed)."""
+    remaining = iter(whole)
+    return all(character in remaining for character in part)
+
+
 def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str, issued: str) -> str | None:
     """A validity row the layout cannot read a period from, whose start was not read whole either (`-07-286`,
     `2015-01`, `日期202-20有效期限 10日`), mended to one of the rows the license's history allows after the first

@@ -568,6 +568,18 @@ def test_a_validity_row_whose_end_glare_took_gets_its_historys_end_at_a_low_scor
     assert row.score == (RENEWAL_SCORE if validity != faint_end.text else 1.0)
 
 
+@pytest.mark.parametrize(
+    ("end", "validity"), [(sure("2028-"), "2022-07-11至2028-07-11"), (glared("2028-"), "2022-07-11")]
+)
+def test_a_validity_row_whose_end_glare_took_in_part_gets_the_end_read_at_a_low_score(end, validity):
+    """No first-issue date to go by: the year read after the start is 6 years on, and the row's end is that
+    anniversary. With nothing read past the start, the row stays as read."""
+    faint_end = scripted_reading([*sure("2022-07-11"), *glared("至"), *end, *glared("07-11")], VALIDITY_ALPHABET)
+    readings = {"validity": faint_end, "issue_date": confident_reading("20", VALIDITY_ALPHABET)}
+    row = read_date_rows(readings, VALIDITY_ALPHABET)["validity"]
+    assert (row.text, row.score) == (validity, RENEWAL_SCORE if validity != faint_end.text else 1.0)
+
+
 OLD_PRINT_ALPHABET = build_alphabet(list("0123456789-至长期有效限年"))
 
 

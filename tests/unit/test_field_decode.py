@@ -32,6 +32,7 @@ from engine.field_decode import (
     is_valid_class,
     issue_date_by_history,
     issue_date_by_validity,
+    lost_end_validity,
     name_reading,
     normalize_printed_date,
     per_character_score,
@@ -393,6 +394,31 @@ def test_a_validity_whose_end_was_washed_out_takes_the_end_its_history_gives(iss
 def test_a_validity_without_its_start_read_whole_is_not_renewed():
     probabilities = matrix([*spell("2016-03"), *faint("-02至长期")], PERIOD_ALPHABET)
     assert renewal_validity(probabilities, PERIOD_ALPHABET, "2016-03", "2000-03-02") is None
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # The end's year read, its month and day washed out, 至 lost outright: 6 years on is the end that year begins.
+        ([*spell("2022-07-11"), *spell("2028-"), *faint("07-11")], "2022-07-11至2028-07-11"),
+        # 长 read after the start, 期 washed out: the row runs for good.
+        ([*spell("2024-11-21至长"), *faint("期")], "2024-11-21至长期"),
+        # Nothing read past the start: 长期 ranks first for its shortness alone, which vouches for nothing.
+        ([*spell("2016-03-02"), *faint("至2026-03-02")], None),
+        # Only 至 read: no character of an end.
+        ([*spell("2016-03-02至"), *faint("2026-03-02")], None),
+        # A digit read that the end the row ranks first does not hold there.
+        ([*spell("2016-03-02至2026"), {"9": 0.6, "-": 0.05}, {}, *faint("03-02")], None),
+        # What was read begins both dated ends, and the row ranks neither first by RENEWAL_MARGIN.
+        ([*spell("2016-03-02至20"), {"2": 0.05, "6": 0.05}, {}, *faint("-03-02")], None),
+        # No whole start to count from.
+        ([*spell("2016-03"), *faint("-02至"), *spell("2026-")], None),
+    ],
+)
+def test_a_validity_row_that_lost_part_of_its_end_takes_the_end_what_was_read_begins(steps, expected):
+    probabilities = matrix(steps, PERIOD_ALPHABET)
+    read = ctc_greedy_decode(probabilities, PERIOD_ALPHABET)[0]
+    assert lost_end_validity(probabilities, PERIOD_ALPHABET, read) == expected
 
 
 OLD_PRINT_ALPHABET = build_alphabet(list("0123456789-至长期有效限年日"))
