@@ -37,6 +37,7 @@ from engine.field_decode import (
     issue_date_by_validity,
     lost_end_validity,
     name_reading,
+    probation_note_in_part,
     probation_record,
     renewal_validity,
     validity_reading,
@@ -122,6 +123,9 @@ CHECKED_NUMBER_SCORE = 0.8
 # first-issue date mended from the validity row (field_decode.issue_date_by_history), and a validity row whose end
 # was mended from the part of it read (field_decode.lost_end_validity).
 RENEWAL_SCORE = 0.5
+# A record row mended to the probation note from its date and some of its words (field_decode.probation_note_in_part)
+# scores at most this: glare took the rest, and the note's usual text filled it in.
+NOTE_IN_PART_SCORE = 0.5
 FLATTENED_PERCENTILES = (1, 99)
 # even_ink: ink fainter than this (8-bit grey below its background) is noise, not faded print.
 FAINTEST_INK = 8.0
@@ -608,9 +612,10 @@ def _read_keyed(
             line = TextLine(usual, rec.score, line.quad, (), carried_positions(rec, usual), lost)
         lines.append((key, line))
     lines = _dates_by_history(lines, recognitions, recognizer.alphabet)
-    return _with_row_mended(
+    lines = _with_row_mended(
         lines, recognitions, "validity", partial(_validity_end_in_part, alphabet=recognizer.alphabet)
     )
+    return _with_row_mended(lines, recognitions, "record", _note_in_part)
 
 
 def _dates_by_history(
@@ -668,6 +673,15 @@ def _validity_end_in_part(line: TextLine, rec: Recognition, alphabet: Sequence[s
         return None
     mended = lost_end_validity(rec.probabilities, alphabet, rec.text)
     return None if mended is None else _by_history(line, rec, mended)
+
+
+def _note_in_part(line: TextLine, rec: Recognition) -> TextLine | None:
+    """A record row that reads as part of a probation note (its date whole, nothing the note does not hold) mended to
+    the note (field_decode.probation_note_in_part) at a score of at most NOTE_IN_PART_SCORE."""
+    note = probation_note_in_part(line.text)
+    if note is None:
+        return None
+    return TextLine(note, min(line.score, NOTE_IN_PART_SCORE), line.quad, (), carried_positions(rec, note))
 
 
 def _by_history(line: TextLine, rec: Recognition, text: str) -> TextLine:

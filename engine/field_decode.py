@@ -65,6 +65,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 OLD_PERIOD_LABEL = "有效期限"
 LOOSE_RECORD_DATE = re.compile(r"期?至?(\d{4})\D{0,2}(\d{1,2})\D{0,2}(\d{1,2})")
 PROBATION_MAX_EDITS = 4
+# The words of the probation note (layout.fields.PROBATION_NOTE) around its date.
+NOTE_WORDS = frozenset("实习期至年月日")
 # How much less probable (natural log) than the greedy reading a row's usual text may be and still be taken: on its
 # row that text is by far the most common one, so weak evidence for it is enough.
 EXPECTED_TEXT_MAX_LOG_RATIO = 10.0
@@ -454,6 +456,22 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
     if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
         return None
     return expected_reading(probabilities, alphabet, text, (note,))
+
+
+def probation_note_in_part(text: str) -> str | None:
+    """The probation note of the date a record line holds whole (year, month and day digits), when every character
+    read lies, in order, within that note and one of them is a word of it: the note with its head, its 年 and 月 or
+    its full stop lost to glare (`至2023年05月16日。`, `习期至20250525日`), however faint the line makes what was
+    lost. None for a line with anything the note does not hold, or with digits only (no note is told by digits)."""
+    match = LOOSE_RECORD_DATE.search(text)
+    printed = format_date(*match.groups()) if match else None
+    if printed is None:
+        return None
+    read = re.sub(r"\s", "", text)
+    note = probation_note(printed)
+    if read == note or not NOTE_WORDS.intersection(read) or not _in_order_within(read, note):
+        return None
+    return note
 
 
 def address_room_reading(

@@ -10,6 +10,7 @@ from engine.card import CardFrame
 from engine.card_reader import (
     CHECKED_NUMBER_SCORE,
     ID_NUMBER_SPAN,
+    NOTE_IN_PART_SCORE,
     NUMBER_BOX_CONFIDENCE,
     PX_PER_MM,
     RENEWAL_SCORE,
@@ -578,6 +579,21 @@ def test_a_validity_row_whose_end_glare_took_in_part_gets_the_end_read_at_a_low_
     readings = {"validity": faint_end, "issue_date": confident_reading("20", VALIDITY_ALPHABET)}
     row = read_date_rows(readings, VALIDITY_ALPHABET)["validity"]
     assert (row.text, row.score) == (validity, RENEWAL_SCORE if validity != faint_end.text else 1.0)
+
+
+RECORD_ALPHABET = build_alphabet(list("0123456789实习期至年月日。有效"))
+
+
+@pytest.mark.parametrize(
+    ("read", "record"), [("至2023年05月16日。", "实习期至2023年05月16日。"), ("有效期至2023年05月16日", None)]
+)
+def test_a_record_row_read_as_part_of_a_probation_note_gets_the_note_at_a_low_score(read, record):
+    """Glare took the note's head: the rest is the note of the date read. A record with other words stays as read."""
+    strips = [("record", line(10.0, 63.0, 24.0))]
+    lines = read_strips(
+        ScriptedRecognizer([confident_reading(read, RECORD_ALPHABET)], RECORD_ALPHABET), BLANK_CARD, strips
+    )
+    assert (lines[0].text, lines[0].score) == ((record, NOTE_IN_PART_SCORE) if record else (read, 1.0))
 
 
 OLD_PRINT_ALPHABET = build_alphabet(list("0123456789-至长期有效限年"))

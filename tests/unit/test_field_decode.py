@@ -36,6 +36,7 @@ from engine.field_decode import (
     name_reading,
     normalize_printed_date,
     per_character_score,
+    probation_note_in_part,
     probation_record,
     renewal_validity,
     restrict_to_charset,
@@ -340,6 +341,24 @@ def test_probation_record_leaves_a_line_that_says_otherwise():
 def test_probation_record_is_none_for_the_note_itself_and_for_other_records(text):
     probabilities = matrix(spell("实习期至2020年08月07日。"), RECORD_ALPHABET)
     assert probation_record(probabilities, RECORD_ALPHABET, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("至2023年05月16日。", "实习期至2023年05月16日。"),  # the head lost to glare
+        ("习期至20250525日", "实习期至2025年05月25日。"),  # its 年 and 月 too
+        ("实习期至2023年5月16日", "实习期至2023年05月16日。"),  # a month's 0 lost
+        ("实习期至2023年05月16日。", None),  # the note itself
+        ("20250525", None),  # digits alone: no note is told by digits
+        ("有效期至2023年05月16日", None),  # 有效: another record's words
+        ("实习期至2023年05月166日", None),  # a digit the note does not hold
+        ("实习期至2023年13月16日", None),  # no real date
+        ("至2023年", None),  # no whole date
+    ],
+)
+def test_a_record_read_as_part_of_a_probation_note_is_that_note(text, note):
+    assert probation_note_in_part(text) == note
 
 
 PERIOD_ALPHABET = build_alphabet(list("0123456789-至长期"))
