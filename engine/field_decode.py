@@ -444,13 +444,9 @@ def probation_record(probabilities: Probabilities, alphabet: Sequence[str], text
     within a few characters) and the line's probabilities do not speak against it by more than
     EXPECTED_TEXT_MAX_LOG_RATIO: a faint first character or the small full stop the greedy reading drops. None when
     the line is not such a note or already reads exactly so."""
-    match = LOOSE_RECORD_DATE.search(text)
-    if match is None:
+    note = _probation_note_of(text)
+    if note is None:
         return None
-    printed = format_date(*match.groups())
-    if printed is None:
-        return None
-    note = probation_note(printed)
     if text == note.removesuffix("。"):
         return note  # all but the small full stop read: the note is printed with it
     if Levenshtein.distance(note, text) > PROBATION_MAX_EDITS:
@@ -463,15 +459,20 @@ def probation_note_in_part(text: str) -> str | None:
     read lies, in order, within that note and one of them is a word of it: the note with its head, its 年 and 月 or
     its full stop lost to glare (`至2023年05月16日。`, `习期至20250525日`), however faint the line makes what was
     lost. None for a line with anything the note does not hold, or with digits only (no note is told by digits)."""
-    match = LOOSE_RECORD_DATE.search(text)
-    printed = format_date(*match.groups()) if match else None
-    if printed is None:
+    note = _probation_note_of(text)
+    if note is None:
         return None
     read = re.sub(r"\s", "", text)
-    note = probation_note(printed)
-    if read == note or not NOTE_WORDS.intersection(read) or not _in_order_within(read, note):
+    if read == note or not NOTE_WORDS.intersection(read) or not in_order(read, note):
         return None
     return note
+
+
+def _probation_note_of(text: str) -> str | None:
+    """The probation note of the first date a record line holds (LOOSE_RECORD_DATE); None without a real one."""
+    match = LOOSE_RECORD_DATE.search(text)
+    printed = format_date(*match.groups()) if match else None
+    return probation_note(printed) if printed else None
 
 
 def address_room_reading(
@@ -727,15 +728,9 @@ def lost_end_validity(probabilities: Probabilities, alphabet: Sequence[str], tex
     tail = re.sub(r"[\s至]", "", text[start_match.end() :])
     ends = [add_years(start, years) for years in VALID_YEARS] + [LONG_TERM]
     first = _first_by_margin(probabilities, alphabet, [[f"{start}至{end}", f"{start}{end}"] for end in ends])
-    if first is None or not re.search(rf"[\d{LONG_TERM[0]}]", tail) or not _in_order_within(tail, ends[first]):
+    if first is None or not re.search(rf"[\d{LONG_TERM[0]}]", tail) or not in_order(tail, ends[first]):
         return None
     return f"{start}至{ends[first]}"
-
-
-def _in_order_within(part: str, whole: str) -> bool:
-    """Whether `part`'s characters all appear in `whole` in the same order (gaps allowed)."""
-    remaining = iter(whole)
-    return all(character in remaining for character in part)
 
 
 def history_validity(probabilities: Probabilities, alphabet: Sequence[str], text: str, issued: str) -> str | None:
