@@ -25,6 +25,7 @@ from engine.layout.fields import (
     SEXES,
     add_years,
     date_with_year_head_lost,
+    find_dated_spans,
     find_dates,
     find_id_number,
     id_number_with_birth,
@@ -434,16 +435,20 @@ def _validity(chars: list[PlacedChar]) -> dict[str, FieldValue]:
             shown = _value(start, chars)
             fields["valid_from"] = replace(shown, score=min(shown.score, PADDED_DATE_SCORE))
         return fields | {"valid_to": _value(end, chars)}
-    dates = find_dates(text)
-    if not dates:
+    dated = find_dated_spans(text)
+    if not dated:
         return {}
-    fields = {"valid_from": _date(dates[0], text, _value(dates[0], chars))}
-    if len(dates) >= 2:
-        fields["valid_to"] = _date(dates[1], text, _value(dates[1], chars))
+    # Each date is scored and boxed by its own characters: a misread end does not make a well-read start unsure.
+    (start, start_span), *later = dated
+    fields = {"valid_from": _date(start, text, _value(start, chars[start_span]))}
+    if later:
+        end, end_span = later[0]
+        fields["valid_to"] = _date(end, text, _value(end, chars[end_span]))
     elif LONG_TERM in text:
-        fields["valid_to"] = _value(LONG_TERM, chars)
+        at = text.index(LONG_TERM)
+        fields["valid_to"] = _value(LONG_TERM, chars[at : at + len(LONG_TERM)])
     elif years := period_years(text):
-        fields["valid_to"] = _date(dates[0], text, _value(add_years(dates[0], years), chars, derived=True))
+        fields["valid_to"] = _date(start, text, _value(add_years(start, years), chars, derived=True))
     return fields
 
 

@@ -86,9 +86,14 @@ def format_date(year: str, month: str, day: str) -> str | None:
 
 def find_dates(text: str) -> list[str]:
     """Every date in `text` as YYYY-MM-DD, whatever the separators (-, ., /, 年月日, or a misread of them)."""
-    cleaned = text.translate(DIGIT_LOOKALIKES)
-    found = [format_date(*match.groups()) for match in DATE_PATTERN.finditer(cleaned)]
-    return [value for value in found if value is not None]
+    return [date for date, _ in find_dated_spans(text)]
+
+
+def find_dated_spans(text: str) -> list[tuple[str, slice]]:
+    """Every date in `text` (find_dates) with the slice of `text` it was read from."""
+    cleaned = text.translate(DIGIT_LOOKALIKES)  # one character for one: the slices hold in `text`
+    found = [(format_date(*match.groups()), slice(*match.span())) for match in DATE_PATTERN.finditer(cleaned)]
+    return [(date, span) for date, span in found if date is not None]
 
 
 def date_with_year_head_lost(text: str) -> str | None:

@@ -318,6 +318,22 @@ def test_a_validity_start_that_lost_its_day_into_the_end_is_taken_from_the_end_u
         assert fields["valid_from"].value == start and fields["valid_from"].score <= 0.3
 
 
+@pytest.mark.parametrize("end", ["2021-06-18", "长期"])
+def test_each_validity_date_is_scored_and_boxed_by_its_own_characters(end):
+    """A start read sure and an end read unsure (glare over the row's right half): the start keeps its score, and each
+    date's box spans its own characters, so a location drawn for one does not cover the other."""
+    others = [tl for tl in NEW_FRONT if "至" not in tl.text]
+    text = f"2015-06-18至{end}"
+    scores = (0.99,) * 11 + (0.4,) * len(end)
+    row = replace(line(text, 18.0, 64.0, 53.8), char_scores=scores)
+    fields = parse_front_card([*others, row])
+    start, stop = fields["valid_from"], fields["valid_to"]
+    assert (start.value, stop.value) == ("2015-06-18", end)
+    assert start.score == pytest.approx(0.99) and stop.score == pytest.approx(0.4)
+    assert start.quad is not None and stop.quad is not None
+    assert start.quad[1][0] < 18.0 + 46.0 * 10.5 / len(text) < stop.quad[0][0]  # 至 centre lies between the boxes
+
+
 def test_an_id_number_that_lost_birth_digits_under_glare_is_rebuilt_from_the_birth_row():
     """Glare took 0222 of 150402199902223122: the birth row prints those digits. The rebuilt number is flagged for a
     person; it is not rebuilt from a padded birth date, nor against the printed sex."""
