@@ -43,7 +43,7 @@ from engine.field_decode import (
     validity_reading,
 )
 from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
-from engine.layout.fields import find_dates, find_id_number, is_date, is_valid_id
+from engine.layout.fields import find_dated_spans, find_dates, find_id_number, is_date, is_valid_id
 from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import MAX_SLOPE, NO_OFFSET, RowOffset, fit_row_offset
 from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_country, shows_title_start
@@ -672,7 +672,15 @@ def _validity_end_in_part(line: TextLine, rec: Recognition, alphabet: Sequence[s
     if is_validity_row(line.text):
         return None
     mended = lost_end_validity(rec.probabilities, alphabet, rec.text)
-    return None if mended is None else _by_history(line, rec, mended)
+    if mended is None:
+        return None
+    by_history = _by_history(line, rec, mended)
+    # The start was read whole: its characters keep their scores (card_fields scores each date by its own).
+    start_stop = find_dated_spans(mended)[0][1].stop
+    if not rec.text.startswith(mended[:start_stop]) or len(rec.char_scores) < start_stop:
+        return by_history
+    ended = rec.char_scores[:start_stop] + (by_history.score,) * (len(mended) - start_stop)
+    return replace(by_history, char_scores=ended)
 
 
 def _note_in_part(line: TextLine, rec: Recognition) -> TextLine | None:

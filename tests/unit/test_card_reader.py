@@ -576,9 +576,12 @@ def test_a_validity_row_whose_end_glare_took_in_part_gets_the_end_read_at_a_low_
     """No first-issue date to go by: the year read after the start is 6 years on, and the row's end is that
     anniversary. With nothing read past the start, the row stays as read."""
     faint_end = scripted_reading([*sure("2022-07-11"), *glared("至"), *end, *glared("07-11")], VALIDITY_ALPHABET)
+    faint_end = replace(faint_end, char_scores=(0.97,) * len(faint_end.text))
     readings = {"validity": faint_end, "issue_date": confident_reading("20", VALIDITY_ALPHABET)}
     row = read_date_rows(readings, VALIDITY_ALPHABET)["validity"]
     assert (row.text, row.score) == (validity, RENEWAL_SCORE if validity != faint_end.text else 1.0)
+    if validity != faint_end.text:  # the start, read whole, keeps its characters' scores; the mended end is capped
+        assert row.char_scores == (0.97,) * 10 + (RENEWAL_SCORE,) * 11
 
 
 RECORD_ALPHABET = build_alphabet(list("0123456789实习期至年月日。有效"))
