@@ -133,6 +133,10 @@ MISREAD_COURTYARD_WORD = re.compile(r"(?<=\d号)[^\x00-\x7f\W\d院楼门幢栋�
 # has one digit: 2-3 digits right before 单元, or ending a wrapped row after such a name, are a building and a unit
 # number whose building word was lost. At a row's start the name ended the row before.
 LOST_BUILDING_WORD = re.compile(r"(?:号[^\d号]*[^\W\d号村组幢栋楼元门室院]|^)(\d{2,3})(?=单元|$)")
+# A unit (单元) follows a building numbered with 幢 or 栋, and has one digit: a character between that digit and 元
+# other than 单 is a misread 单 (`3栋4年元803室`). After 号楼 the unit is a 门.
+UNIT_WORD = "单"
+MISREAD_UNIT_WORD = re.compile(r"(?<=[幢栋]\d)[^\d\s单](?=元)")
 # A village's group (组) follows the village (村), and its number has 1-2 digits: `村11组240号`. A group with no 村 or
 # number before it lost its 村 (often the first character of a wrapped row); a character between the group number and
 # the house number that is not 组 is a misread 组; a run of four digits or more after 村 is a group and a house number
@@ -539,6 +543,10 @@ def _building_rewrites(text: str, ends_address: bool) -> set[str]:
     return rewrites
 
 
+def _unit_rewrites(text: str, ends_address: bool) -> set[str]:
+    return {text[: match.start()] + UNIT_WORD + text[match.end() :] for match in MISREAD_UNIT_WORD.finditer(text)}
+
+
 def _village_rewrites(text: str, ends_address: bool) -> set[str]:
     rewrites = {
         text[: match.start()] + VILLAGE_WORD + text[match.start() :] for match in GROUP_WITHOUT_VILLAGE.finditer(text)
@@ -580,6 +588,7 @@ def _split_number(
 ADDRESS_RULES: tuple[Callable[[str, bool], set[str]], ...] = (
     _room_rewrites,
     _building_rewrites,
+    _unit_rewrites,
     _village_rewrites,
     _end_rewrites,
 )

@@ -640,7 +640,7 @@ def test_an_address_end_the_line_is_sure_of_is_left_alone():
     assert address_room_reading(probabilities, ROOM_ALPHABET, read, ends_address=True) is None
 
 
-ADDRESS_ALPHABET = build_alphabet(list("0123456789号楼门室幢栋单元村组花园这富绍一院皖"))
+ADDRESS_ALPHABET = build_alphabet(list("0123456789号楼门室幢栋单元村组花园这富绍一院皖年"))
 FAINT = 0.05  # a character the greedy path skips (the blank wins its step) but the line still shows
 MISREAD_COURTYARD = {"皖": 0.89, "院": 0.11}  # as a blurred 院 read (seed 5555 hard img_0077)
 
@@ -656,6 +656,8 @@ MISREAD_COURTYARD = {"皖": 0.89, "院": 0.11}  # as a blurred 院 read (seed 55
         # 栋 lost between an estate's building number and the unit, and where the row wraps after it.
         ("号花园64单元", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4单元")], False, "号花园6栋4单元"),
         ("号花园64", [*spell("号花园6"), {"栋": FAINT}, {}, *spell("4")], False, "号花园6栋4"),
+        # 单 misread between a building's unit number and 元 (seed 3131 wallet img_0022).
+        ("3栋4年元803室", [*spell("3栋4"), {"年": 0.6, "单": 0.3}, {}, *spell("元803室")], True, "3栋4单元803室"),
         # The unit number ended the row before: 门 starts this one, its right stroke read as an extra 1.
         ("门12703号", [*spell("门"), {"1": 0.7}, {}, *spell("2703号")], True, "门2703号"),
         # 村 lost before the group (the first character of a wrapped row), 组 misread, 组 lost.
@@ -683,6 +685,7 @@ def test_address_reading_mends_a_lost_or_misread_unit_word(read, steps, ends_add
         "号花园6栋4单元1402室",
         "号花园14",  # a wrapped row: 14 may well be the building's number
         "10号楼3门2703号",
+        "10号楼3年元",  # after 号楼 the unit is a 门: no 单元 to mend
         "花园村11组240号",
         "村12号",  # a village house without a group
         "幢202室",
