@@ -119,9 +119,9 @@ READ_WHOLE_AGAIN = ("birth", "issue_date", "validity", "file_number")
 # left as read: its region may be a code retired before 2000 (places.is_listed_region lists those since).
 CHECKED_NUMBER_SCORE = 0.8
 # A validity row mended to the end the license's history gives (field_decode.renewal_validity) scores at most this,
-# both its dates (they share the row's score): on a row whose end is blank the history alone chose it. So does a
-# first-issue date mended from the validity row (field_decode.issue_date_by_history), and a validity row whose end
-# was mended from the part of it read (field_decode.lost_end_validity).
+# every character of it, so both its dates do: on a row whose end is blank the history alone chose it. So does a
+# first-issue date mended from the validity row (field_decode.issue_date_by_history), and the end of a validity row
+# mended from the part of it read (field_decode.lost_end_validity; its start, read whole, keeps its scores).
 RENEWAL_SCORE = 0.5
 # A record row mended to the probation note from its date and some of its words (field_decode.probation_note_in_part)
 # scores at most this: glare took the rest, and the note's usual text filled it in.
@@ -667,15 +667,15 @@ def _with_row_mended(
 
 def _validity_end_in_part(line: TextLine, rec: Recognition, alphabet: Sequence[str]) -> TextLine | None:
     """A validity row still rejected by its grammar, its start read whole and its end in part, mended to the end its
-    ink ranks first (field_decode.lost_end_validity) at a score of at most RENEWAL_SCORE, both its dates, as after a
-    mend by the history: the rule chose most of the end's characters."""
+    ink ranks first (field_decode.lost_end_validity). The row and its end's characters score at most RENEWAL_SCORE,
+    as after a mend by the history (the rule chose most of the end's characters); the start's keep their scores."""
     if is_validity_row(line.text):
         return None
     mended = lost_end_validity(rec.probabilities, alphabet, rec.text)
     if mended is None:
         return None
     by_history = _by_history(line, rec, mended)
-    # The start was read whole: its characters keep their scores (card_fields scores each date by its own).
+    # card_fields scores each date by its own characters.
     start_stop = find_dated_spans(mended)[0][1].stop
     if not rec.text.startswith(mended[:start_stop]) or len(rec.char_scores) < start_stop:
         return by_history
