@@ -885,9 +885,9 @@ def _inner_edge_candidates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(4, C, D - 2) whether each run's profile (4, C, D, 3) has, at the step spanning depths k to k + 2, a colour
     edge that could end a sleeve margin: the band between the side and the edge is nearer in colour to the surface
-    just outside the side than to what lies just inside the edge, and no depth of the band looks like card stock.
-    `reach` (low, high, deep): the edge lies in [low, high], or up to deep across a band as dark as leather
-    (LEATHER_MAX_LIGHTNESS). Also which of those edges have stock just inside them."""
+    just outside the side than to what lies just inside the edge (or is as dark as leather), and no depth of the band
+    looks like card stock. `reach` (low, high, deep): the edge lies in [low, high], or up to deep across a band as
+    dark as leather (LEATHER_MAX_LIGHTNESS). Also which of those edges have stock just inside them."""
     low, high, deep = reach
     count = len(depths)
     zero = int(np.argmin(np.abs(depths)))
@@ -915,7 +915,8 @@ def _inner_edge_candidates(
 
     stock_like = _stock_likeness(profiles[..., band_start:, :], stock)
     band_stock_like = np.maximum.accumulate(stock_like, axis=-1)[..., band_end - band_start - 1]
-    passes = peak & in_range & looks_outside & (band_stock_like < INNER_BAND_MAX_STOCK)
+    # Dark leather is nearer in colour to light stock than to a vivid surface (a pink cloth): its darkness vouches.
+    passes = peak & in_range & (looks_outside | leather) & (band_stock_like < INNER_BAND_MAX_STOCK)
     # The surface can change colour under the margin, and that edge ends a band of surface colour too: only the
     # card's own border has stock just inside it (unless print runs to the border and hides it).
     return passes, passes & (_stock_likeness(inside, stock) >= INNER_BAND_MAX_STOCK)

@@ -329,11 +329,14 @@ def test_a_surface_edge_seen_through_a_sleeve_margin_is_passed_over():
     assert error(truth, _prefer_inner_borders(image, sleeve_edge.astype(np.float32))) < TOLERANCE / 4
 
 
-def wallet_page(leather: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """An open wallet's page: a band of `leather` 9 mm wide round the card, a pale stitched seam 3 mm in from its
-    edge. Also a quad whose right side lies on the band's outer edge, the top and bottom sides run on out to it."""
+def wallet_page(
+    leather: tuple[int, int, int], surface: tuple[int, int, int] = (120, 125, 130)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An open wallet's page on a `surface`: a band of `leather` 9 mm wide round the card, a pale stitched seam 3 mm
+    in from its edge. Also a quad whose right side lies on the band's outer edge, the top and bottom sides run on out
+    to it."""
     truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
-    base = np.full((900, 1200, 3), (120, 125, 130), np.uint8)
+    base = np.full((900, 1200, 3), surface, np.uint8)
     centre = truth.mean(axis=0)
     per_mm = np.linalg.norm(truth[1] - truth[0]) / 88
 
@@ -360,6 +363,13 @@ def test_a_side_on_a_wallets_leather_edge_moves_in_to_the_card():
     in past the seam to the card's own border."""
     truth, image, on_leather = wallet_page((28, 26, 30))
     assert error(truth, on_leather) > TOLERANCE
+    assert error(truth, _prefer_inner_borders(image, on_leather)) < TOLERANCE / 4
+
+
+def test_a_wallets_leather_on_a_vivid_surface_is_passed_as_well():
+    """Dark leather is nearer in colour to light card stock than to a pink cloth round the wallet, so the band does
+    not look like the surface outside; its darkness vouches for it (3131 wallet img_0122, 5555 wallet img_0191)."""
+    truth, image, on_leather = wallet_page((28, 26, 30), surface=(150, 110, 240))
     assert error(truth, _prefer_inner_borders(image, on_leather)) < TOLERANCE / 4
 
 
