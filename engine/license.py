@@ -175,9 +175,9 @@ def with_adjusted_image(image: npt.NDArray[np.uint8], page: PageResult) -> PageR
 
 def same_holder_on_both(pages: list[PageResult]) -> list[PageResult]:
     """A paper license's two pages, front first, with their number and name made to agree (crosscheck.same_holder).
-    A main page that got its number from the back page also gets what the number tells: birth date and sex. The back
-    page's record is mended to the probation note its main page's first issue date gives, when it reads nearly so,
-    and is unsure when a first card's reads blank (crosscheck.probation_after_first_issue)."""
+    A main page that got its number from the back page also gets what the number tells: birth date, sex and
+    nationality. The back page's record is mended to the probation note its main page's first issue date gives, when
+    it reads nearly so, and is unsure when a first card's reads blank (crosscheck.probation_after_first_issue)."""
     if [(page.side, page.license_type) for page in pages] != [("front", "normal"), ("back", "normal")]:
         return pages
     front, back = same_holder(pages[0].fields, pages[1].fields)

@@ -29,6 +29,7 @@ from engine.layout.places import (
     correct_authority,
     is_listed_authority,
     is_listed_city_code,
+    is_listed_region,
     starts_with_place,
 )
 from engine.results import FieldValue
@@ -49,6 +50,13 @@ CONFUSIONS = {
 }
 # A corrected field keeps at most this confidence: it was inferred, not read cleanly.
 CORRECTED_SCORE = 0.8
+# A resident ID number of a mainland province (codes 11-65) is issued to Chinese citizens only, so a main page with
+# such a number read valid prints this nationality: filled where the row was lost (glare took 12 such rows on the
+# photo, hard and wallet tiers of seeds 2026/4242/9090/5555/3131/6262). Hong Kong, Macau and Taiwan residents (81-83,
+# 71) and foreigners (permanent residence numbers start with 9) print their own. A recent print's 中国/CHN lost whole
+# comes back as 中国.
+CITIZEN_NATIONALITY = "中国"
+MAINLAND_PROVINCE_CODES = range(11, 66)
 # A value that cannot be right as it stands keeps at most this confidence (unsure_where_impossible), so that a user
 # routing unsure fields to a person sees it: it is returned as read, never invented into a plausible one.
 IMPOSSIBLE_SCORE = 0.3
@@ -95,7 +103,8 @@ SAME_ROW_AS = {"valid_from": ("valid_to",)}
 
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
-    """Every cross-field correction of one page; `front` pages print birth and sex, which a valid ID number fills.
+    """Every cross-field correction of one page; `front` pages print birth, sex and nationality, which a valid ID
+    number fills.
     What still cannot be right is then marked unsure."""
     corrected = correct_places(first_period_end(correct_validity(correct_number(fields, fill_from_number=front))))
     return unsure_where_out_of_order(unsure_where_impossible(blank_record_as_sure_as_the_page(corrected)))
@@ -199,7 +208,7 @@ def _same_city(code: str, other: str) -> bool:
 def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dict[str, FieldValue]:
     """Fix an ID number whose check digit fails when exactly one single-character change makes it valid and
     consistent with the printed birth date and sex; on pages that print them (`fill_from_number`), fill a missing
-    birth or sex from a valid ID number."""
+    birth, sex or nationality from a valid ID number."""
     number = fields.get("number")
     if number is None or not isinstance(number.value, str):
         return fields
@@ -216,13 +225,21 @@ def correct_number(fields: dict[str, FieldValue], fill_from_number: bool) -> dic
             fixed["number"] = replace(number, value=candidates.pop(), score=min(number.score, CORRECTED_SCORE))
     value = fixed["number"].value
     if fill_from_number and isinstance(value, str) and is_valid_id(value):
+        derived_score = min(fixed["number"].score, CORRECTED_SCORE)
         if "sex" not in fixed and (derived := sex_from_id(value)):
-            fixed["sex"] = FieldValue(derived, min(fixed["number"].score, CORRECTED_SCORE), None)
+            fixed["sex"] = FieldValue(derived, derived_score, None)
         if "birth" not in fixed and (derived := birth_from_id(value)):
-            fixed["birth"] = FieldValue(derived, min(fixed["number"].score, CORRECTED_SCORE), None)
+            fixed["birth"] = FieldValue(derived, derived_score, None)
+        if "nationality" not in fixed and _mainland_resident(value):
+            fixed["nationality"] = FieldValue(CITIZEN_NATIONALITY, derived_score, None)
     if is_valid_id(number.value):
         fixed.update(_from_valid_number(number.value, fixed))
     return fixed
+
+
+def _mainland_resident(number: str) -> bool:
+    """The ID number's region is a listed division of a mainland province (MAINLAND_PROVINCE_CODES)."""
+    return int(number[:2]) in MAINLAND_PROVINCE_CODES and is_listed_region(number[:6])
 
 
 def _from_valid_number(number: str, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:

@@ -15,7 +15,7 @@ from engine.layout.crosscheck import (
     same_holder,
     unsure_where_out_of_order,
 )
-from engine.layout.fields import is_date
+from engine.layout.fields import id_check_character, is_date
 from engine.results import FieldValue
 
 
@@ -58,6 +58,35 @@ def test_correct_fields_fills_birth_and_sex_on_the_main_page_only():
     number = "11010519491231002X"
     assert values(correct_fields(page(number=number), front=True))["birth"] == "1949-12-31"
     assert "birth" not in correct_fields(page(number=number), front=False)
+
+
+def _valid_id(first_seventeen: str) -> str:
+    return first_seventeen + id_check_character(first_seventeen)
+
+
+@pytest.mark.parametrize(
+    ("number", "filled"),
+    [
+        (_valid_id("11010519491231002"), True),  # Beijing: a resident ID, issued to citizens only
+        (_valid_id("65010219800101001"), True),  # Urumqi: the last mainland province code
+        (_valid_id("81000019800101001"), False),  # a Hong Kong resident's permit prints its own
+        (_valid_id("91110019800101001"), False),  # a foreigner's permanent residence number
+        (_valid_id("11990019800101001"), False),  # no listed region
+        ("11010519491231002Y", False),  # fails the check digit
+    ],
+)
+def test_a_lost_nationality_is_filled_only_from_a_mainland_resident_id(number, filled):
+    corrected = correct_fields({"number": FieldValue(number, 0.97, None)}, front=True)
+    if filled:
+        assert corrected["nationality"] == FieldValue("中国", CORRECTED_SCORE, None)
+    else:
+        assert "nationality" not in corrected
+
+
+def test_a_read_nationality_and_a_back_page_are_left_alone():
+    number = _valid_id("11010519491231002")
+    assert values(correct_fields(page(number=number, nationality="美国"), front=True))["nationality"] == "美国"
+    assert "nationality" not in correct_fields(page(number=number), front=False)
 
 
 @pytest.mark.parametrize(("text", "valid"), [("2024-02-29", True), ("2023-02-29", False), ("2024-2-09", False)])
