@@ -104,8 +104,7 @@ SAME_ROW_AS = {"valid_from": ("valid_to",)}
 
 def correct_fields(fields: dict[str, FieldValue], front: bool) -> dict[str, FieldValue]:
     """Every cross-field correction of one page; `front` pages print birth, sex and nationality, which a valid ID
-    number fills.
-    What still cannot be right is then marked unsure."""
+    number fills. What still cannot be right is then marked unsure."""
     corrected = correct_places(first_period_end(correct_validity(correct_number(fields, fill_from_number=front))))
     return unsure_where_out_of_order(unsure_where_impossible(blank_record_as_sure_as_the_page(corrected)))
 
