@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 EXIT_USAGE = 2
+FAILED = "error"  # an image the reader failed on counts its error code as one more miss under this name
 
 
 @dataclass
@@ -85,6 +85,7 @@ def image_changes(before: dict[str, Any], after: dict[str, Any], prefix: str = "
 
 
 def format_comparison(before: Totals, after: Totals, changes: list[ImageChange]) -> str:
+    """The printed comparison: the tier table, the confidence bands, then the changed images."""
     lines = [f"{'tier':12} {'measure':8} {'before':>22} {'after':>22} {'change':>7}"]
     for tier in sorted(before.tiers.keys() | after.tiers.keys()):
         for measure in ("fields", "cards", "quads"):
@@ -98,8 +99,11 @@ def format_comparison(before: Totals, after: Totals, changes: list[ImageChange])
         for threshold in sorted(before.bands.keys() | after.bands.keys()):
             was, now = before.bands.get(threshold), after.bands.get(threshold)
             lines.append(f"{'>= ' + format(threshold, '.2f'):12} {_counts(was):>22} {_counts(now):>22}")
-    counts = Counter(len(change.fixed) - len(change.broken) for change in changes)
-    lines += ["", f"{len(changes)} images changed ({sum(n * k for n, k in counts.items()):+d} fields right)"]
+    gained_fields = sum(
+        sum(key != FAILED for key in change.fixed) - sum(key != FAILED for key, _ in change.broken)
+        for change in changes
+    )
+    lines += ["", f"{len(changes)} images changed ({gained_fields:+d} fields right)"]
     for change in changes:
         parts = [f"fixed {', '.join(change.fixed)}"] if change.fixed else []
         if change.broken:
@@ -152,7 +156,7 @@ def _misses(image: dict[str, Any]) -> dict[str, Any]:
     """Field -> value read, for each field the image got wrong; an image that failed counts its error code."""
     misses = {miss["field"]: miss["got"] for miss in image["misses"]}
     if image.get("error_code"):
-        misses["error"] = image["error_code"]
+        misses[FAILED] = image["error_code"]
     return misses
 
 

@@ -97,3 +97,15 @@ def test_reports_of_different_folders_are_refused(tmp_path, capsys):
     assert main([str(before), str(after)]) == 2
     assert main([str(before)]) == 2
     assert "pairs" in capsys.readouterr().err
+
+
+def test_a_failed_image_read_now_counts_its_fields_not_its_error(tmp_path):
+    failed = _report({"img_0001.jpg": {"front.name": None, "front.number": None}, "img_0002.jpg": {}}, 18)
+    failed["images"][0]["error_code"] = "NoLicenseFound"
+    read = _report({"img_0001.jpg": {}, "img_0002.jpg": {}}, 20)
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(json.dumps(failed), encoding="utf-8")
+    after.write_text(json.dumps(read), encoding="utf-8")
+    text = compare([before, after])
+    assert "1 images changed (+2 fields right)" in text
+    assert "fixed front.name, front.number, error" in text
