@@ -276,6 +276,19 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
     for hint in [*region_hints, None]:
         if (chosen := _clear_winner(matches, hint)) is not None:
             return Correction(chosen[0].name, chosen[0].code, chosen[0].head)
+    return _authority_without_province(authority, region_hints)
+
+
+def _authority_without_province(authority: str, region_hints: Sequence[str]) -> Correction | None:
+    """The authority whose seal reads from its city on: glare took the province that starts the seal's first line
+    (厦门市公安局交通警察支队 for 福建省厦门市…, seed 9090 hard img_0081). A city's name is matched only as read
+    (MIN_MATCHED: heads of up to five characters exactly), so no province is put before a misread city."""
+    full_names = _provinceless_authorities()
+    matches = _authority_matches(authority, _provinceless_authority_index())
+    for hint in [*region_hints, None]:
+        if (chosen := _clear_winner(matches, hint)) is not None:
+            place = full_names[chosen[0]]
+            return Correction(place.name, place.code, place.head)
     return None
 
 
@@ -365,6 +378,26 @@ def _city_counties() -> dict[str, tuple[Place, ...]]:
 @cache
 def _authority_index() -> HeadIndex:
     return HeadIndex.of(authorities())
+
+
+@cache
+def _provinceless_authorities() -> dict[Place, Place]:
+    """Each province's authorities named without the province (厦门市公安局交通警察支队), to their full names. The
+    municipalities' bureaus are left out: their city is their province."""
+    names = _divisions()
+    shortened = {}
+    for place in authorities():
+        if place.code[:2] in MUNICIPAL_AUTHORITIES:
+            continue
+        for province in names[place.code[:2] + "0000"]:
+            if place.name.startswith(province):
+                shortened[Place(place.name[len(province) :], place.code, place.tail)] = place
+    return shortened
+
+
+@cache
+def _provinceless_authority_index() -> HeadIndex:
+    return HeadIndex.of(tuple(_provinceless_authorities()))
 
 
 def _clear_winner(scored: list[tuple[int, Place, int]], region: str | None) -> tuple[Place, int] | None:

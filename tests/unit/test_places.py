@@ -103,6 +103,32 @@ def test_an_authority_too_far_from_any_listed_one_is_left_alone(read):
     assert correct_authority(read, []) is None
 
 
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("厦门市公安局交通警察支队", "福建省厦门市公安局交通警察支队"),
+        ("大连市公安局", "辽宁省大连市公安局交通警察支队"),  # and the seal's last line lost
+        ("伊春市公安局交通警察支队", "黑龙江省伊春市公安局交通警察支队"),  # not 宜春 in 江西
+    ],
+)
+def test_an_authority_read_without_its_province_gets_it_back(read, expected):
+    correction = correct_authority(read, [])
+    assert correction is not None
+    assert correction.text == expected
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "夏门市公安局交通警察支队",  # a misread city: the province is not put before it
+        "厦门公安局交通警察支队",  # 市 lost as well
+        "厦门市思明区中山路1号",  # a city followed by no authority's tail
+    ],
+)
+def test_a_provinceless_authority_needs_its_city_read_whole(read):
+    assert correct_authority(read, []) is None
+
+
 def test_an_authority_of_a_city_another_field_names_may_be_misread_more():
     """Three of 哈尔滨's eight head characters misread: too many for any authority, enough for the ID number's city."""
     read = "国龙江省验尔运市公安局交通警察支献"
