@@ -20,6 +20,7 @@ from engine.card_locate import (
     _border_supported,
     _consensus_depths,
     _corner_distances,
+    _edge_points,
     _faint_border_lines,
     _inner_outline,
     _inside_card_colour,
@@ -177,6 +178,29 @@ def test_a_cut_off_corner_is_extrapolated():
     card = locate_cards(image)[0]
     assert error(truth, card.quad) < TOLERANCE
     assert card.border_complete < 1.0
+
+
+def test_a_blurred_card_on_a_surface_near_its_colour_is_located():
+    """Half-size and blurred (sigma 2.5 px, a hard phone photo): the border's two-pixel step is under
+    EDGE_MIN_STRENGTH, its step across the blur is not."""
+    truth = np.array([(130, 90), (465, 115), (450, 350), (115, 330)], np.float32)
+    full = place([truth * 2], np.full((FRAME[1], FRAME[0], 3), (120, 160, 110), np.uint8))
+    image = cv2.GaussianBlur(cv2.resize(full, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), (0, 0), 2.5)
+    assert best_error(truth, image) < TOLERANCE
+
+
+@pytest.mark.parametrize(("grey_step", "sigma", "counted"), [(30, 0.0, False), (70, 2.5, True), (40, 0.0, True)])
+def test_a_border_counts_by_its_step_across_its_blur_not_a_weak_sharp_edge(grey_step, sigma, counted):
+    """A weak sharp edge steps no more across BLURRED_SPAN_PX than across two pixels: it stays uncounted, while a
+    blurred one whose two-pixel step is as weak counts."""
+    image = np.full((200, 300, 3), 120, np.uint8)
+    image[:, 150:] += np.uint8(grey_step)
+    if sigma:
+        image = np.asarray(cv2.GaussianBlur(image, (0, 0), sigma), np.uint8)
+    quad = np.array([[[100, 40], [150, 40], [150, 160], [100, 160]]], np.float64)  # side 1 on the step
+    points, strong, _ = _edge_points(image, quad, np.array([8.0]))
+    assert bool(strong[0, 1].all()) is counted
+    assert np.abs(points[0, 1, :, 0] - 149.5).max() < 1.0
 
 
 def in_sleeve(image: np.ndarray, card: np.ndarray, margin: float) -> np.ndarray:
