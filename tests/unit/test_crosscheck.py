@@ -191,8 +191,9 @@ def test_a_number_read_valid_fixes_a_birth_date_a_digit_or_two_away_and_the_sex(
     number = "11010519491231002X"  # born 1949-12-31, female
     fixed = values(correct_fields(page(number=number, birth="1949-12-81", sex="男"), front=True))
     assert (fixed["birth"], fixed["sex"]) == ("1949-12-31", "女")
-    far = values(correct_fields(page(number=number, birth="1950-02-21"), front=True))
-    assert far["birth"] == "1950-02-21"  # three digits away: not a misread of this number's date
+    far = correct_fields(page(number=number, birth="1950-02-21"), front=True)
+    assert far["birth"].value == "1950-02-21"  # three digits away: not a misread of this number's date
+    assert far["birth"].score == IMPOSSIBLE_SCORE  # but one of the two is wrong: a person should look
 
 
 def test_an_invalid_number_vouches_for_nothing():
