@@ -281,8 +281,9 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
 
 def _authority_without_province(authority: str, region_hints: Sequence[str]) -> Correction | None:
     """The authority whose seal reads from its city on: glare took the province that starts the seal's first line
-    (厦门市公安局交通警察支队 for 福建省厦门市…, seed 9090 hard img_0081). A city's name is matched only as read
-    (MIN_MATCHED: heads of up to five characters exactly), so no province is put before a misread city."""
+    (厦门市公安局交通警察支队 for 福建省厦门市…, seed 9090 hard img_0081). The city is matched as strictly as a
+    whole name (MIN_MATCHED): a head of up to four characters (厦门市) must be read exactly, so no province is put
+    before a short city's misread name; a longer one may be a third misread."""
     full_names = _provinceless_authorities()
     matches = _authority_matches(authority, _provinceless_authority_index())
     for hint in [*region_hints, None]:
