@@ -901,7 +901,9 @@ def _inner_edge_candidates(
     count = len(depths)
     zero = int(np.argmin(np.abs(depths)))
     centre = np.arange(1, count - 1)  # step k spans depths k to k + 2
-    step = _colour_distance(profiles[..., 2:, :], profiles[..., :-2, :]) * 2  # L at 1, a and b at 2: as the refit
+    # Weighed as the refit weighs its steps (STEP_GAINS), in float64 as these profiles' steps always were.
+    differences = (profiles[..., 2:, :] - profiles[..., :-2, :]).astype(np.float64)
+    step = _weighted_step([differences[..., channel] for channel in range(3)])
     padded = np.pad(step, [(0, 0), (0, 0), (1, 1)])
     peak = (step >= padded[..., :-2]) & (step > padded[..., 2:]) & (step >= INNER_MIN_STEP)
 
