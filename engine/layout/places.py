@@ -273,9 +273,8 @@ def correct_authority(authority: str, region_hints: Sequence[str]) -> Correction
             authority, HeadIndex.of(vouched), VOUCHED_MAX_EDIT_SHARE, VOUCHED_PREFIX_SLACK, VOUCHED_MAX_TAIL_EDIT_SHARE
         )
         matches += [match for match in loose if match[1] not in strict]
-    for hint in [*region_hints, None]:
-        if (chosen := _clear_winner(matches, hint)) is not None:
-            return Correction(chosen[0].name, chosen[0].code, chosen[0].head)
+    if (chosen := _winner_by_hints(matches, region_hints)) is not None:
+        return Correction(chosen.name, chosen.code, chosen.head)
     return _authority_without_province(authority, region_hints)
 
 
@@ -284,12 +283,18 @@ def _authority_without_province(authority: str, region_hints: Sequence[str]) -> 
     (厦门市公安局交通警察支队 for 福建省厦门市…, seed 9090 hard img_0081). The city is matched as strictly as a
     whole name (MIN_MATCHED): a head of up to four characters (厦门市) must be read exactly, so no province is put
     before a short city's misread name; a longer one may be a third misread."""
-    full_names = _provinceless_authorities()
-    matches = _authority_matches(authority, _provinceless_authority_index())
+    chosen = _winner_by_hints(_authority_matches(authority, _provinceless_authority_index()), region_hints)
+    if chosen is None:
+        return None
+    place = _provinceless_authorities()[chosen]
+    return Correction(place.name, place.code, place.head)
+
+
+def _winner_by_hints(scored: list[tuple[int, Place, int]], region_hints: Sequence[str]) -> Place | None:
+    """The _clear_winner of the matches, with the first of the region hints that settles a tie; None when none does."""
     for hint in [*region_hints, None]:
-        if (chosen := _clear_winner(matches, hint)) is not None:
-            place = full_names[chosen[0]]
-            return Correction(place.name, place.code, place.head)
+        if (chosen := _clear_winner(scored, hint)) is not None:
+            return chosen[0]
     return None
 
 
