@@ -28,6 +28,9 @@ class CardFrame:
 
     quad: QuadArray
     """(4, 2) photo pixels: top-left, top-right, bottom-right, bottom-left of the card as it reads upright."""
+    whole_border: bool = False
+    """The card finder saw the card's border all round (card_locate.LocatedCard.whole_border): the frame is the
+    card's own. False for a frame placed by other means (the page's text, a wallet's fold)."""
 
     @property
     def to_image_matrix(self) -> npt.NDArray[np.float64]:
@@ -35,7 +38,7 @@ class CardFrame:
 
     def turned_half(self) -> CardFrame:
         """The same card read the other way up (its corners shifted by two)."""
-        return CardFrame(np.roll(self.quad, -2, axis=0))
+        return CardFrame(np.roll(self.quad, -2, axis=0), self.whole_border)
 
     def to_image(self, points_mm: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """(N, 2) card millimetres -> (N, 2) photo pixels."""

@@ -198,6 +198,11 @@ class LocatedCard:
     border_complete: float
     """In [0, 1]: share of the border that is inside the frame and seen as an edge; < 1 when corners are cut off."""
 
+    @property
+    def whole_border(self) -> bool:
+        """Its border was seen all round (SETTLED_COMPLETE) and it scored card-like (SETTLED_SCORE)."""
+        return self.border_complete >= SETTLED_COMPLETE and self.score >= SETTLED_SCORE
+
 
 def locate_cards(image: npt.NDArray[np.uint8], max_cards: int = 2) -> list[LocatedCard]:
     """BGR uint8 image (H, W, 3) -> card quads in its pixels, best first; [] when nothing card-like is there."""
@@ -306,9 +311,7 @@ def _settled(candidates: list[LocatedCard], colour_mask: npt.NDArray[np.float32]
     """The colour blobs' refits already found every card: some have a border seen all round (SETTLED_COMPLETE) and
     score well, and they cover nearly all card colour on the small copy, so no line pair can add a page. Line pairs
     (~20 ms) mend a blob's outline only where its border is partly unseen."""
-    sure = [
-        card.quad for card in candidates if card.border_complete >= SETTLED_COMPLETE and card.score >= SETTLED_SCORE
-    ]
+    sure = [card.quad for card in candidates if card.whole_border]
     if not sure:
         return False
     covered = np.zeros(colour_mask.shape, np.uint8)

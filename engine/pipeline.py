@@ -195,7 +195,7 @@ def _check_alphabet(rec_runtime: Runtime, alphabet_size: int, shape: tuple[int, 
 
 def find_cards(image: BGRImage) -> list[CardFrame]:
     """License pages found by their edges (engine.card_locate), as frames (their 0/180 turn is settled later)."""
-    return [CardFrame(card.quad) for card in locate_cards(image)]
+    return [CardFrame(card.quad, card.whole_border) for card in locate_cards(image)]
 
 
 def _dictionary(rec: ModelFile, dictionary: ModelFile | None, runtime: Runtime, paths: dict[str, Path]) -> list[str]:

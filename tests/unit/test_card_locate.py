@@ -178,6 +178,14 @@ def test_a_cut_off_corner_is_extrapolated():
     card = locate_cards(image)[0]
     assert error(truth, card.quad) < TOLERANCE
     assert card.border_complete < 1.0
+    assert not card.whole_border
+
+
+def test_a_card_in_full_view_shows_its_whole_border():
+    truth = np.array([(260, 180), (930, 230), (900, 700), (230, 660)], np.float32)
+    (card,) = locate_cards(place([truth], background("plain", np.random.default_rng(1))))
+    assert card.whole_border
+    assert not LocatedCard(card.quad, 0.7, 1.0).whole_border  # seen all round, but not card-like enough
 
 
 def test_a_blurred_card_on_a_surface_near_its_colour_is_located():
