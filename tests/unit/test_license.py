@@ -238,12 +238,12 @@ def test_a_page_in_a_doubted_frame_stays_where_it_reads_better_than_in_the_texts
     assert kept.fields["address"].value == "内蒙古自治区赤峰市33号"
 
 
-class GlaredNumberReader:
+class GlaredNumberReader(MisframedReader):
     """Reads the main page in its found frame (EDGES) with glare over most of the ID number (5 of its 18 digits),
     and whole in the frame the whole image's text gives it."""
 
     def __init__(self) -> None:
-        self.read_whole = False
+        super().__init__(misframed=False)
 
     def read_card(self, image, frame, expected_side=None, read_seal=True):
         from tests.unit.test_card_fields import NEW_FRONT, line
@@ -252,15 +252,6 @@ class GlaredNumberReader:
             return CardReading(frame, "front", 0.95, True, NEW_FRONT)
         glared = [line("15040", 35.0, 45.0, 12.4) if tl.text == "150402199902223122" else tl for tl in NEW_FRONT]
         return CardReading(frame, "front", 0.95, True, glared)
-
-    def read_text(self, image, screen=False):
-        from tests.unit.test_layout import NEW_FRONT
-
-        self.read_whole = True
-        return NEW_FRONT
-
-    def detection_scale(self, height, width):
-        return 1.0
 
 
 def test_a_page_that_reads_badly_where_the_whole_border_was_seen_is_not_read_again_from_the_whole_image():
