@@ -6,30 +6,32 @@ import cv2
 import numpy as np
 import pytest
 
-import engine.card_locate
-from engine.card_locate import (
-    DISTINCT_SHARE,
-    INNER_MAX_EDGES_PER_RUN,
-    OTHER_CARD_PICKS,
-    REFINED_CANDIDATES,
+import engine.card_locate.finder
+from engine.card_locate import LocatedCard, fit_to_edges, locate_cards
+from engine.card_locate.colours import _margin_colours
+from engine.card_locate.finder import (
     SURFACE_MIN_COMPLETE,
     SURFACE_RING_WEIGHT,
-    LocatedCard,
     _best_distinct,
-    _best_distinct_hypotheses,
-    _border_supported,
-    _consensus_depths,
-    _corner_distances,
-    _edge_points,
-    _faint_border_lines,
     _inner_outline,
-    _inside_card_colour,
-    _margin_colours,
-    _prefer_inner_borders,
     _refined_candidates,
     _settled,
-    fit_to_edges,
-    locate_cards,
+)
+from engine.card_locate.inner import (
+    INNER_MAX_EDGES_PER_RUN,
+    _border_supported,
+    _consensus_depths,
+    _prefer_inner_borders,
+)
+from engine.card_locate.quads import _corner_distances
+from engine.card_locate.refit import _edge_points
+from engine.card_locate.rough import (
+    DISTINCT_SHARE,
+    OTHER_CARD_PICKS,
+    REFINED_CANDIDATES,
+    _best_distinct_hypotheses,
+    _faint_border_lines,
+    _inside_card_colour,
 )
 
 CARD_W, CARD_H = 880, 600  # 88 x 60 mm at 10 px/mm
@@ -112,12 +114,12 @@ def test_a_phone_sized_photo_is_searched_halved_and_answered_in_its_own_pixels(m
     factor = 4032 / FRAME[0]
     large = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
     searched = []
-    refined = engine.card_locate._refined_candidates
+    refined = engine.card_locate.finder._refined_candidates
     monkeypatch.setattr(
-        engine.card_locate, "_refined_candidates", lambda image: searched.append(image.shape) or refined(image)
+        engine.card_locate.finder, "_refined_candidates", lambda image: searched.append(image.shape) or refined(image)
     )
     assert best_error(truth * np.float32(factor), large) < TOLERANCE
-    assert max(searched[0][:2]) <= engine.card_locate.LOCATE_MAX_SIDE
+    assert max(searched[0][:2]) <= engine.card_locate.finder.LOCATE_MAX_SIDE
 
 
 @pytest.mark.parametrize("angle", [90, 180, 270, 33, 127, 301])
@@ -147,7 +149,7 @@ def test_a_card_whose_blob_refits_all_round_skips_the_line_pairs(monkeypatch):
     def no_line_pairs(*args, **kwargs):
         raise AssertionError("line pairs were searched")
 
-    monkeypatch.setattr(engine.card_locate, "_quad_hypotheses", no_line_pairs)
+    monkeypatch.setattr(engine.card_locate.finder, "_quad_hypotheses", no_line_pairs)
     assert best_error(truth, image) < TOLERANCE
 
 
@@ -460,7 +462,7 @@ def test_no_rival_is_moved_in_when_the_best_lies_on_the_cards_own_border(monkeyp
         searched.append(quad)
         return _prefer_inner_borders(image, quad)
 
-    monkeypatch.setattr(engine.card_locate, "_prefer_inner_borders", counted)
+    monkeypatch.setattr(engine.card_locate.finder, "_prefer_inner_borders", counted)
     best = LocatedCard(truth, 0.6, 1.0)
     found = _inner_outline(image, best, [best, LocatedCard(sleeve_edge, 0.5, 1.0)], scoring)
     assert len(searched) == 1
