@@ -42,7 +42,6 @@ WORK_LONG_SIDE = 640  # px: the blob search runs at this size; edges are refitte
 # photo's time for corners no better in card terms. Larger photos are halved until they fit; their quads scale back.
 LOCATE_MAX_SIDE = 2048
 ROUGH_DUPLICATE_SHARE = 0.005  # of the long side: a rough quad this near an earlier one refits to the same card
-SCORE_BY_COMPLETE = True
 # Line pairs are skipped when the colour blobs' refits settle the image (_settled): a candidate this complete and well
 # scored, and at most this share of its area in card colour (the lenient map: a shaded second page) left outside it.
 # The closed colour map spills past a scanned card's edge by 26-29% of its area; a wallet's other page adds ~100%.
@@ -140,7 +139,7 @@ def fit_to_edges(image: npt.NDArray[np.uint8], quad: QuadArray) -> QuadArray | N
     refits = [_refine(image, [(quad, shares)])[0] for shares in (FITTED_SEARCH_SHARES, FITTED_NEAR_SEARCH_SHARES)]
     fitted = [
         _prefer_inner_borders(image, refined)
-        for refined, border_complete, _ in refits
+        for refined, border_complete in refits
         if refined is not None and border_complete >= FITTED_MIN_COMPLETE
     ]
     if not fitted:
@@ -245,16 +244,16 @@ def _scored_candidates(
     """Distinct rough quads (_distinct_roughs) refined in full pixels and scored (on the half-size maps, hence
     `scale` / 2); those scoring at least MIN_SCORE, best first."""
     refined = [
-        (quad, border_complete, edge_support, quad * scale / 2)
-        for quad, border_complete, edge_support in _refine(image, roughs)
+        (quad, border_complete, quad * scale / 2)
+        for quad, border_complete in _refine(image, roughs)
         if quad is not None and border_complete >= min_complete
     ]
     if not refined:
         return []
     colour_fits = _colour_fits(np.array([small for *_, small in refined], np.float64), colours, ring_weight).max(axis=0)
     scored = []
-    for (quad, border_complete, edge_support, small), colour_fit in zip(refined, colour_fits, strict=True):
-        base = _score(small, border_complete, edge_support, float(colour_fit))
+    for (quad, border_complete, small), colour_fit in zip(refined, colour_fits, strict=True):
+        base = _score(small, border_complete, float(colour_fit))
         if base >= MIN_SCORE:  # the margin factor is at most 1: no need to measure it for the rest
             scored.append((quad, border_complete, base))
     if not scored:
@@ -311,14 +310,13 @@ def _inner_outline(
     return moved
 
 
-def _score(quad: np.ndarray, border_complete: float, edge_support: float, colour_fit: float) -> float:
+def _score(quad: np.ndarray, border_complete: float, colour_fit: float) -> float:
     """Final card-likeness in [0, 1] of a refined quad (given in small-copy pixels), with the colour fit of the
     colour map that fits it best (_colour_fits)."""
     edges = _side_lengths(quad)
     pairs = sorted(((edges[0] + edges[2]) / 2, (edges[1] + edges[3]) / 2))
     aspect_fit = math.exp(-((math.log(pairs[1] / max(pairs[0], 1e-9) / CARD_ASPECT) / ASPECT_SPREAD) ** 2))
-    edges_seen = border_complete if SCORE_BY_COMPLETE else edge_support
-    return float(edges_seen * aspect_fit * colour_fit) ** 0.25
+    return float(border_complete * aspect_fit * colour_fit) ** 0.25
 
 
 def _best_distinct(found: list[LocatedCard], max_cards: int) -> list[LocatedCard]:

@@ -35,10 +35,10 @@ FRAME_MARGIN_PX = 2.0
 Rough = tuple[QuadArray, tuple[float, ...]]  # a rough quad and the search shares of its refit passes
 
 
-def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[QuadArray | None, float, float]]:
+def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[QuadArray | None, float]]:
     """Refit each side of every rough quad to the strongest colour edge near it, once per search share (all roughs
-    have as many). For each rough: the quad (None when its refit sides stop making a plausible card), its border
-    completeness and its edge support. The roughs are refitted together: a photo has a dozen or two, and refitting
+    have as many). For each rough: the quad (None when its refit sides stop making a plausible card) and its border
+    completeness. The roughs are refitted together: a photo has a dozen or two, and refitting
     them one at a time cost more in per-call overhead than in arithmetic."""
     if not roughs:
         return []
@@ -46,7 +46,7 @@ def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[Qua
     quads = np.array([rough for rough, _ in roughs], np.float64)  # (N, 4, 2)
     shares = np.array([search_shares for _, search_shares in roughs], np.float64)  # (N, passes)
     alive = np.ones(len(roughs), bool)
-    complete, support = np.zeros(len(roughs)), np.zeros(len(roughs))
+    complete = np.zeros(len(roughs))
     for share in shares.T:
         index = np.flatnonzero(alive)
         if len(index) == 0:
@@ -54,7 +54,7 @@ def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[Qua
         current = quads[index]
         long_sides = _long_sides(current)
         reaches = np.maximum(MIN_SEARCH_PX, share[index] * long_sides)
-        points, strong, inside = _edge_points(image, current, reaches)  # (n, 4, S, 2), (n, 4, S), (n, 4, S)
+        points, strong, _ = _edge_points(image, current, reaches)  # (n, 4, S, 2), (n, 4, S)
         fits = _fit_lines(
             points.reshape(-1, SIDE_SAMPLES, 2),
             strong.reshape(-1, SIDE_SAMPLES),
@@ -70,12 +70,9 @@ def _refine(image: npt.NDArray[np.uint8], roughs: list[Rough]) -> list[tuple[Qua
         seen = (inliers * fitted).sum(axis=1)
         quads[index[ok]] = corners[ok]
         complete[index] = seen / (4 * SIDE_SAMPLES)
-        support[index] = seen / np.maximum(inside.sum(axis=(1, 2)), 1)
         alive[index[~ok]] = False
     return [
-        (quads[row].astype(np.float32), min(complete[row], 1.0), min(support[row], 1.0))
-        if alive[row]
-        else (None, 0.0, 0.0)
+        (quads[row].astype(np.float32), min(complete[row], 1.0)) if alive[row] else (None, 0.0)
         for row in range(len(roughs))
     ]
 
