@@ -24,7 +24,7 @@ from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading, looks_like_car
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
-from engine.layout.anchors import card_corners, shows_whole_title, title_corners
+from engine.layout.anchors import anchor_count, card_corners, shows_whole_title, title_corners
 from engine.layout.back import parse_back
 from engine.layout.card_fields import parse_back_card, parse_front_card
 from engine.layout.crosscheck import (
@@ -81,11 +81,17 @@ VALID_NUMBER_WEIGHT = 1.5
 # The gap between the two pages of an open wallet (its fold), in card millimetres.
 WALLET_GAP_MM = 12.0
 
-# A license page that fills little of a large photo is read again from a crop around it (read_closer): detection
-# scales the whole photo down to its side limit, where a small card's labels are too small to find, and the few
-# labels left place the card badly (seed 2026 img_0060, a card a third of the photo's width: 4 labels placed it 10%
-# of its width off; read from the crop, 6 placed it 0.8% off).
+# A license page that fills little of a large photo is read again from a crop around it (closer_crop) unless it
+# reads well where the whole photo's text frames it (read_in_text_frames): detection scales the whole photo down to
+# its side limit, where a small card's labels are too small to find, and the few labels left can place the card badly
+# (seed 2026 img_0060, a card a third of the photo's width: 4 labels placed it 10% of its width off; read from the
+# crop, 6 placed it 0.8% off).
 CLOSER_MIN_GAIN = 1.3
+# The crop is not read when each page the whole photo shows has at least this many of its labels read (a main page
+# prints nine, a back page four) and reads well where they frame it. Six seeds' 73 photos of over 600 ms: with six,
+# four pages read well and skipped the crop, 420-490 ms faster; pages placed by one to four labels read well there
+# too seldom to be worth trying first (each took 250-300 ms longer).
+TEXT_FRAME_MIN_LABELS = 6
 # Kept around the pages in the crop, as a share of their extent: text places a card up to ~10% off.
 CLOSER_MARGIN = 0.25
 # The whole image's text directions tried for a license page (license_groups): the main one, then others, for a card
@@ -362,18 +368,20 @@ def read_whole_image(
         # right (seed 9090 hard img_0035; three real-print hard photos of a card turned 90 degrees).
         turned = True
         angle, groups = license_groups(read_text_turned(reader, image, turned), title_only)
-    if not screen and (closer := read_closer(reader, image, angle, groups, turned)):
-        angle, groups = license_groups(closer, title_only)
+    crop = None if screen else closer_crop(reader, image, angle, groups)
+    if crop is not None:
+        if framed := read_in_text_frames(reader, image, options, angle, groups):
+            return framed
+        if closer := read_crop(reader, image, crop, turned):
+            angle, groups = license_groups(closer, title_only)
     pages = []
     for group, kind in groups:
         if kind.license_type == "electronic":
             fields = asked_fields(correct_fields(parse_electronic(group), front=True), options)
             pages.append(PageResult("front", "electronic", fields, kind.confidence))
             continue
-        frame = CardFrame(page_corners(group, kind.side == "back", angle))
-        # The whole title read here shows a license page even where the card-space reading loses it to blur.
-        titled_side = kind.side if shows_whole_title(group, kind.side == "back") else None
-        page, _ = read_card_page(reader, image, frame, options, expected_side=titled_side)
+        frame = text_frame(group, kind, angle)
+        page, _ = read_group_page(reader, image, options, frame, group, kind)
         if page is not None and page.side != kind.side and page.side_confidence < TITLED_CONFIDENCE:
             page = None  # its side told only by where text sits in a frame guessed from text: the words say more
         if page is None:
@@ -420,32 +428,79 @@ def read_text_turned(reader: TextReader, image: npt.NDArray[np.uint8], turned: b
     return [replace(line, quad=to_quad(corner - np.array(line.quad, dtype=np.float32))) for line in lines]
 
 
-def read_closer(
+def read_group_page(
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    options: ReadOptions,
+    frame: CardFrame,
+    group: list[PlacedLine],
+    kind: PageKind,
+) -> tuple[PageResult | None, bool]:
+    """A paper license page the whole image's lines show, read in card space in the frame its text places
+    (text_frame): read_card_page's page and whether its own text says that frame misses the card."""
+    # The whole title read here shows a license page even where the card-space reading loses it to blur.
+    titled_side = kind.side if shows_whole_title(group, kind.side == "back") else None
+    return read_card_page(reader, image, frame, options, expected_side=titled_side)
+
+
+def read_in_text_frames(
+    reader: TextReader,
+    image: npt.NDArray[np.uint8],
+    options: ReadOptions,
+    angle: float,
+    groups: list[tuple[list[PlacedLine], PageKind]],
+) -> list[PageResult]:
+    """The paper license pages the whole image's `groups` show, each read where its text frames it, when each shows
+    TEXT_FRAME_MIN_LABELS of its labels, reads well there and its own text says the frame holds the card; else []:
+    reading a crop around them (detection and recognition of every line in it, about two card pages' work) could
+    then only frame them again."""
+    if not groups or any(anchor_count(group, kind.side == "back") < TEXT_FRAME_MIN_LABELS for group, kind in groups):
+        return []
+    pages = []
+    for group, kind in groups:
+        page, misframed = read_group_page(reader, image, options, text_frame(group, kind, angle), group, kind)
+        if page is None or page.side != kind.side or not reads_well(page) or misframed:
+            return []
+        pages.append(on_card_edges(image, page))
+    return pages
+
+
+def text_frame(group: list[PlacedLine], kind: PageKind, angle: float) -> CardFrame:
+    """The frame a paper license page's lines place (page_corners)."""
+    return CardFrame(page_corners(group, kind.side == "back", angle))
+
+
+def closer_crop(
     reader: TextReader,
     image: npt.NDArray[np.uint8],
     angle: float,
     groups: list[tuple[list[PlacedLine], PageKind]],
-    turned: bool = False,
-) -> list[TextLine]:
-    """The lines of a crop around the license pages the whole image's `groups` show, in the image's pixels, when
-    the crop lets detection see the pages' text at least CLOSER_MIN_GAIN times larger (TextReader.detection_scale);
-    [] when it does not, or shows none. `turned`: the groups were read in the image turned half, and so is the
-    crop (read_text_turned)."""
+) -> tuple[int, int, int, int] | None:
+    """(left, top, right, bottom) image pixels of a crop around the license pages the whole image's `groups` show,
+    when it lets detection see the pages' text at least CLOSER_MIN_GAIN times larger (TextReader.detection_scale);
+    None when it does not."""
     if not groups or any(kind.license_type == "electronic" for _, kind in groups):
-        return []  # an electronic license is a phone's screen, read whole
+        return None  # an electronic license is a phone's screen, read whole
     points = np.concatenate([page_corners(group, kind.side == "back", angle) for group, kind in groups])
     low, high = points.min(axis=0), points.max(axis=0)
     height, width = image.shape[:2]
     left, top = (int(value) for value in np.maximum(low - CLOSER_MARGIN * (high - low), 0))
     right, bottom = (int(value) for value in np.minimum(high + CLOSER_MARGIN * (high - low), (width, height)))
     if right <= left or bottom <= top:
-        return []
+        return None
     gain = reader.detection_scale(bottom - top, right - left) / reader.detection_scale(height, width)
-    if gain < CLOSER_MIN_GAIN:
-        return []
-    closer = read_text_turned(reader, np.ascontiguousarray(image[top:bottom, left:right]), turned)
+    return (left, top, right, bottom) if gain >= CLOSER_MIN_GAIN else None
+
+
+def read_crop(
+    reader: TextReader, image: npt.NDArray[np.uint8], crop: tuple[int, int, int, int], turned: bool = False
+) -> list[TextLine]:
+    """The lines of a crop (closer_crop) in the image's pixels. `turned`: the whole image was read turned half, and
+    so is the crop (read_text_turned)."""
+    left, top, right, bottom = crop
+    lines = read_text_turned(reader, np.ascontiguousarray(image[top:bottom, left:right]), turned)
     shift = np.array((left, top), dtype=np.float32)
-    return [replace(line, quad=to_quad(np.array(line.quad, dtype=np.float32) + shift)) for line in closer]
+    return [replace(line, quad=to_quad(np.array(line.quad, dtype=np.float32) + shift)) for line in lines]
 
 
 def asked_fields(fields: dict[str, FieldValue], options: ReadOptions) -> dict[str, FieldValue]:

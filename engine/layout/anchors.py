@@ -62,6 +62,11 @@ def anchor_points(lines: list[PlacedLine], anchors: dict[str, tuple[float, float
     return pairs
 
 
+def anchor_count(lines: list[PlacedLine], back: bool) -> int:
+    """How many of its page's pre-printed texts (FRONT_ANCHORS, BACK_ANCHORS) the lines show."""
+    return len(anchor_points(lines, BACK_ANCHORS if back else FRONT_ANCHORS))
+
+
 def shows_whole_title(lines: list[PlacedLine], back: bool) -> bool:
     """A line holds the page's whole title (中华人民共和国机动车驾驶证, and 副页 on the back page)."""
     title = (BACK_TITLE if back else FRONT_TITLE)[0]

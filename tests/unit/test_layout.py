@@ -296,6 +296,51 @@ def test_a_photo_read_whole_is_not_read_as_a_screen():
     assert reader.screens == [False]
 
 
+class SmallCardReader(TextOnlyReader):
+    """A card a fifth of a large photo's width: the whole image's lines (NEW_FRONT) place it, detection would see its
+    text larger in a crop around it, and in card space it reads as a titled main page with `number` as its ID."""
+
+    def __init__(self, number: str, lines: list[TextLine] = NEW_FRONT) -> None:
+        super().__init__(lines)
+        self.number = number
+
+    def detection_scale(self, height, width):
+        return min(1.0, 960 / max(height, width))
+
+    def read_card(self, image, frame, expected_side=None, read_seal=True):
+        lines = [
+            card_line("中华人民共和国机动车驾驶证", 20, 2, 80, 9),
+            card_line(self.number, 34, 10.7, 70, 14.1),
+            card_line("1999-02-22", 35, 33.6, 55, 36.6),
+        ]
+        return CardReading(frame, "front", TITLED_CONFIDENCE, True, lines)
+
+
+def read_small_card(reader: SmallCardReader):
+    photo = np.random.default_rng(0).normal(128, 6, (4000, 4000, 3)).clip(0, 255).astype(np.uint8)
+    return read_license(reader, photo, ReadOptions(), locate=lambda _: [])
+
+
+def test_a_small_page_that_reads_well_where_its_text_frames_it_is_not_read_again_from_a_crop():
+    reader = SmallCardReader(NEW_FRONT_FIELDS["number"])
+    (page,) = read_small_card(reader).pages
+    assert page.fields["number"].value == NEW_FRONT_FIELDS["number"]
+    assert len(reader.screens) == 1  # the whole image, and no crop of it
+
+
+def test_a_small_page_placed_by_few_labels_is_read_again_from_a_crop_however_well_it_reads_there():
+    few_labels = [tl for tl in NEW_FRONT if tl.text not in ("性别", "国籍", "住址", "准驾车型")]  # four of eight left
+    reader = SmallCardReader(NEW_FRONT_FIELDS["number"], few_labels)
+    read_small_card(reader)
+    assert len(reader.screens) == 2
+
+
+def test_a_small_page_whose_number_fails_where_its_text_frames_it_is_read_again_from_a_crop():
+    reader = SmallCardReader("15040219990222")  # glare took its last digits
+    read_small_card(reader)
+    assert len(reader.screens) == 2
+
+
 def card_line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
     return TextLine(text, 0.95, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
