@@ -89,7 +89,7 @@ WALLET_GAP_MM = 12.0
 CLOSER_MIN_GAIN = 1.3
 # The crop is not read when each page the whole photo shows has at least this many of its labels read (a main page
 # prints nine, a back page four) and reads well where they frame it. Six seeds' 73 photos of over 600 ms: with six,
-# four pages read well and skipped the crop, 420-490 ms faster; pages placed by one to four labels read well there
+# four pages read well and skipped the crop, 430-500 ms faster; pages placed by one to four labels read well there
 # too seldom to be worth trying first (each took 250-300 ms longer).
 TEXT_FRAME_MIN_LABELS = 6
 # Kept around the pages in the crop, as a share of their extent: text places a card up to ~10% off.
@@ -451,9 +451,9 @@ def read_in_text_frames(
     groups: list[tuple[list[PlacedLine], PageKind]],
 ) -> list[PageResult]:
     """The paper license pages the whole image's `groups` show, each read where its text frames it, when each shows
-    TEXT_FRAME_MIN_LABELS of its labels, reads well there and its own text says the frame holds the card; else []:
-    reading a crop around them (detection and recognition of every line in it, about two card pages' work) could
-    then only frame them again."""
+    at least TEXT_FRAME_MIN_LABELS of its labels, reads well there and its own text says the frame holds the card;
+    else []: reading a crop around them (detection and recognition of every line in it, about two card pages' work)
+    could then only frame them again."""
     if not groups or any(anchor_count(group, kind.side == "back") < TEXT_FRAME_MIN_LABELS for group, kind in groups):
         return []
     pages = []

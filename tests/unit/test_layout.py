@@ -296,6 +296,10 @@ def test_a_photo_read_whole_is_not_read_as_a_screen():
     assert reader.screens == [False]
 
 
+def card_line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, 0.95, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
+
 class SmallCardReader(TextOnlyReader):
     """A card a fifth of a large photo's width: the whole image's lines (NEW_FRONT) place it, detection would see its
     text larger in a crop around it, and in card space it reads as a titled main page with `number` as its ID."""
@@ -339,10 +343,6 @@ def test_a_small_page_whose_number_fails_where_its_text_frames_it_is_read_again_
     reader = SmallCardReader("15040219990222")  # glare took its last digits
     read_small_card(reader)
     assert len(reader.screens) == 2
-
-
-def card_line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
-    return TextLine(text, 0.95, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
 
 class WalletReader:
