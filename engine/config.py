@@ -35,8 +35,8 @@ class RecognitionConfig:
     tight_line_width: int = 160
     """Base width of lines cut tight around their text (detected lines, a card's title) instead of a value's whole
     strip: most of a screenshot's 30-odd lines are 2-4 character labels that image_width would pad to 3-4 times
-    their own width, and a card's title and seal lines are 160-250 px. Value strips keep image_width: smaller bases
-    lost wallet fields."""
+    their own width, and a card's title and seal lines are 160-250 px. So are the value strips of rows short by
+    layout (card_reader.SHORT_ROWS); the others keep image_width: smaller bases lost scan and wallet fields."""
     batch_size: int = 6
     max_width: int = 2048
 

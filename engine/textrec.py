@@ -190,13 +190,16 @@ class TextRecognizer:
         self.config = config
         self._shapes = shapes
 
-    def recognize(self, crops: Sequence[npt.NDArray[np.uint8]], base_width: int | None = None) -> list[Recognition]:
-        """`base_width` overrides the config's image_width."""
+    def recognize(
+        self, crops: Sequence[npt.NDArray[np.uint8]], base_width: int | Sequence[int] | None = None
+    ) -> list[Recognition]:
+        """`base_width` overrides the config's image_width, for all crops or (a sequence) for each."""
         results: list[Recognition | None] = [None] * len(crops)
         height = self.config.image_height
         # Lines narrower than the base width are padded to it, as the models were trained.
-        base, limit = base_width or self.config.image_width, self.config.max_width
-        widths = [min(max(base, resized_width(crop, height)), limit) for crop in crops]
+        bases = base_width if isinstance(base_width, Sequence) else [base_width or self.config.image_width] * len(crops)
+        limit = self.config.max_width
+        widths = [min(max(base, resized_width(crop, height)), limit) for crop, base in zip(crops, bases, strict=True)]
         for batch in padded_batches(widths, self.config.batch_size):
             batch_width = self._shapes.line_width(max(widths[i] for i in batch))
             tensor = np.stack([resize_line(crops[i], height, batch_width) for i in batch])

@@ -167,7 +167,9 @@ def test_an_id_number_that_breaks_its_check_is_read_again_without_glare(flattene
         for (key, _), reading in zip(strips, first, strict=True)
     ]
     recognizer = FlattenedRecognizer(flattened)
-    readings, decodings = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, first, decoded, None)
+    readings, decodings = read_again_without_glare(
+        recognizer, BLANK_CARD, strips, crops, first, decoded, [320] * len(strips)
+    )
     assert len(recognizer.crops) == 1  # the ID number's row only
     assert readings[0].text == (flattened if kept else first[0].text) and readings[1] is first[1]
     assert decodings[0].valid is kept and decodings[0].text == readings[0].text and decodings[1] is decoded[1]
@@ -182,7 +184,7 @@ def test_an_id_number_strip_too_short_for_its_digits_is_read_again_lengthened(ri
     first = confident_reading("1504021999022231")  # two digits short
     decoded = [decode_field(first.probabilities, ID_ALPHABET, field_spec("number"))]
     recognizer = FlattenedRecognizer("150402199902223122")
-    read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
+    read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, [320])
     expected_right = 33.0 + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size if lengthened else right
     assert recognizer.crops[0].shape[1] == pytest.approx((expected_right - 33.0) * PX_PER_MM, abs=2)
 
@@ -201,7 +203,7 @@ def test_a_grammar_row_that_fails_on_a_short_strip_is_read_again_on_its_whole_ro
         for (key, _), reading in zip(strips, readings, strict=True)
     ]
     recognizer = FlattenedRecognizer("2013-07-02至长期", VALIDITY_ALPHABET)
-    kept, decodings = read_again_whole(recognizer, BLANK_CARD, strips, rows, readings, decoded, None)
+    kept, decodings = read_again_whole(recognizer, BLANK_CARD, strips, rows, readings, decoded, [320] * len(strips))
     assert len(recognizer.crops) == (1 if reread else 0)  # the issue date reads right: it is not read again
     if reread:
         assert recognizer.crops[0].shape[1] == pytest.approx((85.0 - 25.0) * PX_PER_MM, abs=2)
@@ -256,7 +258,7 @@ def test_an_address_that_starts_with_no_listed_place_is_read_again_with_its_ink_
     crops = [np.full((40, 600, 3), (200, 230, 210), np.uint8)]
     recognizer = FlattenedRecognizer(again or first, ADDRESS_ALPHABET)
     first_reading = confident_reading(first, ADDRESS_ALPHABET)
-    readings, _ = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first_reading], [None], None)
+    readings, _ = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first_reading], [None], [320])
     assert len(recognizer.crops) == (0 if again is None else 1)
     assert readings[0].text == (again if kept else first)
 
@@ -271,7 +273,7 @@ def test_a_class_its_vocabulary_turns_down_is_read_again_with_its_ink_evened(aga
     first = confident_reading("1", CLASS_ALPHABET)  # the letter lost to glare
     decoded = [decode_field(first.probabilities, CLASS_ALPHABET, field_spec("class"))]
     recognizer = FlattenedRecognizer(again, CLASS_ALPHABET)
-    readings, decodings = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, None)
+    readings, decodings = read_again_without_glare(recognizer, BLANK_CARD, strips, crops, [first], decoded, [320])
     assert len(recognizer.crops) == 1
     assert readings[0].text == (again if kept else "1") and (decodings[0] is not None and decodings[0].valid) is kept
 
@@ -324,18 +326,19 @@ class SealDetector:
         return [Detection(line(2.0, 22.0, 40.0) * PX_PER_MM, 0.9)]
 
 
-def test_the_title_and_detected_lines_are_padded_less_than_value_strips():
+def test_the_title_detected_lines_and_short_rows_are_padded_less_than_other_value_strips():
     image = np.full((600, 880, 3), 200, np.uint8)
     frame = CardFrame(np.array([[0, 0], [880, 0], [880, 600], [0, 600]], np.float32))
     recognizer = WidthRecordingRecognizer()
     reading = read_card(SealDetector(), None, recognizer, image, frame)
     assert reading.side == "front"
-    tight = recognizer.config.tight_line_width
+    tight, base = recognizer.config.tight_line_width, recognizer.config.image_width
     # The blank ID number, address and class rows are read again between the strips and the detected lines.
-    (title, title_width), (strips, strip_width), (again, _), (detected, detected_width) = recognizer.calls
-    assert again == 3
+    (title, title_width), (strips, strip_widths), (again, again_widths), (detected, detected_width) = recognizer.calls
     assert title == 1 and strips > 5 and detected == 3  # the seal's line found, and its two rows missed
-    assert title_width == tight and strip_width is None and detected_width == tight
+    assert title_width == [tight] and detected_width == tight
+    assert sorted(strip_widths) == [tight] * 3 + [base] * (strips - 3)  # sex, nationality and class are short rows
+    assert again == 3 and sorted(again_widths) == [tight, base, base]  # the class row is read again as short
 
 
 @pytest.mark.parametrize(
@@ -517,6 +520,8 @@ def test_a_tied_orientation_vote_is_settled_by_where_the_title_reads(score, turn
 
 class ScriptedRecognizer:
     """Returns the given readings, one per crop, in order."""
+
+    config = RecognitionConfig()
 
     def __init__(self, readings: list[Recognition], alphabet: list[str]) -> None:
         self.readings, self.alphabet = list(readings), alphabet

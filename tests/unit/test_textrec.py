@@ -150,6 +150,19 @@ def test_a_smaller_base_width_pads_short_lines_less():
     assert widths_seen == [160, 200, 400, 320, 320, 400]
 
 
+def test_each_line_may_have_its_own_base_width():
+    widths_seen = []
+
+    def run(tensor: np.ndarray) -> np.ndarray:
+        widths_seen.append(tensor.shape[3])
+        return np.zeros((tensor.shape[0], 16, len(ALPHABET)), dtype=np.float32)
+
+    recognizer = TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=1))
+    crops = [np.full((48, width, 3), 255, dtype=np.uint8) for width in (60, 60, 400)]
+    assert len(recognizer.recognize(crops, base_width=[160, 320, 160])) == 3
+    assert widths_seen == [160, 320, 400]
+
+
 def _read(text: str, positions: tuple[float, ...]) -> Recognition:
     return Recognition(text, 0.9, (0.9,) * len(text), np.zeros((1, 1), np.float32), positions)
 
