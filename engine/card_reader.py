@@ -17,12 +17,12 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from engine.address_grammar import ADDRESS_ENDINGS
 from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
 from engine.config import DetectionConfig, RecognitionConfig
 from engine.cut_card import TITLE_BOX_MM, cut_outline, title_boxes
 from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity, number_with_lost
 from engine.field_decode import (
-    ADDRESS_ENDINGS,
     DIGITS,
     USUAL_NATIONALITIES,
     FieldDecoding,
@@ -84,7 +84,7 @@ OFTEN_BLANK = ("address2", "record")
 CONTINUED_ROWS = {"address2": "address"}
 # A wrapped remainder read less surely than this after an address that ends complete (号, 室) is the dashed rule or
 # the photo box's edge, not print (`65号` + `1号` at 0.15): it is dropped. After an open end it stays: a lone 号 or 室
-# often reads that unsurely and is mended (field_decode.address_rewrites).
+# often reads that unsurely and is mended (address_grammar.address_rewrites).
 WRAP_MIN_SCORE = 0.5
 FULL_ROW_SLACK = 3.0  # a row is full when its text ends within this many character heights of the slot's end
 WRAP_READ_CHARS = 8

@@ -41,7 +41,6 @@ from engine.field_decode import (
     renewal_validity,
     restrict_to_charset,
     validity_reading,
-    wrapped_room_rewrites,
 )
 from engine.layout.fields import add_years, birth_from_id, id_check_character, is_valid_id
 from engine.textrec import BLANK, build_alphabet, ctc_greedy_decode
@@ -590,20 +589,6 @@ def test_address_room_reading_restores_a_thin_door_character(read, steps, expect
     probabilities = matrix(steps, ROOM_ALPHABET)
     assert ctc_greedy_decode(probabilities, ROOM_ALPHABET)[0] == read
     assert address_room_reading(probabilities, ROOM_ALPHABET, read) == expected
-
-
-@pytest.mark.parametrize(
-    ("read", "continued", "expected"),
-    [
-        ("18号楼21125", 2, {"18号楼2门25"}),  # 门's two strokes read 11: 25 and the next row's 04 make the room
-        ("18号楼2112", 2, {"18号楼2门2", "18号楼2门12"}),  # which 1s were 门 is the line's to tell
-        ("18号楼21125", 3, set()),  # no reading leaves a room of 3-4 digits
-        ("18号楼2门25", 2, set()),  # 门 read
-        ("国贸大楼1205", 0, set()),  # a building's own name, no 号楼 and unit
-    ],
-)
-def test_a_wrapped_rooms_door_goes_back_where_the_room_it_leaves_fits_the_next_row(read, continued, expected):
-    assert wrapped_room_rewrites(read, continued) == expected
 
 
 def test_address_room_reading_mends_a_door_misread_in_a_row_the_next_continues():
