@@ -136,7 +136,7 @@ def test_recognizer_keeps_input_order_and_widens_batches_for_long_lines():
     assert widths_seen == [320, 700]
 
 
-def test_a_smaller_base_width_pads_short_lines_less():
+def test_a_smaller_base_width_pads_short_lines_less_for_all_lines_or_each():
     widths_seen = []
 
     def run(tensor: np.ndarray) -> np.ndarray:
@@ -148,18 +148,9 @@ def test_a_smaller_base_width_pads_short_lines_less():
     recognizer.recognize(crops, base_width=160)
     recognizer.recognize(crops)
     assert widths_seen == [160, 200, 400, 320, 320, 400]
-
-
-def test_each_line_may_have_its_own_base_width():
-    widths_seen = []
-
-    def run(tensor: np.ndarray) -> np.ndarray:
-        widths_seen.append(tensor.shape[3])
-        return np.zeros((tensor.shape[0], 16, len(ALPHABET)), dtype=np.float32)
-
-    recognizer = TextRecognizer(run, ALPHABET, RecognitionConfig(batch_size=1))
-    crops = [np.full((48, width, 3), 255, dtype=np.uint8) for width in (60, 60, 400)]
-    assert len(recognizer.recognize(crops, base_width=[160, 320, 160])) == 3
+    widths_seen.clear()
+    short = [np.full((48, 60, 3), 255, dtype=np.uint8)] * 2 + [crops[2]]
+    assert len(recognizer.recognize(short, base_width=[160, 320, 160])) == 3
     assert widths_seen == [160, 320, 400]
 
 
