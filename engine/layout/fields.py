@@ -71,13 +71,14 @@ def birth_from_id(number: str) -> str | None:
 
 def sex_from_id(number: str) -> str | None:
     """男 for an odd 17th digit, 女 for an even one."""
-    return None if len(number) < 17 or not number[16].isdigit() else ("男" if int(number[16]) % 2 else "女")
+    # isdecimal, not isdigit: the recognizer's alphabet holds ①, ² and the like, digits that int() refuses.
+    return None if len(number) < 17 or not number[16].isdecimal() else ("男" if int(number[16]) % 2 else "女")
 
 
 def format_date(year: str, month: str, day: str) -> str | None:
     try:
         parsed = date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # a misread run of digits can be longer than any C long
         return None
     if not 1900 <= parsed.year <= 2100:
         return None

@@ -89,7 +89,15 @@ def test_a_read_nationality_and_a_back_page_are_left_alone():
     assert "nationality" not in correct_fields(page(number=number), front=False)
 
 
-@pytest.mark.parametrize(("text", "valid"), [("2024-02-29", True), ("2023-02-29", False), ("2024-2-09", False)])
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("2024-02-29", True),
+        ("2023-02-29", False),
+        ("2024-2-09", False),
+        ("2024-02-0" + "9" * 30, False),  # a misread digit run: too large for the calendar, not a crash
+    ],
+)
 def test_is_date(text, valid):
     assert is_date(text) is valid
 

@@ -40,6 +40,7 @@ def test_birth_and_sex_from_id():
     assert birth_from_id("150402199902223122") == "1999-02-22"
     assert sex_from_id("150402199902223122") == "女"
     assert sex_from_id("44030519880715231X") == "男"
+    assert sex_from_id("4403051988071523①X") is None  # a digit to str.isdigit, not to int()
 
 
 @pytest.mark.parametrize(
