@@ -145,10 +145,10 @@ def number_with_lost(probabilities: Probabilities, alphabet: Sequence[str], text
     probabilities (every CTC path) rank first of all such numbers by NUMBER_MARGIN (a lone one needs no margin), when
     the line puts it at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading."""
     lost = CHECK_POSITION + 1 - len(text)
-    if not 1 <= lost <= MAX_LOST_CHARACTERS or not (text.isdigit() or (text[:-1].isdigit() and text[-1] == "X")):
+    if not 1 <= lost <= MAX_LOST_CHARACTERS or not (_digits(text) or (_digits(text[:-1]) and text[-1] == "X")):
         return None
     longer = _with_inserted_digits(text, lost)
-    if text.isdigit():  # the check character X lost
+    if _digits(text):  # the check character X lost
         longer |= {digits + "X" for digits in _with_inserted_digits(text, lost - 1)}
     # _checked keeps the order (sorted, so ties resolve alike on every run); a past birth date is a real one too.
     numbers = [
@@ -163,6 +163,11 @@ def number_with_lost(probabilities: Probabilities, alphabet: Sequence[str], text
     if best is None or not np.isfinite(scores[best]):
         return None
     return expected_reading(probabilities, alphabet, text, [numbers[best]])
+
+
+def _digits(text: str) -> bool:
+    """`text` is ASCII digits only: str.isdigit alone also takes ９, ① and ², which _checked cannot weigh."""
+    return text.isascii() and text.isdigit()
 
 
 def _with_inserted_digits(text: str, count: int) -> set[str]:

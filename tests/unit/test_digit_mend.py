@@ -183,3 +183,10 @@ def test_two_lost_digits_alike_likely_in_either_order_leave_the_number_as_read()
 @pytest.mark.parametrize("read", ["220102198709246573", "2201021987092465", "22010219870924X573"])
 def test_a_whole_number_or_one_three_short_or_with_a_letter_inside_is_not_a_lost_digit_mend(read):
     assert number_with_lost(id_row(read, {}), ID_ALPHABET, read) is None
+
+
+@pytest.mark.parametrize("odd_digit", ["２", "①", "²"])
+def test_a_reading_with_a_digit_outside_ascii_is_not_a_lost_digit_mend(odd_digit):
+    """The recognizer's alphabet holds full-width, circled and superscript digits: str.isdigit takes them all."""
+    read = "2201021987092465"
+    assert number_with_lost(id_row(read, {}), ID_ALPHABET, read[:9] + odd_digit + read[10:]) is None
