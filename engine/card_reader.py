@@ -3,8 +3,8 @@
 A generic detector misses pale values and merges labels with values; on a rectified card neither matters, because
 every value has a known row (zones.FRONT_SLOTS, zones.BACK_SLOTS). The detector only finds how far the rows sit from
 their nominal place (row_offset.py), where each row's text ends, the card's orientation, and the red seal's lines;
-each value is then read from a strip along its row that starts right of its label. Everything here is in card
-millimetres.
+each value is then read from a strip along its row that starts right of its label (strips.py places the strips;
+page_colours.py tells a page whose title was lost). Everything here is in card millimetres.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine.address_grammar import ADDRESS_ENDINGS
-from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, CardFrame
+from engine.card import CARD_HEIGHT_MM, CARD_WIDTH_MM, PX_PER_MM, CardFrame
 from engine.config import DetectionConfig, RecognitionConfig
 from engine.cut_card import TITLE_BOX_MM, cut_outline, title_boxes
 from engine.digit_mend import REGION_DIGITS, likeliest_listed_number, mended_validity, number_with_lost
@@ -46,56 +46,48 @@ from engine.geometry import QuadArray, crop_quad, lengthen, to_quad, turn_half
 from engine.layout.fields import find_dated_spans, find_dates, find_id_number, is_date, is_valid_id
 from engine.layout.places import is_listed_region, starts_with_place
 from engine.layout.row_offset import MAX_SLOPE, NO_OFFSET, RowOffset, fit_row_offset
-from engine.layout.side import TITLED_CONFIDENCE, classify_title, front_only_lines, shows_country, shows_title_start
+from engine.layout.side import TITLED_CONFIDENCE, classify_title, shows_country, shows_title_start
 from engine.layout.zones import (
     BACK_SLOTS,
     BACK_ZONES,
     FRONT_SLOTS,
     FRONT_ZONES,
-    NUMBER_BOXES_MM,
-    SEAL_ROWS_Y,
     TITLE_SLOT,
     TITLE_START_SLOT,
-    Slot,
     zone_of,
 )
+from engine.page_colours import number_box_side, plain_main_page_areas, shows_purple_box
 from engine.results import Side, TextLine
+from engine.strips import (
+    STRIP_END_MARGIN,
+    STRIP_HEIGHT,
+    box,
+    fit_strip,
+    missed_seal_rows,
+    row_strip,
+    seal_rows_at,
+    whole_slot,
+)
 from engine.textcls import LineClassifier
 from engine.textdet import TextDetector, resize_for_detection
 from engine.textrec import Recognition, TextRecognizer, carried_positions
 
 # A point (x, y) in card millimetres lies at CARD_SIZE_MM - (x, y) on the card turned half.
 CARD_SIZE_MM = np.array([CARD_WIDTH_MM, CARD_HEIGHT_MM], dtype=np.float32)
-# The card is read at this resolution: 3.2 mm values come out ~38 px tall, close to the recognizer's 48.
-PX_PER_MM = 12.0
 # Text is found on a smaller copy: the detector's cost grows with its area, and it only has to find rows.
 DETECTION = DetectionConfig(limit_side_len=640)
 # Strips decoded again under their field's grammar (engine/field_decode.py).
 GRAMMAR_FIELDS = ("number", "birth", "issue_date", "class", "file_number", "sex", "validity")
-# A strip ends this many character heights past the last text detected on its row: the detector's box often stops
-# short of a faint or blurred last character (an address's final 号 in a small wallet photo).
-STRIP_END_MARGIN = 2.0
-# Short rows read whole: a faint last character the detector missed would otherwise fall past the strip's end.
-WHOLE_ROWS = ("sex", "nationality")
-# Rows that are blank on most cards: read only when the detector saw text on them.
-OFTEN_BLANK = ("address2", "record")
-# A row that continues another when that one is full: the address wraps to a second line, and a remainder of a
-# character or two there is often too small for the detector. It is then read for WRAP_READ_CHARS characters.
-CONTINUED_ROWS = {"address2": "address"}
 # A wrapped remainder read less surely than this after an address that ends complete (号, 室) is the dashed rule or
 # the photo box's edge, not print (`65号` + `1号` at 0.15): it is dropped. After an open end it stays: a lone 号 or 室
 # often reads that unsurely and is mended (address_grammar.address_rewrites).
 WRAP_MIN_SCORE = 0.5
-FULL_ROW_SLACK = 3.0  # a row is full when its text ends within this many character heights of the slot's end
-WRAP_READ_CHARS = 8
 # The card's orientation is voted by this many of its longest lines.
 ORIENTATION_VOTERS = 8
 # A vote this close (weighted mean of the lines' 2p - 1, -1..1) is left to the title: on glared cards the longest
 # lines can be washed out or short. Seeds 2026 and 4242: 15 of 517 cards vote closer, 3 of them wrongly; the title
 # read both ways settles all 15, and no card voting further off is wrong.
 ORIENTATION_TIE = 0.3
-# A value strip is this many times the value's character height, centred on its row.
-STRIP_HEIGHT = 1.7
 # Rows short by layout (sex ~78 px at the recognizer's height, nationality and class ~185) are padded to the config's
 # tight_line_width instead of image_width: ~400 px less recognizer width per main page, 10 ms median (108 images of
 # seed 2026, paired), six seeds' fields the same net (hard +1, wallet -1). Names, dates, file numbers and an address's
@@ -136,47 +128,11 @@ FLATTENED_PERCENTILES = (1, 99)
 FAINTEST_INK = 8.0
 # Zones read from detected lines instead of strips: the seal's three lines and later record lines sit anywhere.
 DETECTED_ZONES = {"front": ("seal",), "back": ("record2",)}
-# A seal row the detector missed (the province's small print, glare, red ink on pale stock) is read where the rows it
-# found put it (zones.SEAL_ROWS_Y): without it the authority keeps only the rows found (市公安局), too little to name
-# the city.
-SEAL_SIDE_MARGIN = 1.0  # a missed row may be a little wider than the rows found (mm, each side)
-# A seal the detector missed whole (pale red ink on green stock) is read on its rows where the page's rows put them:
-# the seal's span across the card and a row's height (card mm, as the detector boxes them on synthetic main pages).
-SEAL_SPAN_MM = (0.5, 23.5)
-SEAL_ROW_HEIGHT_MM = 5.0
 # A row read there less surely than this is dropped: where glare took the seal whole, its rows read as noise.
 SEAL_MIN_SCORE = 0.5
-
-
-# Where the main page prints the holder's photo (card mm: x0, y0, x1, y1), and the grey spread (8-bit) under which
-# that box is plain stock. Synthetic pages: main pages 25-82, back pages 5-40 (a ruled line may cross the box).
-PHOTO_BOX_MM = (68.0, 33.0, 85.0, 56.0)
-PLAIN_PHOTO_BOX_STD = 20.0
-
-# A page whose title's right end was lost is told by where its purple 证号 box is (zones.NUMBER_BOXES_MM): purple is
-# redder (Lab a*, 8-bit) than the green stock, so the box's place reads redder than the other page's. Pages framed
-# from their labelled edges, four seeds (1080): the main page's place 3.3-34 redder, the back page's 2.0-32, never the
-# other way. Read this far inside each place (mm), clear of a frame a little off.
-NUMBER_BOX_MIN_REDDER = 2.0
-NUMBER_BOX_INSET_MM = 0.6
-# Purple is also bluer (Lab b*) than the stock, where a red ID card emblem or seal is yellower: the told page's box
-# place is this much bluer than the other page's on 538 of 540 pages framed from their labelled edges (seeds 2026 and
-# 9090; 14 at the median). The two others, a glared back page 5.1 yellower and a wallet page 0.2, read their titles.
-NUMBER_BOX_MIN_BLUER = 2.0
+# A page told by where its purple 证号 box is (page_colours.number_box_side), its title's right end lost, has this
+# confidence.
 NUMBER_BOX_CONFIDENCE = 0.8
-
-# A guessed page is read only when this share of it is pale, unsaturated card stock (HSV, 8-bit).
-STOCK_PX_PER_MM = 2.0
-STOCK_MIN_VALUE = 140
-STOCK_MAX_SATURATION = 90
-STOCK_MIN_SHARE = 0.5
-# ... or when it is the stock of a page found beside it, in less light: dim light fails the pale test whatever the
-# page (6262 wallet img_0084: its back page's median value 111, its main page's 115), and a shadow (a hand, the
-# wallet's flap) darkens one page to as little as 0.57 of the other's median value on the v6 wallets, leaving its
-# saturation within a few steps. Leather and a desk beside a found page are darker still or differently saturated.
-SHADOWED_MIN_VALUE_SHARE = 0.55
-SAME_STOCK_MAX_SATURATION_STEP = 25
-
 # A frame that misses the card on one side stretches the print toward that side, and the title's row runs on past
 # where the detector's box around the title ends (cut_card.TITLE_BOX_MM). Photo, hard and wallet tiers of six seeds,
 # 1222 pages read in the card finder's frames with a box on the title's row: of the 1186 framed within 2%, one ran
@@ -231,7 +187,7 @@ def read_card(
         card = np.ascontiguousarray(card[::-1, ::-1])
         found = [turn_half(CARD_SIZE_MM - quad) for quad in found]
 
-    title = _read_quads(recognizer, card, [_whole_slot(TITLE_SLOT)], recognizer.config.tight_line_width)
+    title = _read_quads(recognizer, card, [whole_slot(TITLE_SLOT)], recognizer.config.tight_line_width)
     kind = classify_title(title[0].text, found)
     if kind is None:
         return CardReading(frame, None, 0.0, False, title)
@@ -245,7 +201,7 @@ def read_card(
     if not titled:
         # Glare or blur took the title's right end: its start still shows a license (the page stays told by its
         # number box or its layout), and so do its first words beside the purple 证号 box, however blurred 机动车 is.
-        title += _read_quads(recognizer, card, [_whole_slot(TITLE_START_SLOT)])
+        title += _read_quads(recognizer, card, [whole_slot(TITLE_START_SLOT)])
         start = title[-1].text
         titled = shows_title_start(start) or (
             boxed is not None and shows_country(start) and shows_purple_box(card, boxed)
@@ -253,7 +209,7 @@ def read_card(
     slots = FRONT_SLOTS if kind.side == "front" else BACK_SLOTS
     offset = fit_row_offset(found, slots)
     strips = [(slot.key, quad) for slot in slots if (quad := fit_strip(slot, offset, found, slots)) is not None]
-    rows = {slot.key: _strip(slot, offset, slot.x1) for slot in slots}
+    rows = {slot.key: row_strip(slot, offset, slot.x1) for slot in slots}
     read_first = title
     if not titled and kind.side != expected_side:
         # A page told only by where its text sits counts only with an ID number (license.read_card_page): read that
@@ -302,84 +258,6 @@ def stretched_to_limit(offset: RowOffset) -> bool:
     return abs(offset.slope) >= MAX_SLOPE
 
 
-def number_box_side(card: npt.NDArray[np.uint8]) -> Side | None:
-    """The page whose purple 证号 box place reads redder by NUMBER_BOX_MIN_REDDER; None when neither does (glare
-    washed both out)."""
-    colour = _number_box_colours(card)
-    difference = colour["front"][1] - colour["back"][1]
-    if abs(difference) < NUMBER_BOX_MIN_REDDER:
-        return None
-    return "front" if difference > 0 else "back"
-
-
-def shows_purple_box(card: npt.NDArray[np.uint8], side: Side) -> bool:
-    """`side`'s 证号 box place reads redder and bluer than the other page's: purple, not a red emblem or seal."""
-    colour = _number_box_colours(card)
-    own, other = colour[side], colour["back" if side == "front" else "front"]
-    return own[1] - other[1] >= NUMBER_BOX_MIN_REDDER and other[2] - own[2] >= NUMBER_BOX_MIN_BLUER
-
-
-def _number_box_colours(card: npt.NDArray[np.uint8]) -> dict[str, npt.NDArray[np.float64]]:
-    """Mean Lab colour (8-bit L, a*, b*) inside each page's 证号 box place (NUMBER_BOXES_MM, NUMBER_BOX_INSET_MM)."""
-    colours = {}
-    for side, (x0, y0, x1, y1) in NUMBER_BOXES_MM.items():
-        inset = NUMBER_BOX_INSET_MM
-        left, top, right, bottom = (round(mm * PX_PER_MM) for mm in (x0 + inset, y0 + inset, x1 - inset, y1 - inset))
-        box = cv2.cvtColor(card[top:bottom, left:right], cv2.COLOR_BGR2Lab)
-        colours[side] = box.reshape(-1, 3).mean(axis=0, dtype=np.float64)
-    return colours
-
-
-def plain_main_page_areas(card: npt.NDArray[np.uint8], found: list[QuadArray]) -> bool:
-    """No text where only the main page prints it and a plain photo box: the back page's blank ruled area."""
-    if front_only_lines(found):
-        return False
-    x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in PHOTO_BOX_MM)
-    photo_box = cv2.cvtColor(card[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
-    return float(photo_box.std()) < PLAIN_PHOTO_BOX_STD
-
-
-def looks_like_card_stock(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
-    """A cheap look before reading a guessed page: most of it lies in the photo and is pale, unsaturated stock (a
-    wallet's leather or a desk is dark or coloured). Judged on a 2 px/mm rectified copy."""
-    if not _centred_inside(image, frame):
-        return False
-    small = _stock_hsv(image, frame)
-    pale = (small[:, :, 2] >= STOCK_MIN_VALUE) & (small[:, :, 1] <= STOCK_MAX_SATURATION)
-    return float(pale.mean()) >= STOCK_MIN_SHARE
-
-
-def looks_like_stock_of(image: npt.NDArray[np.uint8], frame: CardFrame, page: CardFrame) -> bool:
-    """A guessed page beside a found `page` that looks like that page's own stock, maybe in shadow: its median
-    saturation is a card's and near the page's, and its median value at least SHADOWED_MIN_VALUE_SHARE of the
-    page's."""
-    if not _centred_inside(image, frame):
-        return False
-    value, saturation = _median_value_saturation(_stock_hsv(image, frame))
-    page_value, page_saturation = _median_value_saturation(_stock_hsv(image, page))
-    return (
-        saturation <= STOCK_MAX_SATURATION
-        and abs(saturation - page_saturation) <= SAME_STOCK_MAX_SATURATION_STEP
-        and value >= SHADOWED_MIN_VALUE_SHARE * page_value
-    )
-
-
-def _centred_inside(image: npt.NDArray[np.uint8], frame: CardFrame) -> bool:
-    """The frame's centre lies in the image: most of a page guessed there is in the photo."""
-    height, width = image.shape[:2]
-    centre = frame.quad.mean(axis=0)
-    return bool(0 <= centre[0] < width and 0 <= centre[1] < height)
-
-
-def _stock_hsv(image: npt.NDArray[np.uint8], frame: CardFrame) -> npt.NDArray[np.uint8]:
-    """The framed page in HSV on a 2 px/mm rectified copy: enough to judge its stock, cheap to make."""
-    return np.asarray(cv2.cvtColor(frame.rectify(image, STOCK_PX_PER_MM), cv2.COLOR_BGR2HSV), dtype=np.uint8)
-
-
-def _median_value_saturation(hsv: npt.NDArray[np.uint8]) -> tuple[float, float]:
-    return float(np.median(hsv[:, :, 2])), float(np.median(hsv[:, :, 1]))
-
-
 def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The card in grey with its 1st..99th brightness percentiles stretched to full range: values printed in pale
     ink on the tinted stock stand out for the detector, whatever the tint and the light."""
@@ -390,30 +268,6 @@ def stretch_contrast(card: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     scale = 255.0 / max(float(high - low), 1.0)
     table = np.clip((np.arange(256) - low) * scale, 0, 255).astype(np.uint8)
     return np.asarray(cv2.cvtColor(cv2.LUT(grey, table), cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-
-
-def missed_seal_rows(seal: list[QuadArray]) -> list[QuadArray]:
-    """Where the seal's rows lie that none of its detected lines (`seal`) is on: each line is taken to be on its
-    nearest row, the rows move by the lines' mean offset from them, and a missed row spans the lines' width and
-    height. None when no line was found (no seal to place them by)."""
-    if not seal:
-        return []
-    rows = np.array(SEAL_ROWS_Y, dtype=np.float32)
-    centres = np.array([float(quad[:, 1].mean()) for quad in seal], dtype=np.float32)
-    nearest = np.abs(centres[:, None] - rows[None, :]).argmin(axis=1)
-    shift = float((centres - rows[nearest]).mean())
-    half_height = float(np.median([np.ptp(quad[:, 1]) for quad in seal])) / 2
-    x0 = max(0.0, min(float(quad[:, 0].min()) for quad in seal) - SEAL_SIDE_MARGIN)
-    x1 = max(float(quad[:, 0].max()) for quad in seal) + SEAL_SIDE_MARGIN
-    missed = [row_y + shift for row, row_y in enumerate(SEAL_ROWS_Y) if row not in nearest]
-    return [_box(x0, y - half_height, x1, y + half_height) for y in missed]
-
-
-def seal_rows_at(offset: RowOffset) -> list[QuadArray]:
-    """The seal's rows (SEAL_ROWS_Y) moved by the page's row offset, across the seal's span (SEAL_SPAN_MM)."""
-    left, right = SEAL_SPAN_MM
-    half = SEAL_ROW_HEIGHT_MM / 2
-    return [_box(left, y + offset.at(y) - half, right, y + offset.at(y) + half) for y in SEAL_ROWS_Y]
 
 
 def flatten_glare(crop: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -478,7 +332,7 @@ def _title_turned(recognizer: TextRecognizer, card: npt.NDArray[np.uint8]) -> bo
         (TITLE_SLOT, _shows_title_end, recognizer.config.tight_line_width),
         (TITLE_START_SLOT, shows_title_start, None),
     ):
-        key, quad = _whole_slot(slot)
+        key, quad = whole_slot(slot)
         both_ways = [(key, quad), (key, CARD_SIZE_MM - quad)]  # the same corners on the card turned half
         as_is, turned = (shows(line.text) for line in _read_quads(recognizer, card, both_ways, base_width))
         if as_is != turned:
@@ -489,71 +343,6 @@ def _title_turned(recognizer: TextRecognizer, card: npt.NDArray[np.uint8]) -> bo
 def _shows_title_end(text: str) -> bool:
     kind = classify_title(text, [])
     return kind is not None and kind.confidence >= TITLED_CONFIDENCE
-
-
-def fit_strip(slot: Slot, offset: RowOffset, found: list[QuadArray], slots: tuple[Slot, ...] = ()) -> QuadArray | None:
-    """The strip to read for a slot: from the label's end to just past the last text detected on the row (the
-    recognizer's cost grows with the strip's length), the whole row when nothing was detected there (pale print) or
-    text was detected on the row that continues it (CONTINUED_ROWS, looked up in slots), and None for a row that is
-    usually blank (address2, record) when nothing was detected on it, unless the row it continues is full."""
-    if slot.key in WHOLE_ROWS or _continuation_has_text(slot, offset, found, slots):
-        return _strip(slot, offset, slot.x1)
-    on_row = _detected_on_row(slot, offset, found)
-    if on_row:
-        right = max(float(quad[:, 0].max()) for quad in on_row) + STRIP_END_MARGIN * slot.size
-        return _strip(slot, offset, min(slot.x1, right))
-    if slot.key not in OFTEN_BLANK:
-        return _strip(slot, offset, slot.x1)
-    continued = next((other for other in slots if other.key == CONTINUED_ROWS.get(slot.key)), None)
-    if continued is not None and _row_is_full(continued, offset, found):
-        return _strip(slot, offset, min(slot.x1, slot.x0 + WRAP_READ_CHARS * slot.size))
-    return None
-
-
-def _continuation_has_text(slot: Slot, offset: RowOffset, found: list[QuadArray], slots: tuple[Slot, ...]) -> bool:
-    """Text was detected on the row that continues this one: this row is full, however faint its end (the detector
-    often stops short of a glared or pale end, and a strip ending there loses the characters before the wrap)."""
-    return any(CONTINUED_ROWS.get(other.key) == slot.key and _detected_on_row(other, offset, found) for other in slots)
-
-
-def _detected_on_row(slot: Slot, offset: RowOffset, found: list[QuadArray]) -> list[QuadArray]:
-    """The detected lines on a slot's row, centred right of its start: a line centred left of it is the row's label,
-    alone or with the value's first character, and says nothing of where the value ends (`姓名` boxed to 10.6 mm
-    ended a name strip after its surname)."""
-    top, bottom = _strip_rows(slot, offset)
-    return [
-        quad
-        for quad in found
-        if top <= float(quad[:, 1].mean()) <= bottom
-        and float(quad[:, 0].mean()) > slot.x0
-        and quad[:, 0].min() < slot.x1
-    ]
-
-
-def _row_is_full(slot: Slot, offset: RowOffset, found: list[QuadArray]) -> bool:
-    on_row = _detected_on_row(slot, offset, found)
-    return bool(on_row) and max(float(quad[:, 0].max()) for quad in on_row) >= slot.x1 - FULL_ROW_SLACK * slot.size
-
-
-def _strip_rows(slot: Slot, offset: RowOffset) -> tuple[float, float]:
-    """Top and bottom of a slot's strip: STRIP_HEIGHT character heights around its row, moved by the rows' offset."""
-    half = STRIP_HEIGHT * slot.size / 2
-    y = slot.y + offset.at(slot.y)
-    return y - half, y + half
-
-
-def _whole_slot(slot: Slot) -> tuple[str, QuadArray]:
-    """A slot's whole strip at its nominal row, as (key, quad): the title is read before the rows' offset is known."""
-    return slot.key, _strip(slot, NO_OFFSET, slot.x1)
-
-
-def _strip(slot: Slot, offset: RowOffset, right: float) -> QuadArray:
-    top, bottom = _strip_rows(slot, offset)
-    return _box(slot.x0, top, right, bottom)
-
-
-def _box(left: float, top: float, right: float, bottom: float) -> QuadArray:
-    return np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
 
 
 def address_needs_mending(values: list[tuple[str, TextLine]]) -> bool:
@@ -836,7 +625,7 @@ def _number_crop(card: npt.NDArray[np.uint8], quad: QuadArray, crop: npt.NDArray
     size = (bottom - top) / STRIP_HEIGHT
     if right - left >= ID_NUMBER_SPAN * size:
         return crop
-    lengthened = _box(left, top, min(left + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size, CARD_WIDTH_MM), bottom)
+    lengthened = box(left, top, min(left + (ID_NUMBER_SPAN + STRIP_END_MARGIN) * size, CARD_WIDTH_MM), bottom)
     return crop_quad(card, lengthened * PX_PER_MM)[0]
 
 

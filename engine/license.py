@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from engine.card import CardFrame
 from engine.card_locate import fit_to_edges
-from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading, looks_like_card_stock, looks_like_stock_of
+from engine.card_reader import CHECKED_NUMBER_SCORE, CardReading
 from engine.errors import NoLicenseFound, WrongSide
 from engine.field_decode import is_file_number
 from engine.geometry import to_quad
@@ -41,6 +41,7 @@ from engine.layout.front import parse_front
 from engine.layout.labels import split_at_labels
 from engine.layout.pages import split_pages
 from engine.layout.side import TITLE_ONLY_CONFIDENCE, TITLED_CONFIDENCE, PageKind, classify_page
+from engine.page_colours import looks_like_card_stock, looks_like_stock_of
 from engine.quality import page_quality
 from engine.results import FieldValue, LicenseResult, PageResult, Quad, ReadOptions, Side, TextLine
 from engine.screenshot import looks_like_screenshot

@@ -69,7 +69,7 @@ TITLE_START = "中华人民共和国机动车"
 TITLE_START_MIN_CHARS = 6
 TITLE_START_VEHICLE = "机动车"
 # The title's first words alone, as an ID card or a passport prints them too: with the page's purple 证号 box beside
-# them (card_reader.shows_purple_box) they still show a license where blur left this many of them, in order.
+# them (page_colours.shows_purple_box) they still show a license where blur left this many of them, in order.
 COUNTRY = "中华人民共和国"
 COUNTRY_MIN_CHARS = 4
 # Where the main page prints text that the back page leaves blank (card millimetres): the seal and the date rows.

@@ -1,4 +1,4 @@
-"""Where value strips are read on a rectified card (card millimetres)."""
+"""Reading one rectified card: its page and orientation, its strips read and read again, their readings mended."""
 
 from dataclasses import replace
 
@@ -6,28 +6,18 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.card import CardFrame
+from engine.card import PX_PER_MM, CardFrame
 from engine.card_reader import (
     CHECKED_NUMBER_SCORE,
     ID_NUMBER_SPAN,
     NOTE_IN_PART_SCORE,
     NUMBER_BOX_CONFIDENCE,
-    PX_PER_MM,
     RENEWAL_SCORE,
-    STRIP_END_MARGIN,
-    STRIP_HEIGHT,
     even_ink,
-    fit_strip,
     flatten_glare,
-    looks_like_card_stock,
-    looks_like_stock_of,
-    missed_seal_rows,
-    number_box_side,
-    plain_main_page_areas,
     read_again_whole,
     read_again_without_glare,
     read_card,
-    seal_rows_at,
     stretch_contrast,
     title_overruns,
     with_listed_region,
@@ -38,88 +28,18 @@ from engine.config import RecognitionConfig
 from engine.field_decode import FieldCandidate, FieldDecoding, decode_field, field_spec
 from engine.geometry import crop_quad
 from engine.layout.fields import id_check_character, is_valid_id
-from engine.layout.row_offset import NO_OFFSET, RowOffset
 from engine.layout.side import TITLED_CONFIDENCE
-from engine.layout.zones import FRONT_SLOTS, FRONT_ZONES, NUMBER_BOXES_MM, SEAL_ROWS_Y
+from engine.layout.zones import FRONT_SLOTS
 from engine.results import TextLine
+from engine.strips import STRIP_END_MARGIN, STRIP_HEIGHT
 from engine.textdet import Detection
 from engine.textrec import Recognition, build_alphabet, ctc_greedy_decode
+from tests.unit.test_page_colours import PURPLE_BGR, card_with_number_box
+from tests.unit.test_strips import line
 
 SLOTS = {slot.key: slot for slot in FRONT_SLOTS}
 # A blank rectified card for the re-reads, which crop from it.
 BLANK_CARD = np.full((60 * 12, 88 * 12, 3), (200, 230, 210), np.uint8)
-
-
-def line(x0: float, x1: float, y: float, height: float = 3.2) -> np.ndarray:
-    top, bottom = y - height / 2, y + height / 2
-    return np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], np.float32)
-
-
-def test_a_strip_ends_two_characters_past_the_last_text_on_its_row():
-    address = SLOTS["address"]
-    strip = fit_strip(address, NO_OFFSET, [line(12.0, 50.0, address.y)], FRONT_SLOTS)
-    assert strip is not None
-    assert strip[1, 0] == pytest.approx(50.0 + 2 * address.size)
-
-
-@pytest.mark.parametrize(
-    ("found", "end"),
-    [
-        ([(3.8, 10.6)], 40.6),  # the label 姓名 boxed a little past the value's start: the whole row is read
-        ([(3.8, 10.6), (11.0, 22.0)], 22.0 + 2 * 3.9),  # ... and the value boxed apart: read to past its end
-        ([(3.8, 22.0)], 22.0 + 2 * 3.9),  # label and value in one box
-    ],
-)
-def test_a_name_strip_ends_past_the_value_not_past_its_label(found, end):
-    name = SLOTS["name"]
-    strip = fit_strip(name, NO_OFFSET, [line(x0, x1, name.y) for x0, x1 in found], FRONT_SLOTS)
-    assert strip is not None
-    assert strip[1, 0] == pytest.approx(end)
-
-
-def test_an_address_that_wraps_is_read_to_its_rows_end_however_short_its_detected_text():
-    """A glared end of the first row escapes the detector; text on the second row says the first is full."""
-    address, second = SLOTS["address"], SLOTS["address2"]
-    found = [line(12.0, 60.0, address.y), line(2.0, 20.0, second.y)]
-    strip = fit_strip(address, NO_OFFSET, found, FRONT_SLOTS)
-    assert strip is not None
-    assert strip[1, 0] == address.x1
-
-
-def test_second_address_line_is_skipped_when_nothing_is_there_and_the_first_is_short():
-    address = SLOTS["address"]
-    assert fit_strip(SLOTS["address2"], NO_OFFSET, [line(12.0, 60.0, address.y)], FRONT_SLOTS) is None
-
-
-def test_second_address_line_is_read_when_the_first_is_full():
-    """A wrapped remainder of one or two characters is often too small for the detector to see."""
-    address, second = SLOTS["address"], SLOTS["address2"]
-    strip = fit_strip(second, NO_OFFSET, [line(12.0, 82.0, address.y)], FRONT_SLOTS)
-    assert strip is not None
-    assert strip[0, 0] == second.x0
-    assert second.x0 < strip[1, 0] < second.x1
-
-
-def test_validity_strip_and_zone_reach_the_photo_edge():
-    """The new print's second date ends near the photo; cutting it yields a wrong day, not a missing one."""
-    validity_zone = next(zone for zone in FRONT_ZONES if zone.key == "validity")
-    assert SLOTS["validity"].x1 >= 69.0
-    assert validity_zone.x1 >= SLOTS["validity"].x1
-
-
-def test_seal_rows_the_detector_missed_are_placed_by_the_rows_it_found():
-    """The stamp sits 0.8 mm low; only its middle row (市公安局) was found, a little narrower than the seal."""
-    found = line(3.0, 24.0, SEAL_ROWS_Y[1] + 0.8, 4.8)
-    missed = missed_seal_rows([found])
-    assert [round(float(quad[:, 1].mean()), 1) for quad in missed] == [SEAL_ROWS_Y[0] + 0.8, SEAL_ROWS_Y[2] + 0.8]
-    for quad in missed:
-        assert np.ptp(quad[:, 1]) == pytest.approx(4.8)
-        assert (float(quad[:, 0].min()), float(quad[:, 0].max())) == pytest.approx((2.0, 25.0))
-
-
-def test_a_seal_found_whole_or_not_at_all_adds_no_rows():
-    assert missed_seal_rows([line(2.0, 24.0, y, 4.8) for y in SEAL_ROWS_Y]) == []
-    assert missed_seal_rows([]) == []
 
 
 def test_flattening_glare_evens_the_contrast_of_ink_under_it():
@@ -288,20 +208,6 @@ def test_stretch_contrast_maps_the_1st_and_99th_percentiles_to_black_and_white()
     assert stretched[50, 50, 0] == 0 and stretched[10, 10, 0] == 255
 
 
-def test_a_page_with_a_plain_photo_box_and_blank_date_rows_shows_the_back_layout():
-    rng = np.random.default_rng(0)
-    card = np.clip(rng.normal(215, 4, (60 * 12, 88 * 12, 3)), 0, 255).astype(np.uint8)  # stock with sensor noise
-    number_row = [line(13.0, 60.0, 11.9)]
-    assert plain_main_page_areas(card, number_row)
-    # A birth date on its row is main-page text.
-    assert not plain_main_page_areas(card, [*number_row, line(34.0, 52.0, 35.1)])
-    # So is the holder's photo: a dark head and shoulders on a lighter ground.
-    with_photo = card.copy()
-    scale = int(PX_PER_MM)
-    with_photo[36 * scale : 56 * scale, 72 * scale : 82 * scale] = 60
-    assert not plain_main_page_areas(with_photo, number_row)
-
-
 class WidthRecordingRecognizer:
     """Reads the crops of its first calls as `texts` (the title's right end, then its start when that is read) and
     every later crop as blank, noting the number of crops and the base width of each call."""
@@ -385,12 +291,6 @@ def test_a_seal_the_detector_missed_whole_is_read_on_its_rows(score, read):
     assert len(seal) == (3 if read else 0)  # rows read unsurely are noise, not the seal
 
 
-def test_the_seal_rows_move_with_the_page_rows():
-    rows = seal_rows_at(RowOffset(level=0.8))
-    assert [round(float(quad[:, 1].mean()), 1) for quad in rows] == [round(y + 0.8, 1) for y in SEAL_ROWS_Y]
-    assert all(float(quad[:, 0].min()) < 2.0 and float(quad[:, 0].max()) > 22.0 for quad in rows)
-
-
 class DateRowsDetector:
     """Finds text only where the main page prints its seal and dates, as on a page whose title was glared."""
 
@@ -432,24 +332,6 @@ def test_a_page_whose_title_end_was_lost_is_a_license_by_the_title_start(title_s
     # A license page is read whole (its blank record row skipped); an untitled one stops at its blank number row.
     rows = recognizer.calls[2][0]
     assert rows == (3 if titled else 1)
-
-
-STOCK_BGR = (212, 230, 176)  # pale green-cyan card stock
-PURPLE_BGR = (135, 97, 107)  # the 证号 box
-
-
-def card_with_number_box(side: str | None, colour: tuple[int, int, int] = PURPLE_BGR) -> np.ndarray:
-    card = np.zeros((60 * 12, 88 * 12, 3), np.uint8)
-    card[:] = STOCK_BGR
-    if side is not None:
-        x0, y0, x1, y1 = (round(mm * PX_PER_MM) for mm in NUMBER_BOXES_MM[side])
-        card[y0:y1, x0:x1] = colour
-    return card
-
-
-@pytest.mark.parametrize("side", ["front", "back", None])
-def test_the_purple_number_box_tells_the_page(side):
-    assert number_box_side(card_with_number_box(side)) == side
 
 
 def test_a_page_whose_title_end_was_lost_takes_the_side_its_number_box_shows():
@@ -721,32 +603,6 @@ def test_a_number_checked_into_an_unlisted_region_with_no_listed_one_near_stays_
 def test_a_number_read_valid_or_checked_into_a_listed_region_is_left_alone(chosen, likeliest):
     decoded = _number_decoding(chosen, likeliest)
     assert with_listed_region(decoded, *_read_surely(likeliest)) == decoded
-
-
-def _hsv_patch(hue: int, saturation: int, value: int) -> tuple[int, int, int]:
-    pixel = cv2.cvtColor(np.array([[[hue, saturation, value]]], dtype=np.uint8), cv2.COLOR_HSV2BGR)[0, 0]
-    return int(pixel[0]), int(pixel[1]), int(pixel[2])
-
-
-@pytest.mark.parametrize(
-    ("beside_hsv", "stock"),
-    [
-        ((75, 45, 200), True),  # the found page's own stock in the same light
-        ((75, 45, 120), True),  # ... in a shadow: too dark for the pale test
-        ((75, 45, 60), False),  # leather: darker than any shadow on a card
-        ((140, 150, 200), False),  # a bright, saturated desk
-        ((75, 80, 200), False),  # pale but much more saturated than the page
-    ],
-)
-def test_a_guessed_page_beside_a_found_one_is_read_where_it_shows_that_pages_stock(beside_hsv, stock):
-    image = np.zeros((400, 900, 3), dtype=np.uint8)
-    image[:, :450] = _hsv_patch(75, 45, 200)
-    image[:, 450:] = _hsv_patch(*beside_hsv)
-    found = CardFrame(np.array([[40, 60], [400, 60], [400, 305], [40, 305]], dtype=np.float32))
-    beside = found.beside(12.0)[1]
-    assert looks_like_stock_of(image, beside, found) is stock
-    if beside_hsv[2] == 120:
-        assert not looks_like_card_stock(image, beside)  # why the found page's stock is asked for
 
 
 def test_a_title_row_running_past_the_printed_title_says_the_frame_misses_the_card():
