@@ -84,7 +84,7 @@ def mended_validity(probabilities: Probabilities, alphabet: Sequence[str], text:
     steps = kept_steps(probabilities)
     if len(steps) != len(text):
         return None
-    positions = [index for index, character in enumerate(text) if character.isdigit()]
+    positions = [index for index, character in enumerate(text) if character.isdecimal()]  # DATED_ROW's \d
     two_dates = shape.group("end") is not None
     positions = positions[: 2 * DATE_DIGITS if two_dates else DATE_DIGITS]
     rows = _linked_rows(date.today()) if two_dates else _start_rows(date.today())
@@ -109,7 +109,8 @@ def likeliest_listed_number(probabilities: Probabilities, alphabet: Sequence[str
     (birth date and sequence) as read or, at up to UNSURE_MIDDLE_STEPS of their least sure steps, the digit the step
     gives next, and the check character that follows. Taken when it leads every other such number by NUMBER_MARGIN
     and the line puts it at most field_decode.EXPECTED_TEXT_MAX_LOG_RATIO below the reading."""
-    if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdigit():
+    # isdecimal, as ID_PATTERN's \d: str.isdigit also takes ① and ², which _middle_choices' int() refuses.
+    if len(text) != CHECK_POSITION + 1 or not text[:CHECK_POSITION].isdecimal():
         return None
     if is_valid_id(text) and is_listed_region(text[:REGION_DIGITS]):
         return None

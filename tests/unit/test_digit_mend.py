@@ -190,3 +190,21 @@ def test_a_reading_with_a_digit_outside_ascii_is_not_a_lost_digit_mend(odd_digit
     """The recognizer's alphabet holds full-width, circled and superscript digits: str.isdigit takes them all."""
     read = "2201021987092465"
     assert number_with_lost(id_row(read, {}), ID_ALPHABET, read[:9] + odd_digit + read[10:]) is None
+
+
+def test_a_number_read_with_a_circled_digit_is_no_listed_region_mend():
+    """① passes str.isdigit, not int(): the mend turns it down instead of failing on it."""
+    read = "1504021999022①3122"
+    alphabet = build_alphabet(list("0123456789X①"))
+    assert likeliest_listed_number(row(read, {}, alphabet), alphabet, read) is None
+
+
+def test_a_superscript_digit_read_for_the_label_is_no_date_digit_of_the_row():
+    """The label's end read as ² before the row (where `：` is read above): the row's 16 date digits are mended,
+    not ² and the first 15."""
+    printed = "2015-06-18至2021-06-18"
+    alphabet = build_alphabet(list("0123456789-至长期²"))
+    probabilities = row("²" + printed, {6: {"8": 0.99, "0": 0.006}}, alphabet)
+    read = ctc_greedy_decode(probabilities, alphabet)[0]
+    assert read == "²2015-86-18至2021-06-18"
+    assert mended_validity(probabilities, alphabet, read) == printed
